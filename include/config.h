@@ -1,0 +1,97 @@
+/*
+ * config.h: the module's per-server configuration and its directives.
+ */
+#ifndef ET_CONFIG_H
+#define ET_CONFIG_H
+
+#include "everytime.h"
+#include <ap_socache.h>
+#include <apr_global_mutex.h>
+
+#define ET_DIR_DATABASE         "EverytimeDatabase"
+#define ET_DIR_JWT_ALG          "EverytimeJWTAlgorithm"
+#define ET_DIR_JWT_SECRET       "EverytimeJWTSecret"
+#define ET_DIR_JWT_PRIVATE_KEY  "EverytimeJWTPrivateKey"
+#define ET_DIR_JWT_PUBLIC_KEY   "EverytimeJWTPublicKey"
+#define ET_DIR_JWT_ISSUER       "EverytimeJWTIssuer"
+#define ET_DIR_JWT_AUDIENCE     "EverytimeJWTAudience"
+#define ET_DIR_ACCESS_TTL       "EverytimeAccessTokenTTL"
+#define ET_DIR_REFRESH_TTL      "EverytimeRefreshTokenTTL"
+#define ET_DIR_TOKEN_CACHE      "EverytimeTokenCache"
+#define ET_DIR_CACHE_TTL        "EverytimeCacheTTL"
+#define ET_DIR_PASSWORD_COST    "EverytimePasswordCost"
+#define ET_DIR_MAX_BODY         "EverytimeMaxBodySize"
+#define ET_DIR_TOKEN_COOKIES    "EverytimeTokenCookies"
+#define ET_DIR_LOGIN_THROTTLE   "EverytimeLoginThrottle"
+
+#define ET_DEFAULT_ACCESS_TTL   300
+#define ET_DEFAULT_REFRESH_TTL  (14 * 24 * 3600)
+#define ET_DEFAULT_CACHE_TTL    30
+#define ET_DEFAULT_COST         12
+#define ET_DEFAULT_MAX_BODY     (1024 * 1024)
+#define ET_DEFAULT_THROTTLE_MAX 10
+#define ET_DEFAULT_THROTTLE_WIN 300
+#define ET_MIN_HMAC_SECRET      32
+
+typedef enum { ET_ALG_UNSET = 0, ET_ALG_HS256, ET_ALG_RS256, ET_ALG_ES256 } et_alg_e;
+
+/* A socache instance. Shared by every server that inherits it, so that a
+ * vhost without its own EverytimeTokenCache uses the main server's. */
+typedef struct et_cache {
+    const char *spec;                 /* "provider[:args]" as configured */
+    const ap_socache_provider_t *provider;
+    ap_socache_instance_t *instance;
+    int initialised;
+} et_cache;
+
+typedef struct et_srv_conf {
+    const char *database;            /* sqlite3 | pgsql | mysql */
+    et_alg_e alg;
+    const unsigned char *sign_key;   /* HMAC secret or PEM private key */
+    apr_size_t sign_key_len;
+    const unsigned char *verify_key; /* HMAC secret or PEM public key */
+    apr_size_t verify_key_len;
+    const char *issuer;
+    const char *audience;
+    apr_int64_t access_ttl;          /* seconds; -1 unset */
+    apr_int64_t refresh_ttl;
+    apr_int64_t cache_ttl;
+    int password_cost;
+    apr_off_t max_body;
+    int token_cookies;               /* -1 unset, 0, 1 */
+    int throttle_max;                /* failures per window; 0 = off */
+    int throttle_window;             /* seconds */
+    int throttle_set;
+    et_cache *cache;
+    const char *dummy_hash;          /* bcrypt of nothing, for timing parity */
+    int configured;                  /* post_config found it usable */
+} et_srv_conf;
+
+/* Per-directory: where the API is mounted (the <Location> path). */
+typedef struct et_dir_conf {
+    const char *mount;
+} et_dir_conf;
+
+extern const command_rec et_directives[];
+
+void *et_create_dir_config(apr_pool_t *p, char *dir);
+void *et_merge_dir_config(apr_pool_t *p, void *base, void *add);
+/* The API root of this request: the innermost <Location> path. */
+const char *et_mount(request_rec *r);
+
+void *et_create_server_config(apr_pool_t *p, server_rec *s);
+void *et_merge_server_config(apr_pool_t *p, void *base, void *add);
+
+/* Fills in defaults and checks the keys; returns NULL or an error text. */
+const char *et_config_finish(apr_pool_t *p, server_rec *s, et_srv_conf *conf);
+
+static inline et_srv_conf *et_conf(server_rec *s)
+{
+    return ap_get_module_config(s->module_config, &everytime_module);
+}
+
+/* Reads "file:/path" or a literal value; used for secrets and keys. */
+const char *et_read_secret(apr_pool_t *p, const char *value, const char *directive,
+                           const unsigned char **out, apr_size_t *len);
+
+#endif

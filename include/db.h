@@ -1,0 +1,52 @@
+/*
+ * db.h: the statement registry and small helpers over mod_dbd.
+ *
+ * Every statement is registered at config time under a stable label
+ * ("et_<group>_<verb>"). Arguments are described by a format string, one
+ * letter each: 's' a const char * (NULL binds SQL NULL), 'l' an apr_int64_t.
+ * In the SQL text they are written %s and %lld, in the same order.
+ */
+#ifndef ET_DB_H
+#define ET_DB_H
+
+#include "everytime.h"
+#include <apr_dbd.h>
+
+typedef struct et_stmt {
+    const char *label;
+    const char *sql;        /* for every driver, unless a variant below is set */
+    const char *sql_pgsql;
+    const char *sql_mysql;
+} et_stmt;
+
+/* A result read to its end: cells[row * ncols + col], NULL for SQL NULL. */
+typedef struct et_rows {
+    int nrows;
+    int ncols;
+    const char **cells;
+} et_rows;
+
+#define ET_CELL(rows, i, j) ((rows)->cells[(i) * (rows)->ncols + (j)])
+
+/* Directive time: registers every statement table for the dialect. */
+const char *et_db_register_statements(cmd_parms *cmd, const char *dialect);
+
+/* Request time. All return APR_SUCCESS or an error already logged (with the
+ * label and the driver's message); callers answer 503 on error. */
+apr_status_t et_db_select(request_rec *r, const char *label, et_rows **out,
+                          const char *fmt, ...);
+apr_status_t et_db_exec(request_rec *r, const char *label, int *nrows, const char *fmt, ...);
+
+/* A transaction on the request's connection. A transaction still open when
+ * the request ends is rolled back before the connection goes back to the pool. */
+apr_status_t et_db_begin(request_rec *r);
+apr_status_t et_db_commit(request_rec *r);
+void et_db_rollback(request_rec *r);
+
+/* The driver name ("sqlite3", "pgsql", "mysql") or NULL when unavailable. */
+const char *et_db_driver(request_rec *r);
+
+/* Integer of a cell; 0 for NULL or garbage (cells come from our own columns). */
+apr_int64_t et_cell_i64(const char *cell);
+
+#endif

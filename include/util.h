@@ -1,0 +1,33 @@
+/*
+ * util.h: small pure helpers with no httpd dependency (unit-tested).
+ */
+#ifndef ET_UTIL_H
+#define ET_UTIL_H
+
+#include <apr_pools.h>
+#include <apr_time.h>
+
+#define ET_UUID_LEN 36
+
+/* A random (version 4) UUID in its 36-character text form. */
+const char *et_uuid(apr_pool_t *p);
+/* True when s is a 36-character UUID in lowercase or uppercase hex. */
+int et_is_uuid(const char *s);
+
+/* RFC 3339 in UTC with microseconds, e.g. "2023-04-08T05:16:49.897442Z". */
+const char *et_time_rfc3339(apr_pool_t *p, apr_time_t t);
+/* Decimal text of an integer, from a pool. */
+const char *et_i64_text(apr_pool_t *p, apr_int64_t v);
+/* Strict decimal parse: only digits with an optional leading '-'; 0 on success. */
+int et_parse_i64(const char *s, apr_int64_t *out);
+
+/* base64url without padding. Decode refuses characters outside the alphabet,
+ * padding and impossible lengths, and returns NULL then. */
+const char *et_b64url_encode(apr_pool_t *p, const unsigned char *data, apr_size_t len);
+unsigned char *et_b64url_decode(apr_pool_t *p, const char *text, apr_size_t textlen,
+                                apr_size_t *outlen);
+
+/* Constant-time comparison of two equal-length buffers. */
+int et_secure_equal(const void *a, const void *b, apr_size_t len);
+
+#endif

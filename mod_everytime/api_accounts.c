@@ -1,0 +1,468 @@
+/*
+ * api_accounts.c: signup, login, token refresh/verify, logout, and "me".
+ * The shapes and messages are simplejwt's and DRF's, per API.md.
+ */
+#include "accounts.h"
+#include "api.h"
+#include "auth.h"
+#include "cache.h"
+#include "password.h"
+#include "tokens.h"
+#include "util.h"
+
+#include <apr_lib.h>
+#include <apr_sha1.h>
+#include <util_cookies.h>
+
+#define USER_COLUMNS                                                                   \
+    "u.id, u.login_id, u.email, u.nickname, u.admission_year, u.role, u.created_at, " \
+    "s.id, s.name, s.domain, u.password"
+
+const et_stmt et_accounts_statements[] = {
+    {"et_acc_user_get",
+     "SELECT " USER_COLUMNS " FROM users u JOIN schools s ON s.id = u.school_id "
+     "WHERE u.id = %s AND u.is_active = 1", NULL, NULL},
+    {"et_acc_user_by_login",
+     "SELECT " USER_COLUMNS " FROM users u JOIN schools s ON s.id = u.school_id "
+     "WHERE u.login_id = %s AND u.is_active = 1", NULL, NULL},
+    {"et_acc_taken",
+     "SELECT login_id, email, nickname FROM users "
+     "WHERE (login_id = %s OR email = %s OR nickname = %s) AND id <> %s", NULL, NULL},
+    {"et_acc_school_exists", "SELECT id FROM schools WHERE id = %lld", NULL, NULL},
+    {"et_acc_insert",
+     "INSERT INTO users (id, login_id, password, email, nickname, school_id, admission_year, "
+     "role, is_active, created_at, updated_at) "
+     "VALUES (%s, %s, %s, %s, %s, %lld, %lld, 'ROLE_USER', 1, %lld, %lld)", NULL, NULL},
+    {"et_acc_update",
+     "UPDATE users SET email = %s, nickname = %s, password = %s, updated_at = %lld "
+     "WHERE id = %s AND is_active = 1", NULL, NULL},
+    {"et_acc_deactivate", "UPDATE users SET is_active = 0, updated_at = %lld WHERE id = %s",
+     NULL, NULL},
+    {NULL, NULL, NULL, NULL}
+};
+
+json_t *et_school_json(const char *id, const char *name, const char *domain)
+{
+    json_t *s = json_object();
+    et_json_set_int(s, "id", et_cell_i64(id));
+    et_json_set_str(s, "name", name);
+    et_json_set_str(s, "domain", domain);
+    return s;
+}
+
+json_t *et_user_json(et_req *q, const et_rows *rows, int i)
+{
+    json_t *u = json_object();
+    et_json_set_str(u, "id", ET_CELL(rows, i, ET_U_ID));
+    et_json_set_str(u, "login_id", ET_CELL(rows, i, ET_U_LOGIN));
+    et_json_set_str(u, "email", ET_CELL(rows, i, ET_U_EMAIL));
+    et_json_set_str(u, "nickname", ET_CELL(rows, i, ET_U_NICK));
+    json_object_set_new(u, "school",
+                        et_school_json(ET_CELL(rows, i, ET_U_SCHOOL_ID),
+                                       ET_CELL(rows, i, ET_U_SCHOOL_NAME),
+                                       ET_CELL(rows, i, ET_U_SCHOOL_DOMAIN)));
+    et_json_set_int(u, "admission_year", et_cell_i64(ET_CELL(rows, i, ET_U_YEAR)));
+    et_json_set_str(u, "role", ET_CELL(rows, i, ET_U_ROLE));
+    et_json_set_str(u, "created_at",
+                    et_time_rfc3339(q->r->pool, et_cell_i64(ET_CELL(rows, i, ET_U_CREATED))));
+    return u;
+}
+
+static json_t *pair_json(const et_token_pair *pair)
+{
+    return json_pack("{s:s, s:s}", "access", pair->access, "refresh", pair->refresh);
+}
+
+/* {"user": User, "token": {"access", "refresh"}} for a fresh login. */
+static int login_reply(et_req *q, int status, const et_rows *user)
+{
+    et_token_pair pair;
+    json_t *o;
+    if (et_tokens_login(q->r, ET_CELL(user, 0, ET_U_ID), ET_CELL(user, 0, ET_U_ROLE), &pair)
+        != APR_SUCCESS)
+        return et_fail_unavailable(q);
+    et_tokens_set_cookies(q->r, &pair);
+    o = et_json_object(q->r->pool);
+    json_object_set_new(o, "user", et_user_json(q, user, 0));
+    json_object_set_new(o, "token", pair_json(&pair));
+    return et_reply(q, status, o);
+}
+
+static int load_user(et_req *q, const char *label, const char *key, et_rows **out)
+{
+    return et_db_select(q->r, label, out, "s", key) == APR_SUCCESS ? OK : HTTP_SERVICE_UNAVAILABLE;
+}
+
+/* --- validation -------------------------------------------------------- */
+
+static const char *read_login_id(et_req *q)
+{
+    const char *s = et_body_str(q, "login_id", ET_REQUIRED, 0, 150);
+    const char *c;
+    if (!s)
+        return NULL;
+    for (c = s; *c; c++)
+        if (!(apr_isalnum(*c) || strchr("@.+-_", *c))) {
+            et_field_error_text(q, "login_id",
+                                "Enter a valid login id. This value may contain only letters, "
+                                "numbers, and @/./+/-/_ characters.",
+                                "올바른 아이디를 입력하세요. 영문, 숫자, @/./+/-/_ 만 쓸 수 있습니다.");
+            return NULL;
+        }
+    return s;
+}
+
+/* Records the policy failures of pw under field; 1 when acceptable. */
+static int password_acceptable(et_req *q, const char *field, const char *pw,
+                               const char *login_id)
+{
+    int fails = et_password_policy(pw, login_id);
+    if (fails & ET_PW_TOO_SHORT)
+        et_field_error_text(q, field,
+                            "This password is too short. It must contain at least 8 characters.",
+                            "비밀번호가 너무 짧습니다. 최소 8 문자를 포함해야 합니다.");
+    if (fails & ET_PW_NUMERIC)
+        et_field_error_text(q, field, "This password is entirely numeric.",
+                            "비밀번호가 전부 숫자로 되어 있습니다.");
+    if (fails & ET_PW_LIKE_LOGIN)
+        et_field_error_text(q, field, "The password is too similar to the login id.",
+                            "비밀번호가 아이디와 너무 유사합니다.");
+    return fails == 0;
+}
+
+/* 409 naming each field whose value another user holds; OK when none. */
+static int check_taken(et_req *q, const char *login_id, const char *email, const char *nickname,
+                       const char *self_id)
+{
+    static const char *const fields[] = {"login_id", "email", "nickname"};
+    const char *wanted[3] = {login_id, email, nickname};
+    et_rows *rows;
+    int i, f;
+    if (et_db_select(q->r, "et_acc_taken", &rows, "ssss", login_id ? login_id : "",
+                     email ? email : "", nickname ? nickname : "", self_id ? self_id : "")
+        != APR_SUCCESS)
+        return et_fail_unavailable(q);
+    if (rows->nrows == 0)
+        return OK;
+    for (i = 0; i < rows->nrows; i++)
+        for (f = 0; f < 3; f++)
+            if (wanted[f] && ET_CELL(rows, i, f) && !strcmp(ET_CELL(rows, i, f), wanted[f]))
+                et_field_error_text(q, fields[f],
+                                    apr_psprintf(q->r->pool, "A user with that %s already exists.",
+                                                 fields[f]),
+                                    "이미 사용 중입니다.");
+    et_fail_detail(q, ET_E_CONFLICT, "A user with these details already exists.",
+                   "이미 사용 중인 정보가 있습니다.");
+    if (q->errors)
+        json_object_set(q->reply, "errors", q->errors);
+    return HTTP_CONFLICT;
+}
+
+static int school_exists(et_req *q, apr_int64_t school_id)
+{
+    et_rows *rows;
+    if (et_db_select(q->r, "et_acc_school_exists", &rows, "l", school_id) != APR_SUCCESS)
+        return -1;
+    if (rows->nrows == 0) {
+        et_field_error_text(
+            q, "school_id",
+            apr_psprintf(q->r->pool, "Invalid pk \"%" APR_INT64_T_FMT "\" - object does not exist.",
+                         school_id),
+            apr_psprintf(q->r->pool, "유효하지 않은 pk \"%" APR_INT64_T_FMT "\" - 객체가 존재하지 않습니다.",
+                         school_id));
+        return 0;
+    }
+    return 1;
+}
+
+/* --- routes -------------------------------------------------------------- */
+
+int et_accounts_signup(et_req *q)
+{
+    const char *login_id = read_login_id(q);
+    const char *password = et_body_str(q, "password", ET_REQUIRED | ET_KEEP_SPACE, 0, 128);
+    const char *email = et_body_email(q, "email", ET_REQUIRED);
+    const char *nickname = et_body_str(q, "nickname", ET_REQUIRED, 0, 30);
+    const char *id, *hash;
+    apr_int64_t school_id = 0, year = 0, now;
+    et_rows *user;
+    int status;
+
+    et_body_int(q, "school_id", ET_REQUIRED, 1, APR_INT64_C(999999999999), &school_id);
+    et_body_int(q, "admission_year", ET_REQUIRED, 1950, 2100, &year);
+    if (password)
+        password_acceptable(q, "password", password, login_id);
+    if (school_id && school_exists(q, school_id) < 0)
+        return et_fail_unavailable(q);
+    if (et_has_errors(q))
+        return et_fail_invalid(q);
+    if ((status = check_taken(q, login_id, email, nickname, NULL)) != OK)
+        return status;
+    if (!(hash = et_password_hash(q->r->pool, password, q->conf->password_cost)) ||
+        !(id = et_uuid(q->r->pool)))
+        return et_fail_unavailable(q);
+    now = apr_time_now();
+    if (et_db_exec(q->r, "et_acc_insert", NULL, "sssssllll", id, login_id, hash, email, nickname,
+                   school_id, year, now, now) != APR_SUCCESS) {
+        /* a concurrent signup took a value between our check and insert */
+        status = check_taken(q, login_id, email, nickname, NULL);
+        return status == OK ? et_fail_unavailable(q) : status;
+    }
+    if (load_user(q, "et_acc_user_get", id, &user) != OK || user->nrows != 1)
+        return et_fail_unavailable(q);
+    return login_reply(q, HTTP_CREATED, user);
+}
+
+/* --- login throttling, held in the socache ------------------------------- */
+
+static const char *throttle_key(et_req *q, const char *login_id)
+{
+    unsigned char digest[APR_SHA1_DIGESTSIZE];
+    apr_sha1_ctx_t ctx;
+    apr_sha1_init(&ctx);
+    apr_sha1_update(&ctx, login_id, (unsigned int)strlen(login_id));
+    apr_sha1_final(digest, &ctx);
+    return apr_pstrcat(q->r->pool, "t:", q->r->useragent_ip, ":",
+                       et_b64url_encode(q->r->pool, digest, sizeof(digest)), NULL);
+}
+
+/* Failures so far and when their window started (seconds). */
+static void throttle_read(et_req *q, const char *key, apr_int64_t *count, apr_int64_t *since)
+{
+    char buf[ET_CACHE_MAX_VALUE];
+    apr_size_t len = sizeof(buf) - 1;
+    *count = 0;
+    *since = 0;
+    if (et_cache_get(q->r, key, buf, &len) == APR_SUCCESS) {
+        buf[len] = '\0';
+        if (sscanf(buf, "%" APR_INT64_T_FMT ":%" APR_INT64_T_FMT, count, since) != 2)
+            *count = 0;
+    }
+}
+
+/* 429 with Retry-After while the client is over its allowance; else OK. */
+static int throttle_check(et_req *q, const char *key)
+{
+    apr_int64_t count, since, now = apr_time_sec(apr_time_now());
+    if (q->conf->throttle_max <= 0)
+        return OK;
+    throttle_read(q, key, &count, &since);
+    if (count < q->conf->throttle_max || now >= since + q->conf->throttle_window)
+        return OK;
+    apr_table_setn(q->r->err_headers_out, "Retry-After",
+                   et_i64_text(q->r->pool, since + q->conf->throttle_window - now));
+    return et_fail_detail(q, ET_E_THROTTLED,
+                          apr_psprintf(q->r->pool,
+                                       "Request was throttled. Expected available in %" APR_INT64_T_FMT
+                                       " seconds.", since + q->conf->throttle_window - now),
+                          apr_psprintf(q->r->pool,
+                                       "요청이 지연되었습니다. %" APR_INT64_T_FMT "초 후에 다시 시도하세요.",
+                                       since + q->conf->throttle_window - now));
+}
+
+static void throttle_fail(et_req *q, const char *key)
+{
+    apr_int64_t count, since, now = apr_time_sec(apr_time_now());
+    if (q->conf->throttle_max <= 0)
+        return;
+    throttle_read(q, key, &count, &since);
+    if (count == 0 || now >= since + q->conf->throttle_window) {
+        count = 0;
+        since = now;
+    }
+    et_cache_put(q->r, key,
+                 apr_psprintf(q->r->pool, "%" APR_INT64_T_FMT ":%" APR_INT64_T_FMT, count + 1,
+                              since),
+                 apr_time_from_sec(since + q->conf->throttle_window - now));
+}
+
+int et_accounts_login(et_req *q)
+{
+    const char *login_id = et_body_str(q, "login_id", ET_REQUIRED, 0, 150);
+    const char *password = et_body_str(q, "password", ET_REQUIRED | ET_KEEP_SPACE, 0, 128);
+    const char *key;
+    et_rows *user;
+    int status, found;
+
+    if (et_has_errors(q))
+        return et_fail_invalid(q);
+    key = throttle_key(q, login_id);
+    if ((status = throttle_check(q, key)) != OK)
+        return status;
+    if (load_user(q, "et_acc_user_by_login", login_id, &user) != OK)
+        return et_fail_unavailable(q);
+    found = user->nrows == 1;
+    /* an unknown login_id costs one bcrypt too, so timing tells nothing */
+    if (!et_password_matches(password, found ? ET_CELL(user, 0, ET_U_PASSWORD)
+                                             : q->conf->dummy_hash) ||
+        !found) {
+        throttle_fail(q, key);
+        return et_fail(q, ET_E_AUTH_FAILED);
+    }
+    et_cache_remove(q->r, key);
+    return login_reply(q, HTTP_OK, user);
+}
+
+/* The refresh token from the body, or from its cookie in cookie mode. */
+static const char *refresh_from_request(et_req *q, int flags)
+{
+    const char *cookie = NULL;
+    if (et_body_has(q, "refresh") || !q->conf->token_cookies)
+        return et_body_str(q, "refresh", flags | ET_KEEP_SPACE, 0, 0);
+    if (ap_cookie_read(q->r, ET_COOKIE_REFRESH, &cookie, 0) == APR_SUCCESS && cookie && *cookie)
+        return cookie;
+    if (flags & ET_REQUIRED)
+        et_field_error(q, "refresh", ET_M_REQUIRED, 0);
+    return NULL;
+}
+
+static int verify_refresh(et_req *q, const char *token, et_claims *claims)
+{
+    return et_jwt_verify(q->r->pool, q->conf, token, "refresh", apr_time_sec(apr_time_now()),
+                         claims) == ET_JWT_OK;
+}
+
+int et_accounts_refresh(et_req *q)
+{
+    const char *token = refresh_from_request(q, ET_REQUIRED);
+    et_claims claims;
+    et_token_pair pair;
+    if (et_has_errors(q))
+        return et_fail_invalid(q);
+    if (!verify_refresh(q, token, &claims))
+        return et_fail(q, ET_E_TOKEN_INVALID);
+    switch (et_tokens_refresh(q->r, &claims, &pair)) {
+    case ET_REFRESH_OK:
+        et_tokens_set_cookies(q->r, &pair);
+        return et_reply(q, HTTP_OK, et_json_own(q->r->pool, pair_json(&pair)));
+    case ET_REFRESH_REFUSED:
+        return et_fail(q, ET_E_TOKEN_INVALID);
+    default:
+        return et_fail_unavailable(q);
+    }
+}
+
+int et_accounts_verify(et_req *q)
+{
+    const char *token = et_body_str(q, "token", ET_REQUIRED | ET_KEEP_SPACE, 0, 0);
+    et_claims claims;
+    apr_status_t rv;
+    int live = 0;
+    if (et_has_errors(q))
+        return et_fail_invalid(q);
+    if (et_jwt_verify(q->r->pool, q->conf, token, NULL, apr_time_sec(apr_time_now()), &claims)
+        != ET_JWT_OK)
+        return et_fail(q, ET_E_TOKEN_INVALID);
+    rv = !strcmp(claims.token_type, "refresh")
+             ? et_tokens_refresh_live(q->r, &claims, &live)
+             : et_tokens_family_live(q->r, claims.sid, claims.user_id, &live);
+    if (rv != APR_SUCCESS)
+        return et_fail_unavailable(q);
+    if (!live)
+        return et_fail(q, ET_E_TOKEN_INVALID);
+    return et_reply(q, HTTP_OK, et_json_object(q->r->pool));
+}
+
+int et_accounts_logout(et_req *q)
+{
+    const char *token = refresh_from_request(q, 0);
+    et_claims claims;
+    if (et_has_errors(q))
+        return et_fail_invalid(q);
+    /* a refresh token that is not the caller's is refused before anything changes */
+    if (token && (!verify_refresh(q, token, &claims) ||
+                  strcmp(claims.user_id, q->user->user_id)))
+        return et_fail(q, ET_E_TOKEN_INVALID);
+    if (et_tokens_revoke_family(q->r, q->user->sid, q->user->user_id) != APR_SUCCESS ||
+        (token && et_tokens_revoke_family(q->r, claims.sid, claims.user_id) != APR_SUCCESS))
+        return et_fail_unavailable(q);
+    et_tokens_clear_cookies(q->r);
+    return HTTP_NO_CONTENT;
+}
+
+int et_accounts_logout_all(et_req *q)
+{
+    if (et_tokens_revoke_user(q->r, q->user->user_id, NULL) != APR_SUCCESS)
+        return et_fail_unavailable(q);
+    et_tokens_clear_cookies(q->r);
+    return HTTP_NO_CONTENT;
+}
+
+int et_accounts_me_get(et_req *q)
+{
+    et_rows *user;
+    if (load_user(q, "et_acc_user_get", q->user->user_id, &user) != OK)
+        return et_fail_unavailable(q);
+    if (user->nrows != 1)
+        return et_fail(q, ET_E_NOT_FOUND);
+    return et_reply(q, HTTP_OK, et_json_own(q->r->pool, et_user_json(q, user, 0)));
+}
+
+/* Checks current_password when a new password is asked for; 1 when fine. */
+static int current_password_ok(et_req *q, const et_rows *user)
+{
+    const char *current = et_body_str(q, "current_password", ET_REQUIRED | ET_KEEP_SPACE, 0, 128);
+    if (current && !et_password_matches(current, ET_CELL(user, 0, ET_U_PASSWORD))) {
+        et_field_error_text(q, "current_password", "Current password is incorrect.",
+                            "현재 비밀번호가 올바르지 않습니다.");
+        return 0;
+    }
+    return current != NULL;
+}
+
+int et_accounts_me_patch(et_req *q)
+{
+    const char *nickname = et_body_str(q, "nickname", 0, 0, 30);
+    const char *email = et_body_email(q, "email", 0);
+    const char *password = et_body_str(q, "password", ET_KEEP_SPACE, 0, 128);
+    const char *hash;
+    et_rows *user;
+    int status;
+
+    if (load_user(q, "et_acc_user_get", q->user->user_id, &user) != OK)
+        return et_fail_unavailable(q);
+    if (user->nrows != 1)
+        return et_fail(q, ET_E_NOT_FOUND);
+    if (password && password_acceptable(q, "password", password, ET_CELL(user, 0, ET_U_LOGIN)))
+        current_password_ok(q, user);
+    if (et_has_errors(q))
+        return et_fail_invalid(q);
+    if ((email || nickname) &&
+        (status = check_taken(q, NULL, email, nickname, q->user->user_id)) != OK)
+        return status;
+    hash = password ? et_password_hash(q->r->pool, password, q->conf->password_cost)
+                    : ET_CELL(user, 0, ET_U_PASSWORD);
+    if (!hash || et_db_exec(q->r, "et_acc_update", NULL, "sssls",
+                            email ? email : ET_CELL(user, 0, ET_U_EMAIL),
+                            nickname ? nickname : ET_CELL(user, 0, ET_U_NICK), hash,
+                            (apr_int64_t)apr_time_now(), q->user->user_id) != APR_SUCCESS) {
+        status = check_taken(q, NULL, email, nickname, q->user->user_id);
+        return status == OK ? et_fail_unavailable(q) : status;
+    }
+    /* a new password ends every other session of the user */
+    if (password && et_tokens_revoke_user(q->r, q->user->user_id, q->user->sid) != APR_SUCCESS)
+        return et_fail_unavailable(q);
+    return et_accounts_me_get(q);
+}
+
+int et_accounts_me_delete(et_req *q)
+{
+    const char *password = et_body_str(q, "password", ET_REQUIRED | ET_KEEP_SPACE, 0, 128);
+    et_rows *user;
+    if (et_has_errors(q))
+        return et_fail_invalid(q);
+    if (load_user(q, "et_acc_user_get", q->user->user_id, &user) != OK)
+        return et_fail_unavailable(q);
+    if (user->nrows != 1)
+        return et_fail(q, ET_E_NOT_FOUND);
+    if (!et_password_matches(password, ET_CELL(user, 0, ET_U_PASSWORD))) {
+        et_field_error_text(q, "password", "Password is incorrect.", "비밀번호가 올바르지 않습니다.");
+        return et_fail_invalid(q);
+    }
+    if (et_db_exec(q->r, "et_acc_deactivate", NULL, "ls", (apr_int64_t)apr_time_now(),
+                   q->user->user_id) != APR_SUCCESS ||
+        et_tokens_revoke_user(q->r, q->user->user_id, NULL) != APR_SUCCESS)
+        return et_fail_unavailable(q);
+    et_tokens_clear_cookies(q->r);
+    return HTTP_NO_CONTENT;
+}

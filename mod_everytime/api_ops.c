@@ -1,0 +1,58 @@
+/*
+ * api_ops.c: health and the OpenAPI document.
+ */
+#include "api.h"
+#include "cache.h"
+#include "util.h"
+
+#include <unistd.h>
+
+const et_stmt et_ops_statements[] = {
+    {"et_ops_ping", "SELECT 1", NULL, NULL},
+    {NULL, NULL, NULL, NULL}
+};
+
+/* Generated at build time from docs/openapi.json (build/embed). */
+extern const char et_openapi_json[];
+extern const apr_size_t et_openapi_json_len;
+
+static int database_ok(et_req *q)
+{
+    et_rows *rows;
+    return et_db_select(q->r, "et_ops_ping", &rows, "") == APR_SUCCESS && rows->nrows == 1;
+}
+
+/* A round trip through the token cache with a key of this process. */
+static int cache_ok(et_req *q)
+{
+    const char *key = apr_psprintf(q->r->pool, "h:%" APR_PID_T_FMT, getpid());
+    char buf[8];
+    apr_size_t len = sizeof(buf) - 1;
+    if (et_cache_put(q->r, key, "ok", apr_time_from_sec(10)) != APR_SUCCESS ||
+        et_cache_get(q->r, key, buf, &len) != APR_SUCCESS)
+        return 0;
+    buf[len] = '\0';
+    return !strcmp(buf, "ok");
+}
+
+int et_ops_health(et_req *q)
+{
+    int db = database_ok(q), cache = cache_ok(q);
+    json_t *o = et_json_object(q->r->pool);
+    et_json_set_str(o, "status", db && cache ? "ok" : "unavailable");
+    et_json_set_str(o, "database", db ? "ok" : "unavailable");
+    et_json_set_str(o, "token_cache", cache ? "ok" : "unavailable");
+    return et_reply(q, db && cache ? HTTP_OK : HTTP_SERVICE_UNAVAILABLE, o);
+}
+
+int et_ops_schema(et_req *q)
+{
+    const char *err;
+    json_t *doc = et_json_parse(q->r->pool, et_openapi_json, et_openapi_json_len, &err);
+    if (!doc) {
+        ET_LOG(q->r, APLOG_ERR, 0, APLOGNO(10530) "the built-in OpenAPI document is broken: %s",
+               err);
+        return et_fail_unavailable(q);
+    }
+    return et_reply(q, HTTP_OK, doc);
+}

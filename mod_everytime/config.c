@@ -1,0 +1,367 @@
+/*
+ * config.c: directives, create/merge, and the checks that refuse a bad
+ * configuration when httpd reads it (so "apachectl configtest" shows it).
+ */
+#include "config.h"
+#include "cache.h"
+#include "db.h"
+
+#include <apr_file_io.h>
+#include <apr_lib.h>
+
+#define UNSET (-1)
+
+void *et_create_server_config(apr_pool_t *p, server_rec *s)
+{
+    et_srv_conf *c = apr_pcalloc(p, sizeof(*c));
+    (void)s;
+    c->access_ttl = UNSET;
+    c->refresh_ttl = UNSET;
+    c->cache_ttl = UNSET;
+    c->password_cost = UNSET;
+    c->max_body = UNSET;
+    c->token_cookies = UNSET;
+    return c;
+}
+
+void *et_create_dir_config(apr_pool_t *p, char *dir)
+{
+    et_dir_conf *d = apr_pcalloc(p, sizeof(*d));
+    /* <Location /api> gives "/api"; <Directory> paths are merged before
+     * <Location> sections, so the innermost <Location> wins */
+    d->mount = dir && dir[0] == '/' ? apr_pstrdup(p, dir) : NULL;
+    return d;
+}
+
+void *et_merge_dir_config(apr_pool_t *p, void *basev, void *addv)
+{
+    et_dir_conf *base = basev, *add = addv;
+    et_dir_conf *m = apr_pcalloc(p, sizeof(*m));
+    m->mount = add->mount ? add->mount : base->mount;
+    return m;
+}
+
+const char *et_mount(request_rec *r)
+{
+    et_dir_conf *d = ap_get_module_config(r->per_dir_config, &everytime_module);
+    return d ? d->mount : NULL;
+}
+
+#define MERGE_PTR(f) m->f = add->f ? add->f : base->f
+#define MERGE_NUM(f) m->f = add->f != UNSET ? add->f : base->f
+
+void *et_merge_server_config(apr_pool_t *p, void *basev, void *addv)
+{
+    et_srv_conf *base = basev, *add = addv;
+    et_srv_conf *m = apr_pcalloc(p, sizeof(*m));
+    MERGE_PTR(database);
+    m->alg = add->alg != ET_ALG_UNSET ? add->alg : base->alg;
+    if (add->sign_key) {
+        m->sign_key = add->sign_key;
+        m->sign_key_len = add->sign_key_len;
+    } else {
+        m->sign_key = base->sign_key;
+        m->sign_key_len = base->sign_key_len;
+    }
+    if (add->verify_key) {
+        m->verify_key = add->verify_key;
+        m->verify_key_len = add->verify_key_len;
+    } else {
+        m->verify_key = base->verify_key;
+        m->verify_key_len = base->verify_key_len;
+    }
+    MERGE_PTR(issuer);
+    MERGE_PTR(audience);
+    MERGE_NUM(access_ttl);
+    MERGE_NUM(refresh_ttl);
+    MERGE_NUM(cache_ttl);
+    MERGE_NUM(password_cost);
+    MERGE_NUM(max_body);
+    MERGE_NUM(token_cookies);
+    if (add->throttle_set) {
+        m->throttle_max = add->throttle_max;
+        m->throttle_window = add->throttle_window;
+        m->throttle_set = 1;
+    } else {
+        m->throttle_max = base->throttle_max;
+        m->throttle_window = base->throttle_window;
+        m->throttle_set = base->throttle_set;
+    }
+    MERGE_PTR(cache);
+    return m;
+}
+
+const char *et_read_secret(apr_pool_t *p, const char *value, const char *directive,
+                           const unsigned char **out, apr_size_t *len)
+{
+    if (strncmp(value, "file:", 5) == 0) {
+        const char *path = ap_server_root_relative(p, value + 5);
+        apr_file_t *f;
+        apr_finfo_t fi;
+        char *buf;
+        apr_size_t n;
+        if (!path || apr_file_open(&f, path, APR_FOPEN_READ, 0, p) != APR_SUCCESS)
+            return apr_psprintf(p, "%s: cannot read key file '%s'", directive, value + 5);
+        if (apr_file_info_get(&fi, APR_FINFO_SIZE, f) != APR_SUCCESS || fi.size > 65536) {
+            apr_file_close(f);
+            return apr_psprintf(p, "%s: key file '%s' is unreadable or too large",
+                                directive, value + 5);
+        }
+        n = (apr_size_t)fi.size;
+        buf = apr_palloc(p, n + 1);
+        if (n && apr_file_read_full(f, buf, n, &n) != APR_SUCCESS) {
+            apr_file_close(f);
+            return apr_psprintf(p, "%s: cannot read key file '%s'", directive, value + 5);
+        }
+        apr_file_close(f);
+        /* a trailing newline from an editor is not part of an HMAC secret */
+        while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+            n--;
+        buf[n] = '\0';
+        *out = (const unsigned char *)buf;
+        *len = n;
+    } else {
+        *out = (const unsigned char *)apr_pstrdup(p, value);
+        *len = strlen(value);
+    }
+    if (*len == 0)
+        return apr_psprintf(p, "%s: the key is empty", directive);
+    return NULL;
+}
+
+static et_srv_conf *cmd_conf(cmd_parms *cmd)
+{
+    return et_conf(cmd->server);
+}
+
+static const char *set_database(cmd_parms *cmd, void *dc, const char *v)
+{
+    (void)dc;
+    if (strcmp(v, "sqlite3") && strcmp(v, "pgsql") && strcmp(v, "mysql"))
+        return apr_psprintf(cmd->pool, "%s: '%s' is not one of sqlite3, pgsql, mysql",
+                            cmd->cmd->name, v);
+    cmd_conf(cmd)->database = v;
+    /* ap_dbd_prepare only works from a directive handler */
+    return et_db_register_statements(cmd, v);
+}
+
+static const char *set_alg(cmd_parms *cmd, void *dc, const char *v)
+{
+    et_srv_conf *c = cmd_conf(cmd);
+    (void)dc;
+    if (!strcmp(v, "HS256"))
+        c->alg = ET_ALG_HS256;
+    else if (!strcmp(v, "RS256"))
+        c->alg = ET_ALG_RS256;
+    else if (!strcmp(v, "ES256"))
+        c->alg = ET_ALG_ES256;
+    else
+        return apr_psprintf(cmd->pool, "%s: '%s' is not one of HS256, RS256, ES256",
+                            cmd->cmd->name, v);
+    return NULL;
+}
+
+static const char *set_secret(cmd_parms *cmd, void *dc, const char *v)
+{
+    et_srv_conf *c = cmd_conf(cmd);
+    const char *err;
+    (void)dc;
+    err = et_read_secret(cmd->pool, v, cmd->cmd->name, &c->sign_key, &c->sign_key_len);
+    if (err)
+        return err;
+    if (c->sign_key_len < ET_MIN_HMAC_SECRET)
+        return apr_psprintf(cmd->pool, "%s: an HMAC secret must be at least %d bytes",
+                            cmd->cmd->name, ET_MIN_HMAC_SECRET);
+    c->verify_key = c->sign_key;
+    c->verify_key_len = c->sign_key_len;
+    return NULL;
+}
+
+static const char *set_pem(cmd_parms *cmd, const char *v, const unsigned char **key,
+                           apr_size_t *len)
+{
+    const char *err = et_read_secret(cmd->pool, v, cmd->cmd->name, key, len);
+    if (err)
+        return err;
+    if (!strstr((const char *)*key, "-----BEGIN "))
+        return apr_psprintf(cmd->pool, "%s: not a PEM key", cmd->cmd->name);
+    return NULL;
+}
+
+static const char *set_private_key(cmd_parms *cmd, void *dc, const char *v)
+{
+    et_srv_conf *c = cmd_conf(cmd);
+    (void)dc;
+    return set_pem(cmd, v, &c->sign_key, &c->sign_key_len);
+}
+
+static const char *set_public_key(cmd_parms *cmd, void *dc, const char *v)
+{
+    et_srv_conf *c = cmd_conf(cmd);
+    (void)dc;
+    return set_pem(cmd, v, &c->verify_key, &c->verify_key_len);
+}
+
+static const char *set_issuer(cmd_parms *cmd, void *dc, const char *v)
+{
+    (void)dc;
+    cmd_conf(cmd)->issuer = v;
+    return NULL;
+}
+
+static const char *set_audience(cmd_parms *cmd, void *dc, const char *v)
+{
+    (void)dc;
+    cmd_conf(cmd)->audience = v;
+    return NULL;
+}
+
+/* A positive whole number no larger than max, or an error naming the directive. */
+static const char *parse_count(cmd_parms *cmd, const char *v, apr_int64_t min,
+                               apr_int64_t max, apr_int64_t *out)
+{
+    char *end;
+    apr_int64_t n;
+    if (!*v || !apr_isdigit(*v))
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a whole number", cmd->cmd->name, v);
+    n = apr_strtoi64(v, &end, 10);
+    if (*end || errno == ERANGE || n < min || n > max)
+        return apr_psprintf(cmd->pool, "%s: '%s' must be a whole number from %"
+                            APR_INT64_T_FMT " to %" APR_INT64_T_FMT,
+                            cmd->cmd->name, v, min, max);
+    *out = n;
+    return NULL;
+}
+
+static const char *set_seconds(cmd_parms *cmd, void *dc, const char *v)
+{
+    et_srv_conf *c = cmd_conf(cmd);
+    const char *name = cmd->cmd->name;
+    apr_int64_t *field = !strcmp(name, ET_DIR_ACCESS_TTL)    ? &c->access_ttl
+                         : !strcmp(name, ET_DIR_REFRESH_TTL) ? &c->refresh_ttl
+                                                             : &c->cache_ttl;
+    (void)dc;
+    return parse_count(cmd, v, field == &c->cache_ttl ? 0 : 1, 10LL * 365 * 86400, field);
+}
+
+static const char *set_cost(cmd_parms *cmd, void *dc, const char *v)
+{
+    apr_int64_t n;
+    const char *err = parse_count(cmd, v, 4, 31, &n);
+    (void)dc;
+    if (!err)
+        cmd_conf(cmd)->password_cost = (int)n;
+    return err;
+}
+
+static const char *set_max_body(cmd_parms *cmd, void *dc, const char *v)
+{
+    apr_int64_t n;
+    const char *err = parse_count(cmd, v, 1, APR_INT64_C(1) << 30, &n);
+    (void)dc;
+    if (!err)
+        cmd_conf(cmd)->max_body = (apr_off_t)n;
+    return err;
+}
+
+static const char *set_cookies(cmd_parms *cmd, void *dc, int on)
+{
+    (void)dc;
+    cmd_conf(cmd)->token_cookies = on;
+    return NULL;
+}
+
+static const char *set_throttle(cmd_parms *cmd, void *dc, const char *max, const char *win)
+{
+    et_srv_conf *c = cmd_conf(cmd);
+    apr_int64_t n, w = ET_DEFAULT_THROTTLE_WIN;
+    const char *err = parse_count(cmd, max, 0, 1000000, &n);
+    (void)dc;
+    if (!err && win)
+        err = parse_count(cmd, win, 1, 86400, &w);
+    if (err)
+        return err;
+    c->throttle_max = (int)n;
+    c->throttle_window = (int)w;
+    c->throttle_set = 1;
+    return NULL;
+}
+
+static const char *set_cache(cmd_parms *cmd, void *dc, const char *v)
+{
+    (void)dc;
+    return et_cache_configure(cmd, v, &cmd_conf(cmd)->cache);
+}
+
+const command_rec et_directives[] = {
+    AP_INIT_TAKE1(ET_DIR_DATABASE, set_database, NULL, RSRC_CONF,
+                  "SQL dialect of the DBDriver in use: sqlite3, pgsql or mysql"),
+    AP_INIT_TAKE1(ET_DIR_JWT_ALG, set_alg, NULL, RSRC_CONF,
+                  "JWT signing algorithm: HS256 (default), RS256 or ES256"),
+    AP_INIT_TAKE1(ET_DIR_JWT_SECRET, set_secret, NULL, RSRC_CONF,
+                  "HMAC secret (at least 32 bytes), literal or file:/path"),
+    AP_INIT_TAKE1(ET_DIR_JWT_PRIVATE_KEY, set_private_key, NULL, RSRC_CONF,
+                  "PEM private key for RS256/ES256, file:/path"),
+    AP_INIT_TAKE1(ET_DIR_JWT_PUBLIC_KEY, set_public_key, NULL, RSRC_CONF,
+                  "PEM public key for RS256/ES256, file:/path"),
+    AP_INIT_TAKE1(ET_DIR_JWT_ISSUER, set_issuer, NULL, RSRC_CONF,
+                  "iss claim to issue and require"),
+    AP_INIT_TAKE1(ET_DIR_JWT_AUDIENCE, set_audience, NULL, RSRC_CONF,
+                  "aud claim to issue and require"),
+    AP_INIT_TAKE1(ET_DIR_ACCESS_TTL, set_seconds, NULL, RSRC_CONF,
+                  "access token lifetime in seconds (300)"),
+    AP_INIT_TAKE1(ET_DIR_REFRESH_TTL, set_seconds, NULL, RSRC_CONF,
+                  "refresh token lifetime in seconds (1209600)"),
+    AP_INIT_TAKE1(ET_DIR_CACHE_TTL, set_seconds, NULL, RSRC_CONF,
+                  "seconds a cached revocation answer is trusted (30)"),
+    AP_INIT_TAKE1(ET_DIR_TOKEN_CACHE, set_cache, NULL, RSRC_CONF,
+                  "socache provider for token state, provider[:args] (shmcb)"),
+    AP_INIT_TAKE1(ET_DIR_PASSWORD_COST, set_cost, NULL, RSRC_CONF,
+                  "bcrypt cost, 4..31 (12)"),
+    AP_INIT_TAKE1(ET_DIR_MAX_BODY, set_max_body, NULL, RSRC_CONF,
+                  "largest JSON request body in bytes (1048576)"),
+    AP_INIT_FLAG(ET_DIR_TOKEN_COOKIES, set_cookies, NULL, RSRC_CONF,
+                 "also hand tokens out as HttpOnly cookies (Off)"),
+    AP_INIT_TAKE12(ET_DIR_LOGIN_THROTTLE, set_throttle, NULL, RSRC_CONF,
+                   "failed logins allowed per client and login_id, and the window "
+                   "in seconds (10 300); 0 turns throttling off"),
+    {NULL}
+};
+
+const char *et_config_finish(apr_pool_t *p, server_rec *s, et_srv_conf *c)
+{
+    (void)s;
+    if (c->access_ttl == UNSET)
+        c->access_ttl = ET_DEFAULT_ACCESS_TTL;
+    if (c->refresh_ttl == UNSET)
+        c->refresh_ttl = ET_DEFAULT_REFRESH_TTL;
+    if (c->cache_ttl == UNSET)
+        c->cache_ttl = ET_DEFAULT_CACHE_TTL;
+    if (c->password_cost == UNSET)
+        c->password_cost = ET_DEFAULT_COST;
+    if (c->max_body == UNSET)
+        c->max_body = ET_DEFAULT_MAX_BODY;
+    if (c->token_cookies == UNSET)
+        c->token_cookies = 0;
+    if (!c->throttle_set) {
+        c->throttle_max = ET_DEFAULT_THROTTLE_MAX;
+        c->throttle_window = ET_DEFAULT_THROTTLE_WIN;
+    }
+    if (c->alg == ET_ALG_UNSET)
+        c->alg = ET_ALG_HS256;
+    if (!c->database)
+        return apr_psprintf(p, "%s is not set", ET_DIR_DATABASE);
+    if (!c->sign_key || !c->verify_key)
+        return c->alg == ET_ALG_HS256
+                   ? apr_psprintf(p, "%s is not set", ET_DIR_JWT_SECRET)
+                   : apr_psprintf(p, "%s and %s must both be set for this algorithm",
+                                  ET_DIR_JWT_PRIVATE_KEY, ET_DIR_JWT_PUBLIC_KEY);
+    if (c->alg == ET_ALG_HS256 && (c->sign_key != c->verify_key ||
+                                   c->sign_key_len < ET_MIN_HMAC_SECRET))
+        return apr_psprintf(p, "%s: HS256 needs %s, not key files", ET_DIR_JWT_ALG,
+                            ET_DIR_JWT_SECRET);
+    if (c->alg != ET_ALG_HS256 && c->sign_key == c->verify_key)
+        return apr_psprintf(p, "%s: RS256/ES256 need %s and %s, not a secret",
+                            ET_DIR_JWT_ALG, ET_DIR_JWT_PRIVATE_KEY, ET_DIR_JWT_PUBLIC_KEY);
+    return NULL;
+}

@@ -1,0 +1,223 @@
+/*
+ * db.c: statements registered with mod_dbd at config time, and helpers that
+ * bind arguments, read result sets to their end and manage transactions.
+ */
+#include "db.h"
+#include "api.h"
+
+#include <mod_dbd.h>
+#include <apr_optional.h>
+
+/* Every resource file's statement table. */
+static const et_stmt *const statement_tables[] = {
+    et_auth_statements,
+    et_accounts_statements,
+    et_schools_boards_statements,
+    et_ops_statements,
+};
+
+static APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) *dbd_prepare;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire;
+
+const char *et_db_register_statements(cmd_parms *cmd, const char *dialect)
+{
+    apr_size_t t;
+    if (!dbd_prepare) {
+        dbd_prepare = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
+        dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
+    }
+    if (!dbd_prepare || !dbd_acquire)
+        return apr_psprintf(cmd->pool, "%s needs mod_dbd: load it before this directive",
+                            cmd->cmd->name);
+    for (t = 0; t < sizeof(statement_tables) / sizeof(statement_tables[0]); t++) {
+        const et_stmt *st;
+        for (st = statement_tables[t]; st->label; st++) {
+            const char *sql = st->sql;
+            if (!strcmp(dialect, "pgsql") && st->sql_pgsql)
+                sql = st->sql_pgsql;
+            else if (!strcmp(dialect, "mysql") && st->sql_mysql)
+                sql = st->sql_mysql;
+            dbd_prepare(cmd->server, sql, st->label);
+        }
+    }
+    return NULL;
+}
+
+typedef struct {
+    ap_dbd_t *dbd;
+    apr_dbd_transaction_t *trans;
+} req_db;
+
+static const char *const db_note = "everytime-db";
+
+static req_db *req_db_get(request_rec *r)
+{
+    req_db *d = NULL;
+    apr_pool_userdata_get((void **)&d, db_note, r->pool);
+    if (!d) {
+        d = apr_pcalloc(r->pool, sizeof(*d));
+        apr_pool_userdata_setn(d, db_note, NULL, r->pool);
+    }
+    if (!d->dbd && dbd_acquire) {
+        d->dbd = dbd_acquire(r);
+        if (!d->dbd)
+            ET_LOG(r, APLOG_ERR, 0, APLOGNO(10510) "no database connection");
+    }
+    return d;
+}
+
+const char *et_db_driver(request_rec *r)
+{
+    req_db *d = req_db_get(r);
+    return d->dbd ? apr_dbd_name(d->dbd->driver) : NULL;
+}
+
+static apr_dbd_prepared_t *statement(request_rec *r, req_db *d, const char *label)
+{
+    apr_dbd_prepared_t *st = apr_hash_get(d->dbd->prepared, label, APR_HASH_KEY_STRING);
+    if (!st)
+        ET_LOG(r, APLOG_ERR, 0, APLOGNO(10511) "statement %s is not prepared", label);
+    return st;
+}
+
+/* Turns the format and varargs into the pointer array the pb* calls want. */
+static const void **bind_args(request_rec *r, const char *fmt, va_list ap)
+{
+    int n = (int)strlen(fmt), i;
+    const void **args = apr_pcalloc(r->pool, sizeof(void *) * (n + 1));
+    for (i = 0; i < n; i++) {
+        if (fmt[i] == 's') {
+            args[i] = va_arg(ap, const char *);
+        } else {
+            apr_int64_t *v = apr_palloc(r->pool, sizeof(*v));
+            *v = va_arg(ap, apr_int64_t);
+            args[i] = v;
+        }
+    }
+    return args;
+}
+
+static apr_status_t db_error(request_rec *r, req_db *d, const char *label, int rv)
+{
+    ET_LOG(r, APLOG_ERR, 0, APLOGNO(10512) "statement %s failed: %s", label,
+           apr_dbd_error(d->dbd->driver, d->dbd->handle, rv));
+    return APR_EGENERAL;
+}
+
+apr_status_t et_db_select(request_rec *r, const char *label, et_rows **out,
+                          const char *fmt, ...)
+{
+    req_db *d = req_db_get(r);
+    apr_dbd_prepared_t *st;
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    apr_array_header_t *cells;
+    et_rows *rows;
+    const void **args;
+    va_list ap;
+    int rv, j;
+
+    if (!d->dbd || !(st = statement(r, d, label)))
+        return APR_EGENERAL;
+    va_start(ap, fmt);
+    args = bind_args(r, fmt, ap);
+    va_end(ap);
+    rv = apr_dbd_pbselect(d->dbd->driver, r->pool, d->dbd->handle, &res, st, 0, args);
+    if (rv)
+        return db_error(r, d, label, rv);
+    rows = apr_pcalloc(r->pool, sizeof(*rows));
+    rows->ncols = apr_dbd_num_cols(d->dbd->driver, res);
+    cells = apr_array_make(r->pool, 8 * (rows->ncols ? rows->ncols : 1), sizeof(char *));
+    /* read to the end: a row left unread is never cleaned up */
+    while ((rv = apr_dbd_get_row(d->dbd->driver, r->pool, res, &row, -1)) == 0) {
+        for (j = 0; j < rows->ncols; j++) {
+            char *cell = NULL;
+            if (apr_dbd_datum_get(d->dbd->driver, row, j, APR_DBD_TYPE_STRING, &cell)
+                != APR_SUCCESS)
+                cell = NULL;
+            APR_ARRAY_PUSH(cells, const char *) = cell ? apr_pstrdup(r->pool, cell) : NULL;
+        }
+        rows->nrows++;
+    }
+    if (rv != -1)
+        return db_error(r, d, label, rv);
+    rows->cells = (const char **)cells->elts;
+    *out = rows;
+    return APR_SUCCESS;
+}
+
+apr_status_t et_db_exec(request_rec *r, const char *label, int *nrows, const char *fmt, ...)
+{
+    req_db *d = req_db_get(r);
+    apr_dbd_prepared_t *st;
+    const void **args;
+    va_list ap;
+    int rv, n = 0;
+
+    if (!d->dbd || !(st = statement(r, d, label)))
+        return APR_EGENERAL;
+    va_start(ap, fmt);
+    args = bind_args(r, fmt, ap);
+    va_end(ap);
+    rv = apr_dbd_pbquery(d->dbd->driver, r->pool, d->dbd->handle, &n, st, args);
+    if (rv)
+        return db_error(r, d, label, rv);
+    if (nrows)
+        *nrows = n;
+    return APR_SUCCESS;
+}
+
+static apr_status_t rollback_open(void *data)
+{
+    req_db *d = data;
+    if (d->trans) {
+        apr_dbd_transaction_mode_set(d->dbd->driver, d->trans, APR_DBD_TRANSACTION_ROLLBACK);
+        apr_dbd_transaction_end(d->dbd->driver, d->dbd->pool, d->trans);
+        d->trans = NULL;
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t et_db_begin(request_rec *r)
+{
+    req_db *d = req_db_get(r);
+    int rv;
+    if (!d->dbd)
+        return APR_EGENERAL;
+    rv = apr_dbd_transaction_start(d->dbd->driver, r->pool, d->dbd->handle, &d->trans);
+    if (rv) {
+        d->trans = NULL;
+        return db_error(r, d, "BEGIN", rv);
+    }
+    apr_pool_cleanup_register(r->pool, d, rollback_open, apr_pool_cleanup_null);
+    return APR_SUCCESS;
+}
+
+apr_status_t et_db_commit(request_rec *r)
+{
+    req_db *d = req_db_get(r);
+    apr_dbd_transaction_t *t = d->trans;
+    int rv;
+    if (!t)
+        return APR_EGENERAL;
+    d->trans = NULL;
+    /* a statement that failed inside the transaction makes this a rollback */
+    if (apr_dbd_transaction_mode_get(d->dbd->driver, t) & APR_DBD_TRANSACTION_ROLLBACK)
+        rv = -1;
+    else
+        rv = 0;
+    if (apr_dbd_transaction_end(d->dbd->driver, r->pool, t) != 0 || rv)
+        return db_error(r, d, "COMMIT", rv);
+    return APR_SUCCESS;
+}
+
+void et_db_rollback(request_rec *r)
+{
+    req_db *d = req_db_get(r);
+    rollback_open(d);
+}
+
+apr_int64_t et_cell_i64(const char *cell)
+{
+    return cell ? apr_atoi64(cell) : 0;
+}

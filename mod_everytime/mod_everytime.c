@@ -1,0 +1,95 @@
+/*
+ * mod_everytime.c: the module declaration and hook registration.
+ */
+#include "auth.h"
+#include "cache.h"
+#include "config.h"
+#include "et_jwt.h"
+#include "password.h"
+#include "router.h"
+
+#include <apr_hash.h>
+#include <http_core.h>
+#include <http_protocol.h>
+#include <http_request.h>
+
+static int et_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
+{
+    (void)plog;
+    (void)ptemp;
+    return et_cache_pre_config(pconf);
+}
+
+/* A hash of nothing at the server's cost, so a login for an unknown
+ * login_id spends as long as one with a wrong password. */
+static const char *dummy_hash_for(apr_pool_t *p, int cost, apr_hash_t *made)
+{
+    const char *h = apr_hash_get(made, &cost, sizeof(cost));
+    if (!h) {
+        int *key = apr_pmemdup(p, &cost, sizeof(cost));
+        h = et_password_hash(p, "everytime-dummy-password", cost);
+        apr_hash_set(made, key, sizeof(*key), h);
+    }
+    return h;
+}
+
+/* Applies defaults and checks one server. A server that names no database
+ * and no key does not serve the API (it answers 503); one that names some
+ * but not all refuses to start. */
+static int finish_server(apr_pool_t *pconf, server_rec *v, apr_hash_t *hashes)
+{
+    et_srv_conf *c = et_conf(v);
+    int wanted = c->database || c->sign_key || c->verify_key;
+    const char *err = et_config_finish(pconf, v, c);
+    if (!err)
+        err = et_jwt_self_test(pconf, c);
+    if (err && wanted) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, v, APLOGNO(10540) "%s", err);
+        return !OK;
+    }
+    if (!err) {
+        c->dummy_hash = dummy_hash_for(pconf, c->password_cost, hashes);
+        c->configured = c->dummy_hash != NULL;
+    }
+    return OK;
+}
+
+static int et_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+{
+    apr_hash_t *hashes = apr_hash_make(ptemp);
+    server_rec *v;
+    (void)plog;
+    /* the first pass only checks the configuration; share nothing yet */
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG)
+        return OK;
+    for (v = s; v; v = v->next)
+        if (finish_server(pconf, v, hashes) != OK)
+            return !OK;
+    return et_cache_post_config(pconf, ptemp, s);
+}
+
+static void et_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    et_cache_child_init(pchild, s);
+}
+
+static void et_register_hooks(apr_pool_t *p)
+{
+    static const char *const after_dbd[] = {"mod_dbd.c", "mod_socache_shmcb.c", NULL};
+    ap_hook_pre_config(et_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(et_post_config, after_dbd, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(et_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(et_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    et_auth_register_hooks(p);
+}
+
+module AP_MODULE_DECLARE_DATA everytime_module = {
+    STANDARD20_MODULE_STUFF,
+    et_create_dir_config,
+    et_merge_dir_config,
+    et_create_server_config,
+    et_merge_server_config,
+    et_directives,
+    et_register_hooks,
+    AP_MODULE_FLAG_NONE
+};
