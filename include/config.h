@@ -8,6 +8,7 @@
 #include <ap_socache.h>
 #include <apr_global_mutex.h>
 
+#define ET_DIR_API_ROOT         "EverytimeAPIRoot"
 #define ET_DIR_DATABASE         "EverytimeDatabase"
 #define ET_DIR_JWT_ALG          "EverytimeJWTAlgorithm"
 #define ET_DIR_JWT_SECRET       "EverytimeJWTSecret"
@@ -44,6 +45,9 @@ typedef struct et_cache {
     int initialised;
 } et_cache;
 
+#define ET_SCHEMA_GOOD 1
+#define ET_SCHEMA_OLD 2
+
 typedef struct et_srv_conf {
     const char *database;            /* sqlite3 | pgsql | mysql */
     et_alg_e alg;
@@ -65,6 +69,7 @@ typedef struct et_srv_conf {
     et_cache *cache;
     const char *dummy_hash;          /* bcrypt of nothing, for timing parity */
     int configured;                  /* post_config found it usable */
+    volatile apr_uint32_t schema_state; /* per process: 0 unknown, or below */
 } et_srv_conf;
 
 /* Per-directory: where the API is mounted (the <Location> path). */
@@ -76,7 +81,7 @@ extern const command_rec et_directives[];
 
 void *et_create_dir_config(apr_pool_t *p, char *dir);
 void *et_merge_dir_config(apr_pool_t *p, void *base, void *add);
-/* The API root of this request: the innermost <Location> path. */
+/* The API root of this request: EverytimeAPIRoot, or the innermost <Location>. */
 const char *et_mount(request_rec *r);
 
 void *et_create_server_config(apr_pool_t *p, server_rec *s);

@@ -43,6 +43,14 @@ apr_status_t et_db_begin(request_rec *r);
 apr_status_t et_db_commit(request_rec *r);
 void et_db_rollback(request_rec *r);
 
+/* The schema version this build expects (sql/<driver>/NNNN_*.sql). */
+#define ET_SCHEMA_VERSION 1
+
+/* Once per process: is the database at least ET_SCHEMA_VERSION? Logs and
+ * answers 0 when it is older (the API then answers 503), -1 when the
+ * database cannot be asked now (asked again next time). */
+int et_db_schema_ok(request_rec *r);
+
 /* The driver name ("sqlite3", "pgsql", "mysql") or NULL when unavailable. */
 const char *et_db_driver(request_rec *r);
 

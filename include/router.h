@@ -14,7 +14,8 @@ typedef enum {
     ET_ADMIN   /* a valid access token with role ROLE_ADMIN */
 } et_access;
 
-#define ET_JSON_BODY 1 /* the body is read and parsed as a JSON object first */
+#define ET_JSON_BODY 1    /* the body is read and parsed as a JSON object first */
+#define ET_OWN_DB_CHECK 2 /* answers without the schema check (health, schema) */
 
 typedef struct et_route {
     int method;          /* M_GET, M_POST, ... */

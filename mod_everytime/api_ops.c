@@ -9,6 +9,7 @@
 
 const et_stmt et_ops_statements[] = {
     {"et_ops_ping", "SELECT 1", NULL, NULL},
+    {"et_db_schema_version", "SELECT MAX(version) FROM schema_version", NULL, NULL},
     {NULL, NULL, NULL, NULL}
 };
 

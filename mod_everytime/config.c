@@ -8,6 +8,8 @@
 
 #include <apr_file_io.h>
 #include <apr_lib.h>
+#include <http_core.h>
+#include <errno.h>
 
 #define UNSET (-1)
 
@@ -26,11 +28,8 @@ void *et_create_server_config(apr_pool_t *p, server_rec *s)
 
 void *et_create_dir_config(apr_pool_t *p, char *dir)
 {
-    et_dir_conf *d = apr_pcalloc(p, sizeof(*d));
-    /* <Location /api> gives "/api"; <Directory> paths are merged before
-     * <Location> sections, so the innermost <Location> wins */
-    d->mount = dir && dir[0] == '/' ? apr_pstrdup(p, dir) : NULL;
-    return d;
+    (void)dir;
+    return apr_pcalloc(p, sizeof(et_dir_conf));
 }
 
 void *et_merge_dir_config(apr_pool_t *p, void *basev, void *addv)
@@ -41,10 +40,25 @@ void *et_merge_dir_config(apr_pool_t *p, void *basev, void *addv)
     return m;
 }
 
+/* EverytimeAPIRoot when set; else the path of the innermost <Location>
+ * (httpd keeps the last merged section's path in core's per-dir config). */
 const char *et_mount(request_rec *r)
 {
     et_dir_conf *d = ap_get_module_config(r->per_dir_config, &everytime_module);
-    return d ? d->mount : NULL;
+    core_dir_config *core = ap_get_core_module_config(r->per_dir_config);
+    if (d && d->mount)
+        return d->mount;
+    return core && core->d && core->d[0] == '/' ? core->d : NULL;
+}
+
+static const char *set_api_root(cmd_parms *cmd, void *dc, const char *v)
+{
+    et_dir_conf *d = dc;
+    if (v[0] != '/')
+        return apr_psprintf(cmd->pool, "%s: '%s' must be a URL path starting with /",
+                            cmd->cmd->name, v);
+    d->mount = v;
+    return NULL;
 }
 
 #define MERGE_PTR(f) m->f = add->f ? add->f : base->f
@@ -224,8 +238,11 @@ static const char *parse_count(cmd_parms *cmd, const char *v, apr_int64_t min,
     apr_int64_t n;
     if (!*v || !apr_isdigit(*v))
         return apr_psprintf(cmd->pool, "%s: '%s' is not a whole number", cmd->cmd->name, v);
+    errno = 0;
     n = apr_strtoi64(v, &end, 10);
-    if (*end || errno == ERANGE || n < min || n > max)
+    if (errno == ERANGE)
+        n = -1;
+    if (*end || n < 0 || n < min || n > max)
         return apr_psprintf(cmd->pool, "%s: '%s' must be a whole number from %"
                             APR_INT64_T_FMT " to %" APR_INT64_T_FMT,
                             cmd->cmd->name, v, min, max);
@@ -294,6 +311,8 @@ static const char *set_cache(cmd_parms *cmd, void *dc, const char *v)
 }
 
 const command_rec et_directives[] = {
+    AP_INIT_TAKE1(ET_DIR_API_ROOT, set_api_root, NULL, ACCESS_CONF | RSRC_CONF,
+                  "URL path the API routes are relative to (default: the <Location> path)"),
     AP_INIT_TAKE1(ET_DIR_DATABASE, set_database, NULL, RSRC_CONF,
                   "SQL dialect of the DBDriver in use: sqlite3, pgsql or mysql"),
     AP_INIT_TAKE1(ET_DIR_JWT_ALG, set_alg, NULL, RSRC_CONF,

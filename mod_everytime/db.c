@@ -5,6 +5,9 @@
 #include "db.h"
 #include "api.h"
 
+#include "config.h"
+
+#include <apr_atomic.h>
 #include <mod_dbd.h>
 #include <apr_optional.h>
 
@@ -126,10 +129,12 @@ apr_status_t et_db_select(request_rec *r, const char *label, et_rows **out,
     if (rv)
         return db_error(r, d, label, rv);
     rows = apr_pcalloc(r->pool, sizeof(*rows));
-    rows->ncols = apr_dbd_num_cols(d->dbd->driver, res);
-    cells = apr_array_make(r->pool, 8 * (rows->ncols ? rows->ncols : 1), sizeof(char *));
+    cells = apr_array_make(r->pool, 16, sizeof(char *));
     /* read to the end: a row left unread is never cleaned up */
     while ((rv = apr_dbd_get_row(d->dbd->driver, r->pool, res, &row, -1)) == 0) {
+        /* pgsql knows its columns only once the first row has arrived */
+        if (rows->nrows == 0)
+            rows->ncols = apr_dbd_num_cols(d->dbd->driver, res);
         for (j = 0; j < rows->ncols; j++) {
             char *cell = NULL;
             if (apr_dbd_datum_get(d->dbd->driver, row, j, APR_DBD_TYPE_STRING, &cell)
@@ -215,6 +220,25 @@ void et_db_rollback(request_rec *r)
 {
     req_db *d = req_db_get(r);
     rollback_open(d);
+}
+
+int et_db_schema_ok(request_rec *r)
+{
+    et_srv_conf *c = et_conf(r->server);
+    et_rows *rows;
+    apr_int64_t version;
+    apr_uint32_t known = apr_atomic_read32(&c->schema_state);
+    if (known)
+        return known == ET_SCHEMA_GOOD;
+    if (et_db_select(r, "et_db_schema_version", &rows, "") != APR_SUCCESS || rows->nrows != 1)
+        return -1;
+    version = et_cell_i64(ET_CELL(rows, 0, 0));
+    if (version < ET_SCHEMA_VERSION)
+        ET_LOG(r, APLOG_CRIT, 0, APLOGNO(10513) "the database schema is version %" APR_INT64_T_FMT
+               ", older than the %d this module needs: run the migrations in sql/",
+               version, ET_SCHEMA_VERSION);
+    apr_atomic_set32(&c->schema_state, version < ET_SCHEMA_VERSION ? ET_SCHEMA_OLD : ET_SCHEMA_GOOD);
+    return version >= ET_SCHEMA_VERSION;
 }
 
 apr_int64_t et_cell_i64(const char *cell)

@@ -12,6 +12,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/pem.h>
 
 const char *et_jwt_alg_name(et_alg_e alg)
 {
@@ -246,13 +247,38 @@ et_jwt_status et_jwt_verify(apr_pool_t *p, const et_srv_conf *c, const char *tok
     return st;
 }
 
+/* RS256 wants an RSA key of at least 2048 bits, ES256 a P-256 key. */
+static const char *check_public_key(apr_pool_t *p, const et_srv_conf *c)
+{
+    BIO *bio;
+    EVP_PKEY *key;
+    const char *err = NULL;
+    if (c->alg == ET_ALG_HS256)
+        return NULL;
+    bio = BIO_new_mem_buf(c->verify_key, (int)c->verify_key_len);
+    key = bio ? PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL) : NULL;
+    if (!key)
+        err = "the public key is not a PEM public key";
+    else if (c->alg == ET_ALG_RS256 &&
+             (EVP_PKEY_base_id(key) != EVP_PKEY_RSA || EVP_PKEY_bits(key) < 2048))
+        err = "RS256 needs an RSA key of at least 2048 bits";
+    else if (c->alg == ET_ALG_ES256 &&
+             (EVP_PKEY_base_id(key) != EVP_PKEY_EC || EVP_PKEY_bits(key) != 256))
+        err = "ES256 needs an EC key on the P-256 curve";
+    EVP_PKEY_free(key);
+    BIO_free(bio);
+    return err ? apr_psprintf(p, "%s: %s", ET_DIR_JWT_PUBLIC_KEY, err) : NULL;
+}
+
 const char *et_jwt_self_test(apr_pool_t *p, const et_srv_conf *c)
 {
     et_claims in = {"access", "00000000-0000-4000-8000-000000000000", "ROLE_USER",
                     "00000000-0000-4000-8000-000000000001", NULL, 0, 0};
     et_claims out;
-    const char *token = et_jwt_issue(p, c, &in, 60);
-    if (!token)
+    const char *err = check_public_key(p, c), *token;
+    if (err)
+        return err;
+    if (!(token = et_jwt_issue(p, c, &in, 60)))
         return apr_psprintf(p, "cannot sign a %s token with the configured key",
                             et_jwt_alg_name(c->alg));
     if (et_jwt_verify(p, c, token, "access", apr_time_sec(apr_time_now()), &out) != ET_JWT_OK)

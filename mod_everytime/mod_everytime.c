@@ -35,21 +35,25 @@ static const char *dummy_hash_for(apr_pool_t *p, int cost, apr_hash_t *made)
 
 /* Applies defaults and checks one server. A server that names no database
  * and no key does not serve the API (it answers 503); one that names some
- * but not all refuses to start. */
-static int finish_server(apr_pool_t *pconf, server_rec *v, apr_hash_t *hashes)
+ * but not all refuses to start. check_config runs for "apachectl
+ * configtest" too, so a bad key or a missing directive shows there. */
+static int et_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                           server_rec *s)
 {
-    et_srv_conf *c = et_conf(v);
-    int wanted = c->database || c->sign_key || c->verify_key;
-    const char *err = et_config_finish(pconf, v, c);
-    if (!err)
-        err = et_jwt_self_test(pconf, c);
-    if (err && wanted) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, v, APLOGNO(10540) "%s", err);
-        return !OK;
-    }
-    if (!err) {
-        c->dummy_hash = dummy_hash_for(pconf, c->password_cost, hashes);
-        c->configured = c->dummy_hash != NULL;
+    server_rec *v;
+    (void)plog;
+    (void)ptemp;
+    for (v = s; v; v = v->next) {
+        et_srv_conf *c = et_conf(v);
+        int wanted = c->database || c->sign_key || c->verify_key;
+        const char *err = et_config_finish(pconf, v, c);
+        if (!err)
+            err = et_jwt_self_test(pconf, c);
+        if (err && wanted) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, v, APLOGNO(10540) "%s", err);
+            return !OK;
+        }
+        c->configured = err == NULL;
     }
     return OK;
 }
@@ -62,9 +66,11 @@ static int et_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
     /* the first pass only checks the configuration; share nothing yet */
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG)
         return OK;
-    for (v = s; v; v = v->next)
-        if (finish_server(pconf, v, hashes) != OK)
-            return !OK;
+    for (v = s; v; v = v->next) {
+        et_srv_conf *c = et_conf(v);
+        if (c->configured && !(c->dummy_hash = dummy_hash_for(pconf, c->password_cost, hashes)))
+            c->configured = 0;
+    }
     return et_cache_post_config(pconf, ptemp, s);
 }
 
@@ -77,6 +83,7 @@ static void et_register_hooks(apr_pool_t *p)
 {
     static const char *const after_dbd[] = {"mod_dbd.c", "mod_socache_shmcb.c", NULL};
     ap_hook_pre_config(et_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(et_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(et_post_config, after_dbd, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(et_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(et_handler, NULL, NULL, APR_HOOK_MIDDLE);

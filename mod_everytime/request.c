@@ -164,6 +164,10 @@ long et_utf8_chars(const char *s)
             extra = 3;
         else
             return -1;
+        /* overlongs, UTF-16 surrogates and code points past U+10FFFF */
+        if ((*u == 0xe0 && u[1] < 0xa0) || (*u == 0xed && u[1] > 0x9f) ||
+            (*u == 0xf0 && u[1] < 0x90) || (*u == 0xf4 && u[1] > 0x8f))
+            return -1;
         u++;
         while (extra--) {
             if ((*u & 0xc0) != 0x80)

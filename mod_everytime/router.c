@@ -24,8 +24,8 @@ static const et_route routes[] = {
     {M_DELETE, "/accounts/me", et_accounts_me_delete, ET_USER, ET_JSON_BODY},
     {M_GET, "/schools", et_schools_list, ET_PUBLIC, 0},
     {M_POST, "/schools", et_schools_create, ET_ADMIN, ET_JSON_BODY},
-    {M_GET, "/health", et_ops_health, ET_PUBLIC, 0},
-    {M_GET, "/schema", et_ops_schema, ET_PUBLIC, 0},
+    {M_GET, "/health", et_ops_health, ET_PUBLIC, ET_OWN_DB_CHECK},
+    {M_GET, "/schema", et_ops_schema, ET_PUBLIC, ET_OWN_DB_CHECK},
 };
 
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
@@ -155,6 +155,8 @@ static int dispatch(et_req *q)
     if (!q->conf->configured)
         return et_fail_detail(q, ET_E_UNAVAILABLE, "The API is not configured on this server.",
                               "이 서버에는 API가 설정되어 있지 않습니다.");
+    if (!(q->route->flags & ET_OWN_DB_CHECK) && et_db_schema_ok(r) != 1)
+        return et_fail_unavailable(q);
     if ((status = check_access(q)) != OK)
         return status;
     if ((q->route->flags & ET_JSON_BODY) && (status = et_read_json_body(q)) != OK)

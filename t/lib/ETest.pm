@@ -14,6 +14,7 @@ use Exporter 'import';
 
 our @EXPORT = qw(api api_url new_user login admin_login jwt_encode b64url hs256_secret
                  keyfile json_has_value unique);
+our @EXPORT_OK = qw(hangul raw_http query_escape);
 
 my $JSON = JSON::PP->new->utf8->canonical;
 my $counter = 0;
@@ -134,6 +135,225 @@ sub json_has_value {
         return (grep { json_has_value($_, $value) } @$tree) ? 1 : 0;
     }
     return !ref($tree) && $tree eq $value ? 1 : 0;
+}
+
+# $n random Hangul syllables (U+AC00..U+D7A3) as a Perl character string:
+# Korean text that is unique enough for nicknames and names.
+sub hangul {
+    my ($n) = @_;
+    return join '', map { chr(0xAC00 + int(rand(11172))) } 1 .. ($n // 4);
+}
+
+# A query-string value: the UTF-8 bytes of a character string, percent-encoded.
+sub query_escape {
+    my ($s) = @_;
+    my $b = $s;
+    utf8::encode($b) if utf8::is_utf8($b);
+    $b =~ s/([^A-Za-z0-9\-._~])/sprintf('%%%02X', ord $1)/ge;
+    return $b;
+}
+
+# Sends REQUEST (the bytes of a whole HTTP/1.1 request, "Connection: close"
+# is up to the caller) to the server (or a vhost) over a plain socket, for
+# what LWP cannot send (chunked bodies, odd framing). Returns (status,
+# {lower-case header => value}, body bytes); status is 0 when nothing came back.
+sub raw_http {
+    my ($request, %o) = @_;
+    require IO::Socket::INET;
+    my $hostport = Apache::TestRequest::hostport(Apache::Test::config(), $o{vhost} || undef);
+    $hostport = Apache::TestRequest::hostport() unless $o{vhost};
+    my $sock = IO::Socket::INET->new(PeerAddr => $hostport, Timeout => 30)
+        or die "raw_http: connect $hostport: $!";
+    binmode $sock;
+    local $SIG{PIPE} = 'IGNORE';
+    print {$sock} $request;
+    local $/;
+    my $answer = <$sock> // '';
+    close $sock;
+    my ($head, $body) = split /\r\n\r\n/, $answer, 2;
+    return (0, {}, '') unless defined $head && $head =~ m{^HTTP/\d\.\d (\d{3})};
+    my $status = $1;
+    my %h;
+    for my $line (split /\r\n/, $head) {
+        $h{ lc $1 } = $2 if $line =~ /^([^:\s]+):\s*(.*)$/;
+    }
+    if (($h{'transfer-encoding'} // '') =~ /chunked/i) {
+        my $out = '';
+        while ($body =~ s/^([0-9a-fA-F]+)[^\r\n]*\r\n//) {
+            my $n = hex $1;
+            last if $n == 0;
+            $out .= substr($body, 0, $n, '');
+            $body =~ s/^\r\n//;
+        }
+        $body = $out;
+    }
+    return ($status, \%h, $body // '');
+}
+
+# --- tokens, outcomes and concurrency (token_security.t, revocation.t, ...) ---
+
+push @EXPORT_OK, qw(b64url_decode jwt_decode jwt_sign_pem openssl_genkey outcome
+                    error_outcome server_url together);
+
+sub b64url_decode {
+    my ($s) = @_;
+    return undef unless defined $s && $s =~ /^[A-Za-z0-9_-]*$/;
+    $s =~ tr{-_}{+/};
+    $s .= '=' x ((4 - length($s) % 4) % 4);
+    return MIME::Base64::decode_base64($s);
+}
+
+# (header, payload, signature text) of a JWT; the JSON parts decoded, undef
+# where a part does not decode.
+sub jwt_decode {
+    my ($token) = @_;
+    my ($h, $p, $s) = split /\./, $token // '', 3;
+    my $dec = sub { my $b = b64url_decode($_[0]); defined $b ? eval { $JSON->decode($b) } : undef };
+    return ($dec->($h), $dec->($p), $s);
+}
+
+# The DER ECDSA signature (SEQUENCE of INTEGER r, INTEGER s) as the JOSE
+# form: r and s, each left-padded to $n bytes.
+sub _der_to_raw {
+    my ($der, $n) = @_;
+    my @b = unpack 'C*', $der;
+    my $i = 0;
+    my $len = sub {
+        my $l = $b[$i++];
+        return $l if $l < 0x80;
+        my $k = $l & 0x7f;
+        $l = 0;
+        $l = ($l << 8) | $b[$i++] for 1 .. $k;
+        return $l;
+    };
+    die "ES signature is not a DER SEQUENCE\n" unless $b[$i++] == 0x30;
+    $len->();
+    my $out = '';
+    for (1, 2) {
+        die "ES signature: INTEGER expected\n" unless $b[$i++] == 0x02;
+        my $l = $len->();
+        my $int = pack 'C*', @b[$i .. $i + $l - 1];
+        $i += $l;
+        $int =~ s/^\x00+//;
+        die "ES signature: integer too long\n" if length($int) > $n;
+        $out .= ("\x00" x ($n - length $int)) . $int;
+    }
+    return $out;
+}
+
+# A JWT signed by the openssl command line with a PEM private key: RS256 or
+# ES256, taken from the header (a hash) unless alg => is given. The header
+# and payload may be hashes or raw JSON strings, as for jwt_encode. An ES256
+# signature is converted to JOSE's r||s unless der => 1 asks for openssl's DER.
+sub jwt_sign_pem {
+    my ($header, $payload, $keyfile, %o) = @_;
+    my $alg = $o{alg} // (ref $header ? $header->{alg} : undef) // 'RS256';
+    my $h = ref $header ? $JSON->encode($header) : $header;
+    my $p = ref $payload ? $JSON->encode($payload) : $payload;
+    my $input = b64url($h) . '.' . b64url($p);
+    require File::Temp;
+    my $tmp = File::Temp->new;
+    binmode $tmp;
+    print {$tmp} $input;
+    close $tmp;
+    open my $fh, '-|', 'openssl', 'dgst', '-sha256', '-sign', $keyfile, '-binary', $tmp->filename
+        or die "openssl: $!";
+    binmode $fh;
+    local $/;
+    my $sig = <$fh>;
+    close $fh or die "openssl dgst -sign $keyfile failed\n";
+    $sig = _der_to_raw($sig, 32) if $alg =~ /^ES256$/i && !$o{der};
+    return "$input." . b64url($sig);
+}
+
+# Generates a private key (type RSA or EC P-256) in $dir; returns its path.
+sub openssl_genkey {
+    my ($type, $dir) = @_;
+    my $path = "$dir/" . lc($type) . "_" . unique('k') . ".pem";
+    my @opt = $type eq 'EC' ? ('-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256')
+                            : ('-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048');
+    system('openssl', 'genpkey', @opt, '-out', $path) == 0 or die "openssl genpkey $type failed\n";
+    return $path;
+}
+
+# "STATUS BODY" of an answer, the body as canonical JSON when it is JSON:
+# one string to compare with t_cmp.
+sub outcome {
+    my ($res, $data) = @_;
+    return $res->code . ' ' . (defined $data ? $JSON->encode($data) : $res->content);
+}
+
+# The outcome() string of the standard authentication errors.
+my %AUTH_ERRORS = (
+    token_not_valid => { detail => 'Given token not valid for any token type',
+                         code => 'token_not_valid',
+                         messages => [{ token_class => 'AccessToken', token_type => 'access',
+                                        message => 'Token is invalid or expired' }] },
+    token_invalid => { detail => 'Token is invalid or expired', code => 'token_not_valid' },
+    not_authenticated => { detail => 'Authentication credentials were not provided.',
+                           code => 'not_authenticated' },
+    bad_authorization_header => {
+        detail => 'Authorization header must contain two space-delimited values',
+        code => 'bad_authorization_header' },
+    authentication_failed => { detail => 'No active account found with the given credentials',
+                               code => 'authentication_failed' },
+);
+sub error_outcome {
+    my ($name) = @_;
+    die "error_outcome: unknown $name" unless $AUTH_ERRORS{$name};
+    return '401 ' . $JSON->encode($AUTH_ERRORS{$name});
+}
+
+# The absolute URL of a path outside the API (e.g. '/protected/').
+sub server_url {
+    my ($path, $vhost) = @_;
+    my $hostport = $vhost ? Apache::TestRequest::hostport(Apache::Test::config(), $vhost)
+                          : Apache::TestRequest::hostport();
+    return "http://$hostport$path";
+}
+
+# Runs $code in $n forked children that start together (each waits for the
+# same pipe to close), and returns what each returned (a string, one line),
+# in child order. Children that die return "died: <message>".
+sub together {
+    my ($n, $code) = @_;
+    require File::Temp;
+    my $dir = File::Temp->newdir;
+    pipe(my $go_r, my $go_w) or die "pipe: $!";
+    pipe(my $ready_r, my $ready_w) or die "pipe: $!";
+    my @pids;
+    for my $i (1 .. $n) {
+        defined(my $pid = fork) or die "fork: $!";
+        if (!$pid) {
+            close $go_w;
+            close $ready_r;
+            syswrite $ready_w, 'r';
+            close $ready_w;
+            sysread $go_r, my $x, 1;    # EOF when the parent closes its end
+            my $out = eval { $code->($i) };
+            $out = 'died: ' . ($@ =~ s/\n.*//sr) unless defined $out;
+            if (open my $fh, '>', "$dir/$i") {
+                print {$fh} $out;
+                close $fh;
+            }
+            require POSIX;
+            POSIX::_exit(0);
+        }
+        push @pids, $pid;
+    }
+    close $go_r;
+    close $ready_w;
+    my $got = 0;
+    while ($got < $n && sysread($ready_r, my $buf, $n)) { $got += length $buf }
+    close $go_w;                        # go
+    waitpid($_, 0) for @pids;
+    my @out;
+    for my $i (1 .. $n) {
+        my $s = '';
+        if (open my $fh, '<', "$dir/$i") { local $/; $s = <$fh> // '' }
+        push @out, $s;
+    }
+    return @out;
 }
 
 1;

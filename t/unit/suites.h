@@ -1,0 +1,23 @@
+/*
+ * suites.h: the Check suites that t/unit/test_main.c runs. Adding one: write
+ * t/unit/test_<name>.c with "Suite *<name>_suite(void)", add a line below and
+ * the file to t_unit_test_everytime_SOURCES in Makefile.am.
+ */
+#ifndef ET_UNIT_SUITES_H
+#define ET_UNIT_SUITES_H
+
+#include <check.h>
+
+#define ET_UNIT_SUITES(X) \
+    X(module) \
+    X(jwt) \
+    X(router) \
+    X(request) \
+    X(password) \
+    X(util)
+
+#define ET_UNIT_DECLARE(name) Suite *name##_suite(void);
+ET_UNIT_SUITES(ET_UNIT_DECLARE)
+#undef ET_UNIT_DECLARE
+
+#endif

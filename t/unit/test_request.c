@@ -1,0 +1,153 @@
+/*
+ * test_request.c: request.c's pure helpers: the Accept-Language choice of
+ * Korean, and the UTF-8 character count that length limits rely on.
+ */
+#include "suites.h"
+#include "request.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---- et_prefers_korean ---------------------------------------------------- */
+
+static const struct {
+    const char *header;
+    int ko;
+} languages[] = {
+    {"ko", 1},
+    {"ko-KR", 1},
+    {"KO-kr", 1},
+    {"ko-KR,ko;q=0.9,en;q=0.8", 1},
+    {"ko-KR,ko;q=0.9,en-US;q=0.8,en;q=0.7", 1},
+    {"fr,ko;q=0.3", 1},
+    {"fr, ko;q=0.3", 1},
+    {"en;q=0.5,ko;q=0.6", 1},
+    {"en-US,ko;q=0.5", 0},
+    {"en", 0},
+    {"en-US,en;q=0.9", 0},
+    {"ko;q=0.4,en;q=0.5", 0},
+    {NULL, 0},
+    {"", 0},
+    {"fr", 0},
+    {"fr-FR,de;q=0.5", 0},
+    {"*", 0},
+    {"ko;q=0", 0},
+    {"ko;q=0.0", 0},
+    {"kok", 0},   /* Konkani, not Korean */
+    {"kor", 0},
+    {"eng,ko", 1}, /* "eng" is not English in this sense, ko wins */
+};
+
+START_TEST(prefers_korean)
+{
+    ck_assert_msg(et_prefers_korean(languages[_i].header) == languages[_i].ko,
+                  "'%s': want %d", languages[_i].header ? languages[_i].header : "(null)",
+                  languages[_i].ko);
+}
+END_TEST
+
+START_TEST(prefers_korean_leaves_header_alone)
+{
+    char header[] = "ko-KR;q=0.9, en;q=0.8";
+    ck_assert_int_eq(et_prefers_korean(header), 1);
+    ck_assert_str_eq(header, "ko-KR;q=0.9, en;q=0.8");
+}
+END_TEST
+
+/* ---- et_utf8_chars -------------------------------------------------------- */
+
+static const struct {
+    const char *text;
+    long chars;
+} utf8[] = {
+    {"", 0},
+    {"a", 1},
+    {"hello, world", 12},
+    {"\x7f", 1},
+    {"\xc2\xa9", 1},                        /* U+00A9, the smallest 2-byte lead */
+    {"caf\xc3\xa9", 4},                     /* café */
+    {"\xdf\xbf", 1},                        /* U+07FF */
+    {"\xe0\xa0\x80", 1},                    /* U+0800, the smallest 3-byte */
+    {"\xed\x9f\xbf", 1},                    /* U+D7FF, below the surrogates */
+    {"\xee\x80\x80", 1},                    /* U+E000, above them */
+    {"\xef\xbf\xbf", 1},                    /* U+FFFF */
+    {"\xed\x95\x9c\xea\xb5\xad\xec\x96\xb4", 3}, /* 한국어 */
+    {"ab\xea\xb0\x80" "cd", 5},             /* ab가cd */
+    {"\xf0\x90\x80\x80", 1},                /* U+10000, the smallest 4-byte */
+    {"\xf0\x9f\x98\x80", 1},                /* 😀 */
+    {"\xf0\x9f\x98\x80\xf0\x9f\x98\x80x", 3},
+    {"\xf4\x8f\xbf\xbf", 1},                /* U+10FFFF, the largest */
+    /* invalid */
+    {"\x80", -1},                           /* lone continuation */
+    {"a\xbf", -1},
+    {"\xc0\x80", -1},                       /* overlong NUL */
+    {"\xc1\xbf", -1},                       /* overlong 2-byte */
+    {"\xe0\x80\x80", -1},                   /* overlong 3-byte (U+0000) */
+    {"\xe0\x9f\xbf", -1},                   /* overlong 3-byte (U+07FF) */
+    {"\xf0\x80\x80\x80", -1},               /* overlong 4-byte (U+0000) */
+    {"\xf0\x8f\xbf\xbf", -1},               /* overlong 4-byte (U+FFFF) */
+    {"\xed\xa0\x80", -1},                   /* U+D800, a surrogate */
+    {"\xed\xbf\xbf", -1},                   /* U+DFFF */
+    {"\xf4\x90\x80\x80", -1},               /* U+110000, past Unicode */
+    {"\xf5\x80\x80\x80", -1},
+    {"\xf8\x88\x80\x80\x80", -1},           /* 5-byte form */
+    {"\xfe", -1},
+    {"\xff", -1},
+    /* truncated */
+    {"\xc3", -1},
+    {"abc\xc3", -1},
+    {"\xea\xb0", -1},
+    {"\xea", -1},
+    {"\xf0\x9f\x98", -1},
+    {"\xf0\x9f", -1},
+    {"\xea\xb0x", -1},                      /* continuation replaced by ASCII */
+    {"\xf0\x9f\x98\x80\x80", -1},           /* one continuation too many */
+};
+
+static const char *hex(const char *s)
+{
+    static char buf[64];
+    size_t i, n = 0;
+    for (i = 0; s[i] && n + 4 < sizeof(buf); i++)
+        n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%02x ", (unsigned char)s[i]);
+    buf[n ? n - 1 : 0] = '\0';
+    return buf;
+}
+
+START_TEST(utf8_chars)
+{
+    long got = et_utf8_chars(utf8[_i].text);
+    ck_assert_msg(got == utf8[_i].chars, "bytes [%s]: got %ld, want %ld", hex(utf8[_i].text),
+                  got, utf8[_i].chars);
+}
+END_TEST
+
+START_TEST(utf8_long_text)
+{
+    /* 1000 Hangul syllables are 3000 bytes and 1000 characters */
+    char buf[3001];
+    int i;
+    for (i = 0; i < 1000; i++)
+        memcpy(buf + 3 * i, "\xea\xb0\x80", 3);
+    buf[3000] = '\0';
+    ck_assert_int_eq(et_utf8_chars(buf), 1000);
+    buf[2999] = '\0'; /* the last one cut short */
+    ck_assert_int_eq(et_utf8_chars(buf), -1);
+}
+END_TEST
+
+Suite *request_suite(void)
+{
+    Suite *s = suite_create("request");
+    TCase *lang = tcase_create("accept_language"), *u = tcase_create("utf8");
+
+    tcase_add_loop_test(lang, prefers_korean, 0,
+                        (int)(sizeof(languages) / sizeof(languages[0])));
+    tcase_add_test(lang, prefers_korean_leaves_header_alone);
+    suite_add_tcase(s, lang);
+
+    tcase_add_loop_test(u, utf8_chars, 0, (int)(sizeof(utf8) / sizeof(utf8[0])));
+    tcase_add_test(u, utf8_long_text);
+    suite_add_tcase(s, u);
+    return s;
+}
