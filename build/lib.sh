@@ -222,11 +222,11 @@ et_pg_start() {
     fi
     et_log "starting PostgreSQL on 127.0.0.1:$port"
     et_as_prefix "$owner"
+    ET_PG_OPTS="-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories='' \
+-c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+-c max_connections=200 -c shared_buffers=32MB"
     setsid "${ET_AS[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories='' \
-            -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-            -c max_connections=200 -c shared_buffers=32MB" \
-        start >/dev/null || {
+        -o "$ET_PG_OPTS" start >/dev/null || {
         tail -n 20 "$dir/server.log" >&2
         et_die "PostgreSQL did not start"
     }

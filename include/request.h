@@ -79,6 +79,7 @@ int et_has_errors(const et_req *q);
 #define ET_REQUIRED 1   /* absent is an error */
 #define ET_KEEP_SPACE 2 /* do not trim surrounding white space (passwords) */
 #define ET_ALLOW_BLANK 4
+#define ET_NULLABLE 8   /* JSON null is accepted and read as absent */
 const char *et_body_str(et_req *q, const char *field, int flags, int min_len, int max_len);
 /* 1 present and valid, 0 absent, -1 invalid. */
 int et_body_int(et_req *q, const char *field, int flags, apr_int64_t min, apr_int64_t max,

@@ -64,7 +64,7 @@ int et_schools_list(et_req *q)
 int et_schools_create(et_req *q)
 {
     const char *name = et_body_str(q, "name", ET_REQUIRED, 0, 100);
-    const char *domain = et_body_str(q, "domain", ET_ALLOW_BLANK, 0, 100);
+    const char *domain = et_body_str(q, "domain", ET_ALLOW_BLANK | ET_NULLABLE, 0, 100);
     apr_int64_t now = apr_time_now();
     et_rows *rows;
     if (et_has_errors(q))

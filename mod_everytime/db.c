@@ -19,6 +19,29 @@ static const et_stmt *const statement_tables[] = {
     et_ops_statements,
 };
 
+/* The registered SQL of a label for a dialect, and the table's own copy of
+ * the label (it outlives any connection). */
+static const et_stmt *find_statement(const char *label)
+{
+    apr_size_t t;
+    for (t = 0; t < sizeof(statement_tables) / sizeof(statement_tables[0]); t++) {
+        const et_stmt *st;
+        for (st = statement_tables[t]; st->label; st++)
+            if (!strcmp(st->label, label))
+                return st;
+    }
+    return NULL;
+}
+
+static const char *dialect_sql(const et_stmt *st, const char *dialect)
+{
+    if (!strcmp(dialect, "pgsql") && st->sql_pgsql)
+        return st->sql_pgsql;
+    if (!strcmp(dialect, "mysql") && st->sql_mysql)
+        return st->sql_mysql;
+    return st->sql;
+}
+
 static APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) *dbd_prepare;
 static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire;
 
@@ -34,14 +57,8 @@ const char *et_db_register_statements(cmd_parms *cmd, const char *dialect)
                             cmd->cmd->name);
     for (t = 0; t < sizeof(statement_tables) / sizeof(statement_tables[0]); t++) {
         const et_stmt *st;
-        for (st = statement_tables[t]; st->label; st++) {
-            const char *sql = st->sql;
-            if (!strcmp(dialect, "pgsql") && st->sql_pgsql)
-                sql = st->sql_pgsql;
-            else if (!strcmp(dialect, "mysql") && st->sql_mysql)
-                sql = st->sql_mysql;
-            dbd_prepare(cmd->server, sql, st->label);
-        }
+        for (st = statement_tables[t]; st->label; st++)
+            dbd_prepare(cmd->server, dialect_sql(st, dialect), st->label);
     }
     return NULL;
 }
@@ -100,6 +117,50 @@ static const void **bind_args(request_rec *r, const char *fmt, va_list ap)
     return args;
 }
 
+/* Prepares one statement on the request's connection, replacing mod_dbd's. */
+static int prepare_again(req_db *d, const char *dialect, const et_stmt *e)
+{
+    /* must start NULL: drivers fill in a statement they are handed */
+    apr_dbd_prepared_t *st = NULL;
+    if (apr_dbd_prepare(d->dbd->driver, d->dbd->pool, d->dbd->handle, dialect_sql(e, dialect),
+                        e->label, &st) != 0)
+        return 0;
+    apr_hash_set(d->dbd->prepared, e->label, APR_HASH_KEY_STRING, st);
+    return 1;
+}
+
+/* A network database that restarted leaves mod_dbd's pooled connections
+ * stale: the first statement fails, and when the driver reconnects (pgsql's
+ * PQreset, mysql's reconnect) the session has lost its prepared statements,
+ * which mod_dbd never prepares again. So, outside a transaction, a failure on
+ * pgsql/mysql checks the connection and tries to prepare the statement anew:
+ * a healthy session that still has it refuses (the original error stands);
+ * a reconnected one accepts, and then gets every other statement back too.
+ * 1 when the caller may retry once. */
+static int recover_connection(request_rec *r, req_db *d, const char *label)
+{
+    const char *driver = apr_dbd_name(d->dbd->driver);
+    const char *dialect = et_conf(r->server)->database;
+    const et_stmt *first = find_statement(label);
+    apr_size_t t;
+
+    if (d->trans || !first || !dialect || !strcmp(driver, "sqlite3"))
+        return 0;
+    if (apr_dbd_check_conn(d->dbd->driver, r->pool, d->dbd->handle) != APR_SUCCESS)
+        return 0;
+    if (!prepare_again(d, dialect, first))
+        return 0;
+    for (t = 0; t < sizeof(statement_tables) / sizeof(statement_tables[0]); t++) {
+        const et_stmt *e;
+        for (e = statement_tables[t]; e->label; e++)
+            if (e != first)
+                prepare_again(d, dialect, e);
+    }
+    ET_LOG(r, APLOG_WARNING, 0, APLOGNO(10514) "the database connection was re-established: "
+           "statements prepared again");
+    return 1;
+}
+
 static apr_status_t db_error(request_rec *r, req_db *d, const char *label, int rv)
 {
     ET_LOG(r, APLOG_ERR, 0, APLOGNO(10512) "statement %s failed: %s", label,
@@ -125,12 +186,16 @@ apr_status_t et_db_select(request_rec *r, const char *label, et_rows **out,
     va_start(ap, fmt);
     args = bind_args(r, fmt, ap);
     va_end(ap);
-    rv = apr_dbd_pbselect(d->dbd->driver, r->pool, d->dbd->handle, &res, st, 0, args);
+    rv = apr_dbd_pbselect(d->dbd->driver, r->pool, d->dbd->handle, &res, st, 1, args);
+    if (rv && recover_connection(r, d, label) && (st = statement(r, d, label)))
+        rv = apr_dbd_pbselect(d->dbd->driver, r->pool, d->dbd->handle, &res, st, 1, args);
     if (rv)
         return db_error(r, d, label, rv);
     rows = apr_pcalloc(r->pool, sizeof(*rows));
     cells = apr_array_make(r->pool, 16, sizeof(char *));
-    /* read to the end: a row left unread is never cleaned up */
+    /* random access (1 above) makes the driver fetch the whole result now:
+     * in sequential mode pgsql reports a lost connection as "no more rows".
+     * Read to the end all the same: a row left unread is never cleaned up */
     while ((rv = apr_dbd_get_row(d->dbd->driver, r->pool, res, &row, -1)) == 0) {
         /* pgsql knows its columns only once the first row has arrived */
         if (rows->nrows == 0)
@@ -165,6 +230,8 @@ apr_status_t et_db_exec(request_rec *r, const char *label, int *nrows, const cha
     args = bind_args(r, fmt, ap);
     va_end(ap);
     rv = apr_dbd_pbquery(d->dbd->driver, r->pool, d->dbd->handle, &n, st, args);
+    if (rv && recover_connection(r, d, label) && (st = statement(r, d, label)))
+        rv = apr_dbd_pbquery(d->dbd->driver, r->pool, d->dbd->handle, &n, st, args);
     if (rv)
         return db_error(r, d, label, rv);
     if (nrows)
@@ -190,6 +257,8 @@ apr_status_t et_db_begin(request_rec *r)
     if (!d->dbd)
         return APR_EGENERAL;
     rv = apr_dbd_transaction_start(d->dbd->driver, r->pool, d->dbd->handle, &d->trans);
+    if (rv && recover_connection(r, d, "et_ops_ping"))
+        rv = apr_dbd_transaction_start(d->dbd->driver, r->pool, d->dbd->handle, &d->trans);
     if (rv) {
         d->trans = NULL;
         return db_error(r, d, "BEGIN", rv);

@@ -191,10 +191,21 @@ static json_t *body_field(et_req *q, const char *field, int flags)
     if (!v && (flags & ET_REQUIRED))
         et_field_error(q, field, ET_M_REQUIRED, 0);
     if (v && json_is_null(v)) {
-        et_field_error(q, field, ET_M_NULL, 0);
+        if (!(flags & ET_NULLABLE))
+            et_field_error(q, field, ET_M_NULL, 0);
         return NULL;
     }
     return v;
+}
+
+/* What a number/boolean reader answers when body_field gave nothing: 0 for
+ * absent or an accepted null, -1 when an error was recorded. */
+static int absent_result(const et_req *q, const char *field, int flags)
+{
+    json_t *v = q->body ? json_object_get(q->body, field) : NULL;
+    if (!v)
+        return (flags & ET_REQUIRED) ? -1 : 0;
+    return json_is_null(v) && (flags & ET_NULLABLE) ? 0 : -1;
 }
 
 static const char *trim(apr_pool_t *p, const char *s, apr_size_t len)
@@ -248,7 +259,7 @@ int et_body_int(et_req *q, const char *field, int flags, apr_int64_t min, apr_in
     json_t *v = body_field(q, field, flags);
     apr_int64_t n;
     if (!v)
-        return et_body_has(q, field) ? -1 : 0;
+        return absent_result(q, field, flags);
     if (json_is_integer(v)) {
         n = (apr_int64_t)json_integer_value(v);
     } else if (json_is_string(v) && et_parse_i64(json_string_value(v), &n) == 0) {
@@ -273,7 +284,7 @@ int et_body_bool(et_req *q, const char *field, int flags, int *out)
 {
     json_t *v = body_field(q, field, flags);
     if (!v)
-        return et_body_has(q, field) ? -1 : 0;
+        return absent_result(q, field, flags);
     if (json_is_boolean(v)) {
         *out = json_is_true(v);
     } else if (json_is_integer(v) && (json_integer_value(v) == 0 || json_integer_value(v) == 1)) {

@@ -73,6 +73,22 @@ int et_route_match(const char *pattern, const char *path, et_req *q)
     return *pattern == '\0' && *path == '\0';
 }
 
+static const char *method_name(int method)
+{
+    switch (method) {
+    case M_GET:
+        return "GET";
+    case M_POST:
+        return "POST";
+    case M_PUT:
+        return "PUT";
+    case M_PATCH:
+        return "PATCH";
+    default:
+        return "DELETE";
+    }
+}
+
 const et_route *et_route_find(apr_pool_t *p, int method, const char *path, et_req *q,
                               const char **allow)
 {
@@ -83,8 +99,8 @@ const et_route *et_route_find(apr_pool_t *p, int method, const char *path, et_re
             continue;
         if (routes[i].method == method)
             return &routes[i];
-        methods = apr_pstrcat(p, methods, *methods ? ", " : "",
-                              ap_method_name_of(p, routes[i].method), NULL);
+        methods = apr_pstrcat(p, methods, *methods ? ", " : "", method_name(routes[i].method),
+                              NULL);
     }
     *allow = methods;
     return NULL;
