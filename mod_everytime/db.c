@@ -179,23 +179,25 @@ apr_status_t et_db_select(request_rec *r, const char *label, et_rows **out,
     et_rows *rows;
     const void **args;
     va_list ap;
-    int rv, j;
+    int rv, j, random;
 
     if (!d->dbd || !(st = statement(r, d, label)))
         return APR_EGENERAL;
     va_start(ap, fmt);
     args = bind_args(r, fmt, ap);
     va_end(ap);
-    rv = apr_dbd_pbselect(d->dbd->driver, r->pool, d->dbd->handle, &res, st, 1, args);
+    /* Random access makes pgsql fetch the whole result at once: sequentially
+     * it reports a lost connection as "no more rows". mysql's random mode
+     * cannot step with -1 ("next row"), and reports errors sequentially. */
+    random = strcmp(apr_dbd_name(d->dbd->driver), "mysql") != 0;
+    rv = apr_dbd_pbselect(d->dbd->driver, r->pool, d->dbd->handle, &res, st, random, args);
     if (rv && recover_connection(r, d, label) && (st = statement(r, d, label)))
-        rv = apr_dbd_pbselect(d->dbd->driver, r->pool, d->dbd->handle, &res, st, 1, args);
+        rv = apr_dbd_pbselect(d->dbd->driver, r->pool, d->dbd->handle, &res, st, random, args);
     if (rv)
         return db_error(r, d, label, rv);
     rows = apr_pcalloc(r->pool, sizeof(*rows));
     cells = apr_array_make(r->pool, 16, sizeof(char *));
-    /* random access (1 above) makes the driver fetch the whole result now:
-     * in sequential mode pgsql reports a lost connection as "no more rows".
-     * Read to the end all the same: a row left unread is never cleaned up */
+    /* Read to the end all the same: a row left unread is never cleaned up */
     while ((rv = apr_dbd_get_row(d->dbd->driver, r->pool, res, &row, -1)) == 0) {
         /* pgsql knows its columns only once the first row has arrived */
         if (rows->nrows == 0)

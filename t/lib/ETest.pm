@@ -26,12 +26,22 @@ sub unique {
     return sprintf('%s%d%d%d', $prefix // 'u', $$ % 100000, time() % 100000, $counter);
 }
 
+# host:port of a <VirtualHost> by its name ('' or undef: the main server).
+# Apache::TestRequest::hostport() takes no vhost argument: it reads the
+# vhost from $Apache::TestRequest::Module.
+sub vhost_hostport {
+    my ($vhost) = @_;
+    local $Apache::TestRequest::Module = $vhost || 'default';
+    my $hostport = Apache::TestRequest::hostport(Apache::Test::config());
+    die "no such vhost '$vhost' in the test configuration\n"
+        if $vhost && !Apache::Test::config()->{vhosts}{$vhost};
+    return $hostport;
+}
+
 # The absolute URL of an API path on a vhost ('' or undef: the main server).
 sub api_url {
     my ($path, $vhost) = @_;
-    my $hostport = Apache::TestRequest::hostport(Apache::Test::config(), $vhost || undef);
-    $hostport = Apache::TestRequest::hostport() unless $vhost;
-    return "http://$hostport/api$path";
+    return "http://" . vhost_hostport($vhost) . "/api$path";
 }
 
 # api(METHOD, PATH, body => REF|undef, raw => STRING, token => JWT,
@@ -192,7 +202,7 @@ sub raw_http {
 
 # --- tokens, outcomes and concurrency (token_security.t, revocation.t, ...) ---
 
-push @EXPORT_OK, qw(b64url_decode jwt_decode jwt_sign_pem openssl_genkey outcome
+push @EXPORT_OK, qw(vhost_hostport b64url_decode jwt_decode jwt_sign_pem openssl_genkey outcome
                     error_outcome server_url together);
 
 sub b64url_decode {
@@ -307,9 +317,7 @@ sub error_outcome {
 # The absolute URL of a path outside the API (e.g. '/protected/').
 sub server_url {
     my ($path, $vhost) = @_;
-    my $hostport = $vhost ? Apache::TestRequest::hostport(Apache::Test::config(), $vhost)
-                          : Apache::TestRequest::hostport();
-    return "http://$hostport$path";
+    return 'http://' . vhost_hostport($vhost) . $path;
 }
 
 # Runs $code in $n forked children that start together (each waits for the
