@@ -24,6 +24,10 @@
 #define ET_DIR_MAX_BODY         "EverytimeMaxBodySize"
 #define ET_DIR_TOKEN_COOKIES    "EverytimeTokenCookies"
 #define ET_DIR_LOGIN_THROTTLE   "EverytimeLoginThrottle"
+#define ET_DIR_HOT_THRESHOLD    "EverytimeHotThreshold"
+#define ET_DIR_MEDIA_DIR        "EverytimeMediaDir"
+#define ET_DIR_MEDIA_URL        "EverytimeMediaURL"
+#define ET_DIR_MAX_UPLOAD       "EverytimeMaxUploadSize"
 
 #define ET_DEFAULT_ACCESS_TTL   300
 #define ET_DEFAULT_REFRESH_TTL  (14 * 24 * 3600)
@@ -33,6 +37,9 @@
 #define ET_DEFAULT_THROTTLE_MAX 10
 #define ET_DEFAULT_THROTTLE_WIN 300
 #define ET_MIN_HMAC_SECRET      32
+#define ET_DEFAULT_HOT          10
+#define ET_DEFAULT_MAX_UPLOAD   (10 * 1024 * 1024)
+#define ET_DEFAULT_MEDIA_URL    "/media/"
 
 typedef enum { ET_ALG_UNSET = 0, ET_ALG_HS256, ET_ALG_RS256, ET_ALG_ES256 } et_alg_e;
 
@@ -66,6 +73,10 @@ typedef struct et_srv_conf {
     int throttle_max;                /* failures per window; 0 = off */
     int throttle_window;             /* seconds */
     int throttle_set;
+    int hot_threshold;               /* likes that make a post HOT */
+    const char *media_dir;           /* where uploads are written; NULL: uploads off */
+    const char *media_url;           /* URL prefix httpd serves media_dir under */
+    apr_off_t max_upload;            /* bytes per uploaded file */
     et_cache *cache;
     const char *dummy_hash;          /* bcrypt of nothing, for timing parity */
     int configured;                  /* post_config found it usable */

@@ -3,6 +3,7 @@
  */
 #include "accounts.h"
 #include "api.h"
+#include "cursor.h"
 #include "util.h"
 
 const et_stmt et_schools_boards_statements[] = {
@@ -33,14 +34,6 @@ static const char *contains_pattern(apr_pool_t *p, const char *text)
     return out;
 }
 
-static json_t *results(apr_pool_t *p, json_t *list)
-{
-    json_t *o = et_json_object(p);
-    json_object_set_new(o, "results", list);
-    json_object_set_new(o, "next", json_null());
-    return o;
-}
-
 int et_schools_list(et_req *q)
 {
     const char *name = et_query(q, "name");
@@ -58,7 +51,7 @@ int et_schools_list(et_req *q)
     for (i = 0; i < rows->nrows; i++)
         json_array_append_new(list, et_school_json(ET_CELL(rows, i, 0), ET_CELL(rows, i, 1),
                                                    ET_CELL(rows, i, 2)));
-    return et_reply(q, HTTP_OK, results(q->r->pool, list));
+    return et_reply(q, HTTP_OK, et_page_json(q, list, NULL));
 }
 
 int et_schools_create(et_req *q)

@@ -23,6 +23,8 @@ void *et_create_server_config(apr_pool_t *p, server_rec *s)
     c->password_cost = UNSET;
     c->max_body = UNSET;
     c->token_cookies = UNSET;
+    c->hot_threshold = UNSET;
+    c->max_upload = UNSET;
     return c;
 }
 
@@ -101,6 +103,10 @@ void *et_merge_server_config(apr_pool_t *p, void *basev, void *addv)
         m->throttle_window = base->throttle_window;
         m->throttle_set = base->throttle_set;
     }
+    MERGE_NUM(hot_threshold);
+    MERGE_PTR(media_dir);
+    MERGE_PTR(media_url);
+    MERGE_NUM(max_upload);
     MERGE_PTR(cache);
     return m;
 }
@@ -304,6 +310,49 @@ static const char *set_throttle(cmd_parms *cmd, void *dc, const char *max, const
     return NULL;
 }
 
+static const char *set_hot(cmd_parms *cmd, void *dc, const char *v)
+{
+    apr_int64_t n;
+    const char *err = parse_count(cmd, v, 1, 1000000, &n);
+    (void)dc;
+    if (!err)
+        cmd_conf(cmd)->hot_threshold = (int)n;
+    return err;
+}
+
+static const char *set_max_upload(cmd_parms *cmd, void *dc, const char *v)
+{
+    apr_int64_t n;
+    const char *err = parse_count(cmd, v, 1, APR_INT64_C(1) << 32, &n);
+    (void)dc;
+    if (!err)
+        cmd_conf(cmd)->max_upload = (apr_off_t)n;
+    return err;
+}
+
+static const char *set_media_dir(cmd_parms *cmd, void *dc, const char *v)
+{
+    const char *path = ap_server_root_relative(cmd->pool, v);
+    apr_finfo_t fi;
+    (void)dc;
+    if (!path || apr_stat(&fi, path, APR_FINFO_TYPE, cmd->pool) != APR_SUCCESS ||
+        fi.filetype != APR_DIR)
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a directory", cmd->cmd->name, v);
+    cmd_conf(cmd)->media_dir = path;
+    return NULL;
+}
+
+static const char *set_media_url(cmd_parms *cmd, void *dc, const char *v)
+{
+    apr_size_t n = strlen(v);
+    (void)dc;
+    if (v[0] != '/' && strncmp(v, "https://", 8) && strncmp(v, "http://", 7))
+        return apr_psprintf(cmd->pool, "%s: '%s' must be a path or an http(s) URL",
+                            cmd->cmd->name, v);
+    cmd_conf(cmd)->media_url = n && v[n - 1] == '/' ? v : apr_pstrcat(cmd->pool, v, "/", NULL);
+    return NULL;
+}
+
 static const char *set_cache(cmd_parms *cmd, void *dc, const char *v)
 {
     (void)dc;
@@ -344,6 +393,14 @@ const command_rec et_directives[] = {
     AP_INIT_TAKE12(ET_DIR_LOGIN_THROTTLE, set_throttle, NULL, RSRC_CONF,
                    "failed logins allowed per client and login_id, and the window "
                    "in seconds (10 300); 0 turns throttling off"),
+    AP_INIT_TAKE1(ET_DIR_HOT_THRESHOLD, set_hot, NULL, RSRC_CONF,
+                  "likes that make a post HOT (10)"),
+    AP_INIT_TAKE1(ET_DIR_MEDIA_DIR, set_media_dir, NULL, RSRC_CONF,
+                  "directory uploaded media are written to (uploads are off without it)"),
+    AP_INIT_TAKE1(ET_DIR_MEDIA_URL, set_media_url, NULL, RSRC_CONF,
+                  "URL prefix under which httpd serves EverytimeMediaDir (/media/)"),
+    AP_INIT_TAKE1(ET_DIR_MAX_UPLOAD, set_max_upload, NULL, RSRC_CONF,
+                  "largest uploaded file in bytes (10485760)"),
     {NULL}
 };
 
@@ -366,6 +423,12 @@ const char *et_config_finish(apr_pool_t *p, server_rec *s, et_srv_conf *c)
         c->throttle_max = ET_DEFAULT_THROTTLE_MAX;
         c->throttle_window = ET_DEFAULT_THROTTLE_WIN;
     }
+    if (c->hot_threshold == UNSET)
+        c->hot_threshold = ET_DEFAULT_HOT;
+    if (c->max_upload == UNSET)
+        c->max_upload = ET_DEFAULT_MAX_UPLOAD;
+    if (!c->media_url)
+        c->media_url = ET_DEFAULT_MEDIA_URL;
     if (c->alg == ET_ALG_UNSET)
         c->alg = ET_ALG_HS256;
     if (!c->database)

@@ -1,0 +1,36 @@
+/*
+ * cursor.h: keyset pagination. A cursor is the sort key of the last row a
+ * page showed, sealed with an HMAC so a client cannot forge one that reads
+ * rows it was not shown; a garbage or tampered cursor is 400, never 500.
+ */
+#ifndef ET_CURSOR_H
+#define ET_CURSOR_H
+
+#include "request.h"
+
+#define ET_PAGE_DEFAULT 20
+#define ET_PAGE_MAX 100
+
+typedef struct et_page {
+    int limit;          /* rows to show: 1..ET_PAGE_MAX */
+    int has_cursor;     /* 0 for the first page */
+    apr_int64_t key1;   /* the last row shown: e.g. hot_at or id */
+    apr_int64_t key2;   /* a tie-breaker (id), 0 when unused */
+} et_page;
+
+/* Reads ?limit= and ?cursor=. OK, or 400 already set up on q. */
+int et_page_read(et_req *q, et_page *page);
+
+/* The cursor that continues after a row with these keys. */
+const char *et_cursor_make(et_req *q, apr_int64_t key1, apr_int64_t key2);
+
+/* {"results": list, "next": next or null}; list is stolen. */
+json_t *et_page_json(et_req *q, json_t *list, const char *next);
+
+/* Pure helpers, for the unit tests: seal and open with an explicit key. */
+const char *et_cursor_seal(apr_pool_t *p, const unsigned char *key, apr_size_t keylen,
+                           apr_int64_t key1, apr_int64_t key2);
+int et_cursor_open(apr_pool_t *p, const unsigned char *key, apr_size_t keylen,
+                   const char *text, apr_int64_t *key1, apr_int64_t *key2);
+
+#endif
