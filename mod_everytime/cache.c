@@ -141,12 +141,31 @@ static void unlock(const et_cache *c)
         apr_global_mutex_unlock(cache_mutex);
 }
 
+/* shmcb picks a subcache by the key's first byte, and our keys share their
+ * first bytes ("f:", "t:"): without this every key would crowd into one
+ * subcache, evicting live entries early. A character of a hash spreads them. */
+static const char *spread(request_rec *r, const char *key)
+{
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    apr_uint32_t h = 2166136261u; /* FNV-1a */
+    const unsigned char *k;
+    char *out;
+    for (k = (const unsigned char *)key; *k; k++)
+        h = (h ^ *k) * 16777619u;
+    out = apr_palloc(r->pool, strlen(key) + 2);
+    out[0] = alphabet[(h ^ (h >> 16)) & 63];
+    strcpy(out + 1, key);
+    return out;
+}
+
 static apr_status_t get_locked(request_rec *r, et_cache *c, const char *key, char *buf,
                                apr_size_t *len)
 {
     unsigned int n = (unsigned int)*len;
-    apr_status_t rv = c->provider->retrieve(c->instance, r->server,
-                                            (const unsigned char *)key, strlen(key),
+    apr_status_t rv;
+    key = spread(r, key);
+    rv = c->provider->retrieve(c->instance, r->server, (const unsigned char *)key, strlen(key),
                                             (unsigned char *)buf, &n, r->pool);
     *len = n;
     return rv;
@@ -155,6 +174,7 @@ static apr_status_t get_locked(request_rec *r, et_cache *c, const char *key, cha
 static apr_status_t put_locked(request_rec *r, et_cache *c, const char *key,
                                const char *val, apr_interval_time_t ttl)
 {
+    key = spread(r, key);
     return c->provider->store(c->instance, r->server, (const unsigned char *)key,
                               strlen(key), apr_time_now() + ttl,
                               (unsigned char *)apr_pstrdup(r->pool, val), strlen(val),
@@ -216,8 +236,9 @@ apr_status_t et_cache_remove(request_rec *r, const char *key)
         return APR_ENOTIMPL;
     if ((rv = lock(r, c)) != APR_SUCCESS)
         return rv;
-    rv = c->provider->remove(c->instance, r->server, (const unsigned char *)key,
-                             strlen(key), r->pool);
+    key = spread(r, key);
+    rv = c->provider->remove(c->instance, r->server, (const unsigned char *)key, strlen(key),
+                             r->pool);
     unlock(c);
     return rv;
 }

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <apr_atomic.h>
+#include <apr_general.h>
 #include <mod_dbd.h>
 #include <apr_optional.h>
 
@@ -252,15 +253,54 @@ static apr_status_t rollback_open(void *data)
     return APR_SUCCESS;
 }
 
+/* One BEGIN. The drivers attach a transaction to the connection even when
+ * BEGIN fails; left there it would poison every later statement on this
+ * pooled connection, so a failed one is ended at once. */
+static int begin_once(request_rec *r, req_db *d)
+{
+    apr_dbd_transaction_t *t = NULL;
+    int rv = apr_dbd_transaction_start(d->dbd->driver, r->pool, d->dbd->handle, &t);
+    if (rv && t) {
+        apr_dbd_transaction_mode_set(d->dbd->driver, t, APR_DBD_TRANSACTION_ROLLBACK);
+        apr_dbd_transaction_end(d->dbd->driver, r->pool, t);
+    }
+    d->trans = rv ? NULL : t;
+    return rv;
+}
+
+/* SQLite has one writer at a time, and apr's driver gives up on a busy
+ * database after about 1.6 s of flat retries. Under a burst of writers that
+ * loses requests, so BEGIN is tried again with growing, jittered waits for up
+ * to ET_SQLITE_BUSY_WAIT before the request answers 503. */
+#define ET_SQLITE_BUSY_WAIT apr_time_from_sec(8)
+
+static int sqlite_begin_busy(request_rec *r, req_db *d)
+{
+    apr_time_t give_up = apr_time_now() + ET_SQLITE_BUSY_WAIT;
+    apr_interval_time_t wait = 5000;
+    unsigned char jitter;
+    int rv = -1;
+    while (rv && apr_time_now() < give_up) {
+        apr_generate_random_bytes(&jitter, 1);
+        apr_sleep(wait + (apr_interval_time_t)jitter * 100);
+        if (wait < 200000)
+            wait *= 2;
+        rv = begin_once(r, d);
+    }
+    return rv;
+}
+
 apr_status_t et_db_begin(request_rec *r)
 {
     req_db *d = req_db_get(r);
     int rv;
     if (!d->dbd)
         return APR_EGENERAL;
-    rv = apr_dbd_transaction_start(d->dbd->driver, r->pool, d->dbd->handle, &d->trans);
+    rv = begin_once(r, d);
     if (rv && recover_connection(r, d, "et_ops_ping"))
-        rv = apr_dbd_transaction_start(d->dbd->driver, r->pool, d->dbd->handle, &d->trans);
+        rv = begin_once(r, d);
+    if (rv && !strcmp(apr_dbd_name(d->dbd->driver), "sqlite3"))
+        rv = sqlite_begin_busy(r, d);
     if (rv) {
         d->trans = NULL;
         return db_error(r, d, "BEGIN", rv);

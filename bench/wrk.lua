@@ -1,0 +1,135 @@
+-- bench/wrk.lua: the wrk script of bench/run, one file for every case.
+-- Configured through the environment (read in every wrk Lua state):
+--
+--   BENCH_MODE=get      plain requests as given on the wrk command line (-H);
+--                       only done() is defined, so wrk keeps its fast path
+--                       (no per-response Lua call, no body parsing).
+--   BENCH_MODE=login    POST /accounts/login/ with BENCH_LOGIN_ID and
+--                       BENCH_PASSWORD; every refresh token of a 200 answer is
+--                       written, one per line, to BENCH_OUT.
+--   BENCH_MODE=refresh  POST /accounts/token_refresh/, each request with a
+--                       refresh token never presented before: thread i of
+--                       BENCH_THREADS takes lines i, i+n, i+2n, ... of
+--                       BENCH_TOKENS (so no two threads share one), then the
+--                       tokens that its own 200 answers handed back (each is
+--                       fresh: rotation issues the next one of the family).
+--                       A thread that runs dry sends "refresh": "exhausted"
+--                       (a 401 that revokes nothing) and counts it.
+--
+-- done() prints one line that bench/run parses:
+--   BENCH requests=N duration_us=N ok=N non2xx=N sockerr=N p50_us=N p99_us=N
+--         codes=200:N,401:N exhausted=N sockdetail=connect:N,read:N,write:N,timeout:N
+-- ok and codes are exact only in login/refresh mode (response() sees every
+-- status); in get mode non2xx is wrk's own count of statuses >= 400.
+
+local mode = os.getenv("BENCH_MODE") or "get"
+local threads = {}
+
+function setup(thread)
+    table.insert(threads, thread)
+    thread:set("id", #threads)
+end
+
+local function refresh_of(body)
+    return body and body:match('"refresh"%s*:%s*"([^"]+)"')
+end
+
+function init(args)
+    codes = {}
+    ok = 0
+    exhausted = 0
+
+    if mode == "login" then
+        wrk.method = "POST"
+        wrk.headers["Content-Type"] = "application/json"
+        wrk.body = string.format('{"login_id": "%s", "password": "%s"}',
+            os.getenv("BENCH_LOGIN_ID"), os.getenv("BENCH_PASSWORD"))
+        tokens = {}
+        response = function(status, headers, body)
+            codes[status] = (codes[status] or 0) + 1
+            if status == 200 then
+                local t = refresh_of(body)
+                if t then
+                    ok = ok + 1
+                    tokens[#tokens + 1] = t
+                end
+            end
+        end
+    elseif mode == "refresh" then
+        local n = tonumber(os.getenv("BENCH_THREADS"))
+        local me = id - 1
+        local queue, head, tail = {}, 1, 0
+        local i = 0
+        for line in io.lines(os.getenv("BENCH_TOKENS")) do
+            if line ~= "" then
+                if i % n == me then
+                    tail = tail + 1
+                    queue[tail] = line
+                end
+                i = i + 1
+            end
+        end
+        local headers = { ["Content-Type"] = "application/json" }
+        request = function()
+            local t
+            if head <= tail then
+                t = queue[head]
+                queue[head] = nil
+                head = head + 1
+            else
+                t = "exhausted"
+                exhausted = exhausted + 1
+            end
+            return wrk.format("POST", nil, headers, '{"refresh": "' .. t .. '"}')
+        end
+        response = function(status, headers, body)
+            codes[status] = (codes[status] or 0) + 1
+            if status == 200 then
+                ok = ok + 1
+                local t = refresh_of(body)
+                if t then
+                    tail = tail + 1
+                    queue[tail] = t
+                end
+            end
+        end
+    end
+end
+
+function done(summary, latency, requests)
+    local e = summary.errors
+    local total_ok, total_exhausted, all = 0, 0, {}
+    local out = (mode == "login") and assert(io.open(os.getenv("BENCH_OUT"), "w"))
+    for _, t in ipairs(threads) do
+        total_ok = total_ok + (t:get("ok") or 0)
+        total_exhausted = total_exhausted + (t:get("exhausted") or 0)
+        for status, count in pairs(t:get("codes") or {}) do
+            all[status] = (all[status] or 0) + count
+        end
+        if out then
+            for _, tok in ipairs(t:get("tokens") or {}) do
+                out:write(tok, "\n")
+            end
+        end
+    end
+    if out then out:close() end
+
+    local codes, non2xx = {}, 0
+    for status, count in pairs(all) do
+        codes[#codes + 1] = status .. ":" .. count
+        if status < 200 or status > 299 then non2xx = non2xx + count end
+    end
+    table.sort(codes)
+    if mode == "get" then
+        total_ok = summary.requests - e.status
+        non2xx = e.status
+    end
+    io.write(string.format(
+        "BENCH requests=%d duration_us=%d ok=%d non2xx=%d sockerr=%d p50_us=%d p99_us=%d codes=%s exhausted=%d"
+            .. " sockdetail=connect:%d,read:%d,write:%d,timeout:%d\n",
+        summary.requests, summary.duration, total_ok, non2xx,
+        e.connect + e.read + e.write + e.timeout,
+        latency:percentile(50), latency:percentile(99),
+        #codes > 0 and table.concat(codes, ",") or "-", total_exhausted,
+        e.connect, e.read, e.write, e.timeout))
+end
