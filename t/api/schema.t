@@ -1,0 +1,126 @@
+# t/api/schema.t: GET /schema/ serves the OpenAPI 3.1 document, and the
+# document and router.c's route table name the same (method, path) pairs.
+use strict;
+use warnings;
+
+use Apache::Test;
+use Apache::TestUtil;
+use FindBin ();
+use lib "$FindBin::Bin/../lib";
+use ETest;
+
+binmode STDOUT, ':encoding(UTF-8)';
+binmode STDERR, ':encoding(UTF-8)';
+
+# --- the route table, from the source -----------------------------------------------
+
+my $router = Apache::Test::vars('t_dir') . '/../mod_everytime/router.c';
+open my $fh, '<', $router or die "$router: $!";
+my $src = do { local $/; <$fh> };
+close $fh;
+$src =~ s{/\*.*?\*/}{}gs;   # a commented-out row is not a route
+$src =~ s{//[^\n]*}{}g;
+my ($table) = $src =~ /\broutes\[\]\s*=\s*\{(.*?)\n\};/s;
+die "no route table in $router" unless defined $table;
+my @routes;   # [METHOD, pattern]
+while ($table =~ /\{\s*M_([A-Z]+)\s*,\s*"([^"]+)"/g) {
+    push @routes, [ $1, $2 ];
+}
+die "no routes parsed from $router" unless @routes;
+
+# "/boards/{int}/" and "/boards/{id}" both become "/boards/{}".
+sub norm {
+    my ($path) = @_;
+    $path =~ s/\{[^}]*\}/{}/g;
+    $path =~ s{/+$}{};
+    return $path eq '' ? '/' : $path;
+}
+
+my %table;       # "METHOD /norm" => pattern
+my %by_pattern;  # pattern => {METHOD => 1}
+for my $r (@routes) {
+    $table{"$r->[0] " . norm($r->[1])} = $r->[1];
+    $by_pattern{ $r->[1] }{ $r->[0] } = 1;
+}
+
+plan tests => 6 + 2 * @routes + scalar(keys %by_pattern);
+
+# --- the document -------------------------------------------------------------------------
+
+my ($res, $doc) = api(GET => '/schema/');
+ok t_cmp($res->code, 200, 'GET /schema/: 200');
+ok t_cmp($res->header('Content-Type') // '', qr{^application/json}, 'GET /schema/: answers JSON');
+ok t_cmp(ref $doc eq 'HASH' ? $doc->{openapi} // '' : '', qr/^3\.1\.\d+$/, 'GET /schema/: openapi is 3.1.x');
+my $paths = ref $doc eq 'HASH' && ref $doc->{paths} eq 'HASH' ? $doc->{paths} : {};
+ok t_cmp(scalar(grep { !m{/$} } keys %$paths), 0, 'every document path carries a trailing slash');
+
+my %documented;   # "METHOD /norm" => document path
+my @methods = qw(get put post delete options head patch trace);
+for my $p (keys %$paths) {
+    next unless ref $paths->{$p} eq 'HASH';
+    for my $m (@methods) {
+        next unless exists $paths->{$p}{$m};
+        $documented{ uc($m) . ' ' . norm($p) } = $p;
+    }
+}
+
+for my $r (@routes) {
+    my $key = "$r->[0] " . norm($r->[1]);
+    ok t_cmp(exists $documented{$key} ? 'documented' : 'missing', 'documented',
+             "route $r->[0] $r->[1] is in the OpenAPI document");
+}
+
+# HEAD is answered wherever GET is, so a documented HEAD needs a GET row.
+my @stray = sort grep {
+    my ($m, $p) = split / /, $_, 2;
+    !exists $table{$_} && !($m eq 'HEAD' && exists $table{"GET $p"})
+} keys %documented;
+ok t_cmp(join('; ', map { "$_ ($documented{$_})" } @stray), '',
+         'the document names no (method, path) that router.c does not route');
+
+# --- every route is routed -------------------------------------------------------------------
+
+# A concrete path for a pattern: {int} -> 1, {uuid} -> a UUID.
+sub concrete {
+    my ($pattern) = @_;
+    (my $p = $pattern) =~ s/\{int\}/1/g;
+    $p =~ s/\{uuid\}/00000000-0000-4000-8000-000000000000/g;
+    return $p =~ m{/$} ? $p : "$p/";
+}
+
+my @answers;
+for my $r (@routes) {
+    my ($m, $pattern) = @$r;
+    my $path = concrete($pattern);
+    my %o = $m =~ /^(POST|PUT|PATCH|DELETE)$/ ? (body => {}) : ();
+    my ($rr, $rd) = api($m => $path, %o);
+    my $verdict = $rr->code == 404 ? 'not routed' : 'routed';
+    # a public route with an id may rightly say 404 for a missing row: a
+    # method the pattern does not route must then answer 405, which only a
+    # matched path can
+    if ($rr->code == 404 && $pattern =~ /\{(?:int|uuid)\}/) {
+        my ($other) = grep { !$by_pattern{$pattern}{$_} } qw(PUT PATCH DELETE POST GET);
+        if ($other) {
+            my ($r405) = api($other => $path, body => {});
+            $verdict = 'routed' if $r405->code == 405;
+        }
+    }
+    ok t_cmp($verdict, 'routed', "route $m $pattern answers something other than 404 (got " . $rr->code . ')');
+    push @answers, $rr->code . " $m $pattern";
+}
+
+ok t_cmp(join(', ', grep { /^5/ } @answers), '', 'no route answers 5xx to an anonymous request');
+
+# each pattern: a method it does not route answers 405 with exactly its methods in Allow
+for my $pattern (sort keys %by_pattern) {
+    my @mine = sort keys %{ $by_pattern{$pattern} };
+    my ($other) = grep { !$by_pattern{$pattern}{$_} } qw(PUT PATCH DELETE POST GET);
+    unless ($other) {
+        ok t_cmp(1, 1, "$pattern routes every common method (no 405 to check)");
+        next;
+    }
+    my ($rr) = api($other => concrete($pattern), body => {});
+    my @allow = sort grep { $_ ne 'HEAD' && $_ ne 'OPTIONS' } split /\s*,\s*/, $rr->header('Allow') // '';
+    ok t_cmp($rr->code . ' ' . join(',', @allow), '405 ' . join(',', @mine),
+             "$other $pattern: 405 with Allow naming exactly " . join(', ', @mine));
+}
