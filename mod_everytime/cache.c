@@ -181,64 +181,59 @@ static apr_status_t put_locked(request_rec *r, et_cache *c, const char *key,
                               r->pool);
 }
 
-apr_status_t et_cache_get(request_rec *r, const char *key, char *buf, apr_size_t *len)
+typedef enum { OP_GET, OP_PUT, OP_PUT_IF_ABSENT, OP_REMOVE } cache_op_e;
+
+/* Every operation: find the instance, lock when the provider needs it, act. */
+static apr_status_t cache_op(request_rec *r, cache_op_e op, const char *key, const char *val,
+                             apr_interval_time_t ttl, char *buf, apr_size_t *len)
 {
     et_cache *c = cache_of(r);
+    char probe[ET_CACHE_MAX_VALUE];
+    apr_size_t probe_len = sizeof(probe);
     apr_status_t rv;
     if (!c || !c->initialised)
-        return APR_NOTFOUND;
+        return op == OP_GET ? APR_NOTFOUND : APR_ENOTIMPL;
     if ((rv = lock(r, c)) != APR_SUCCESS)
         return rv;
-    rv = get_locked(r, c, key, buf, len);
+    switch (op) {
+    case OP_GET:
+        rv = get_locked(r, c, key, buf, len);
+        break;
+    case OP_PUT:
+        rv = put_locked(r, c, key, val, ttl);
+        break;
+    case OP_PUT_IF_ABSENT:
+        rv = get_locked(r, c, key, probe, &probe_len);
+        rv = rv == APR_NOTFOUND ? put_locked(r, c, key, val, ttl) : APR_EEXIST;
+        break;
+    case OP_REMOVE:
+        key = spread(r, key);
+        rv = c->provider->remove(c->instance, r->server, (const unsigned char *)key,
+                                 strlen(key), r->pool);
+        break;
+    }
     unlock(c);
     return rv;
+}
+
+apr_status_t et_cache_get(request_rec *r, const char *key, char *buf, apr_size_t *len)
+{
+    return cache_op(r, OP_GET, key, NULL, 0, buf, len);
 }
 
 apr_status_t et_cache_put(request_rec *r, const char *key, const char *val,
                           apr_interval_time_t ttl)
 {
-    et_cache *c = cache_of(r);
-    apr_status_t rv;
-    if (!c || !c->initialised)
-        return APR_ENOTIMPL;
-    if ((rv = lock(r, c)) != APR_SUCCESS)
-        return rv;
-    rv = put_locked(r, c, key, val, ttl);
-    unlock(c);
-    return rv;
+    return cache_op(r, OP_PUT, key, val, ttl, NULL, NULL);
 }
 
 apr_status_t et_cache_put_if_absent(request_rec *r, const char *key, const char *val,
                                     apr_interval_time_t ttl)
 {
-    et_cache *c = cache_of(r);
-    char buf[ET_CACHE_MAX_VALUE];
-    apr_size_t len = sizeof(buf);
-    apr_status_t rv;
-    if (!c || !c->initialised)
-        return APR_ENOTIMPL;
-    if ((rv = lock(r, c)) != APR_SUCCESS)
-        return rv;
-    rv = get_locked(r, c, key, buf, &len);
-    if (rv == APR_NOTFOUND)
-        rv = put_locked(r, c, key, val, ttl);
-    else
-        rv = APR_EEXIST;
-    unlock(c);
-    return rv;
+    return cache_op(r, OP_PUT_IF_ABSENT, key, val, ttl, NULL, NULL);
 }
 
 apr_status_t et_cache_remove(request_rec *r, const char *key)
 {
-    et_cache *c = cache_of(r);
-    apr_status_t rv;
-    if (!c || !c->initialised)
-        return APR_ENOTIMPL;
-    if ((rv = lock(r, c)) != APR_SUCCESS)
-        return rv;
-    key = spread(r, key);
-    rv = c->provider->remove(c->instance, r->server, (const unsigned char *)key, strlen(key),
-                             r->pool);
-    unlock(c);
-    return rv;
+    return cache_op(r, OP_REMOVE, key, NULL, 0, NULL, NULL);
 }
