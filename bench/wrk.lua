@@ -4,6 +4,9 @@
 --   BENCH_MODE=get      plain requests as given on the wrk command line (-H);
 --                       only done() is defined, so wrk keeps its fast path
 --                       (no per-response Lua call, no body parsing).
+--   BENCH_MODE=post     the same fast path for a POST of the JSON BENCH_BODY
+--                       (Content-Type: application/json; other headers, such
+--                       as Authorization, from the wrk command line).
 --   BENCH_MODE=login    POST /accounts/login/ with BENCH_LOGIN_ID and
 --                       BENCH_PASSWORD; every refresh token of a 200 answer is
 --                       written, one per line, to BENCH_OUT.
@@ -20,7 +23,7 @@
 --   BENCH requests=N duration_us=N ok=N non2xx=N sockerr=N p50_us=N p99_us=N
 --         codes=200:N,401:N exhausted=N sockdetail=connect:N,read:N,write:N,timeout:N
 -- ok and codes are exact only in login/refresh mode (response() sees every
--- status); in get mode non2xx is wrk's own count of statuses >= 400.
+-- status); in get and post mode non2xx is wrk's own count of statuses >= 400.
 
 local mode = os.getenv("BENCH_MODE") or "get"
 local threads = {}
@@ -39,7 +42,12 @@ function init(args)
     ok = 0
     exhausted = 0
 
-    if mode == "login" then
+    if mode == "post" then
+        -- set before wrk formats the one request every connection repeats
+        wrk.method = "POST"
+        wrk.headers["Content-Type"] = "application/json"
+        wrk.body = assert(os.getenv("BENCH_BODY"), "BENCH_BODY is not set")
+    elseif mode == "login" then
         wrk.method = "POST"
         wrk.headers["Content-Type"] = "application/json"
         wrk.body = string.format('{"login_id": "%s", "password": "%s"}',
@@ -120,7 +128,7 @@ function done(summary, latency, requests)
         if status < 200 or status > 299 then non2xx = non2xx + count end
     end
     table.sort(codes)
-    if mode == "get" then
+    if mode == "get" or mode == "post" then
         total_ok = summary.requests - e.status
         non2xx = e.status
     end

@@ -20,4 +20,14 @@ json_t *et_author_json(const char *user_id, const char *nickname, const char *la
 /* The caller's user id, or NULL for anonymous callers. */
 const char *et_caller(const et_req *q);
 
+/* A write transaction that is run again (a few times, then 503) when the
+ * database refused it for a reason a second attempt clears: a deadlock
+ * (MariaDB), a busy database (SQLite), a lost race on a unique key. fn runs
+ * its statements and answers OK to commit, ET_TXN_RETRY after a statement
+ * failed, or the status of an error reply it has set (404, 409 ...), which
+ * rolls back and is answered. Answers OK or that status. */
+#define ET_TXN_RETRY (-1)
+typedef int (*et_txn_fn)(et_req *q, void *ctx);
+int et_transaction(et_req *q, et_txn_fn fn, void *ctx);
+
 #endif

@@ -27,6 +27,11 @@ const char *et_b64url_encode(apr_pool_t *p, const unsigned char *data, apr_size_
 unsigned char *et_b64url_decode(apr_pool_t *p, const char *text, apr_size_t textlen,
                                 apr_size_t *outlen);
 
+/* A LIKE pattern matching text anywhere: "%text%", with %, _ and the escape
+ * character itself escaped by '!' (SQL: LIKE pattern ESCAPE '!'), so that
+ * they match literally; the same on SQLite, PostgreSQL and MariaDB. */
+const char *et_like_contains(apr_pool_t *p, const char *text);
+
 /* Constant-time comparison of two equal-length buffers. */
 int et_secure_equal(const void *a, const void *b, apr_size_t len);
 

@@ -17,7 +17,17 @@ static const et_stmt *const statement_tables[] = {
     et_auth_statements,
     et_accounts_statements,
     et_schools_boards_statements,
+    et_courses_statements,
+    et_timetables_statements,
+    et_posts_statements,
     et_ops_statements,
+    et_reviews_statements,
+    et_friends_statements,
+    et_media_statements,
+    et_messages_statements,
+    et_anonymity_statements,
+    et_comments_statements,
+    et_reactions_statements,
 };
 
 /* The registered SQL of a label for a dialect, and the table's own copy of

@@ -57,8 +57,11 @@ apr_status_t et_json_send(request_rec *r, json_t *v)
     apr_off_t len = 0;
     ctx.r = r;
     ctx.bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+    /* 15 significant digits print a double such as 4.3 as "4.3", where
+     * jansson's default of 17 prints "4.2999999999999998" */
     if (json_dump_callback(v, dump_to_brigade, &ctx,
-                           JSON_PRESERVE_ORDER | JSON_COMPACT | JSON_ENCODE_ANY) != 0)
+                           JSON_PRESERVE_ORDER | JSON_COMPACT | JSON_ENCODE_ANY |
+                               JSON_REAL_PRECISION(15)) != 0)
         return APR_EGENERAL;
     apr_brigade_length(ctx.bb, 1, &len);
     ap_set_content_length(r, len);

@@ -81,6 +81,21 @@ int et_parse_i64(const char *s, apr_int64_t *out)
     return 0;
 }
 
+const char *et_like_contains(apr_pool_t *p, const char *text)
+{
+    apr_size_t n = strlen(text), i, j = 0;
+    char *out = apr_palloc(p, 2 * n + 3);
+    out[j++] = '%';
+    for (i = 0; i < n; i++) {
+        if (text[i] == '%' || text[i] == '_' || text[i] == '!')
+            out[j++] = '!';
+        out[j++] = text[i];
+    }
+    out[j++] = '%';
+    out[j] = '\0';
+    return out;
+}
+
 static const char b64url[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 

@@ -2,3 +2,5 @@
 -- past them (SQLite and MariaDB follow explicit ids by themselves).
 SELECT setval(pg_get_serial_sequence('schools', 'id'), (SELECT max(id) FROM schools));
 SELECT setval(pg_get_serial_sequence('boards', 'id'), (SELECT max(id) FROM boards));
+SELECT setval(pg_get_serial_sequence('posts', 'id'), (SELECT max(id) FROM posts));
+SELECT setval(pg_get_serial_sequence('comments', 'id'), (SELECT max(id) FROM comments));

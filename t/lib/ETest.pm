@@ -170,8 +170,7 @@ sub query_escape {
 sub raw_http {
     my ($request, %o) = @_;
     require IO::Socket::INET;
-    my $hostport = Apache::TestRequest::hostport(Apache::Test::config(), $o{vhost} || undef);
-    $hostport = Apache::TestRequest::hostport() unless $o{vhost};
+    my $hostport = vhost_hostport($o{vhost});
     my $sock = IO::Socket::INET->new(PeerAddr => $hostport, Timeout => 30)
         or die "raw_http: connect $hostport: $!";
     binmode $sock;

@@ -14,7 +14,11 @@
     X(router) \
     X(request) \
     X(password) \
-    X(util)
+    X(timeslots) \
+    X(util) \
+    X(anonymity) \
+    X(multipart) \
+    X(upload)
 
 #define ET_UNIT_DECLARE(name) Suite *name##_suite(void);
 ET_UNIT_SUITES(ET_UNIT_DECLARE)

@@ -265,6 +265,20 @@ START_TEST(parse_i64_bad)
 }
 END_TEST
 
+/* ---- LIKE patterns ----------------------------------------------------------- */
+
+START_TEST(like_contains)
+{
+    ck_assert_str_eq(et_like_contains(pool, ""), "%%");
+    ck_assert_str_eq(et_like_contains(pool, "abc"), "%abc%");
+    ck_assert_str_eq(et_like_contains(pool, "a%b_c!d"), "%a!%b!_c!!d%");
+    ck_assert_str_eq(et_like_contains(pool, "%%"), "%!%!%%");
+    /* multibyte text passes through untouched */
+    ck_assert_str_eq(et_like_contains(pool, "\xec\x9e\x90\xec\x9c\xa0"),
+                     "%\xec\x9e\x90\xec\x9c\xa0%");
+}
+END_TEST
+
 /* ---- constant-time comparison ---------------------------------------------- */
 
 START_TEST(secure_equal)
@@ -317,6 +331,7 @@ Suite *util_suite(void)
     tcase_add_test(tc, parse_i64_good);
     tcase_add_test(tc, parse_i64_bad);
     tcase_add_test(tc, secure_equal);
+    tcase_add_test(tc, like_contains);
     suite_add_tcase(s, tc);
     return s;
 }
