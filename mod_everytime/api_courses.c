@@ -153,31 +153,6 @@ typedef struct {
     apr_int64_t id; /* the new section */
 } new_course;
 
-/* DRF's names for JSON kinds, for "Expected a dictionary, but got str." */
-static const char *kind_name(json_t *v)
-{
-    if (json_is_array(v))
-        return "list";
-    if (json_is_string(v))
-        return "str";
-    if (json_is_integer(v))
-        return "int";
-    if (json_is_real(v))
-        return "float";
-    if (json_is_boolean(v))
-        return "bool";
-    return "NoneType";
-}
-
-static void not_object_error(et_req *q, const char *field, json_t *v)
-{
-    apr_pool_t *p = q->r->pool;
-    et_field_error_text(
-        q, field, apr_psprintf(p, "Invalid data. Expected a dictionary, but got %s.", kind_name(v)),
-        apr_psprintf(p, "유효하지 않은 데이터. 딕셔너리(dictionary) 대신 %s를 받았습니다.",
-                     kind_name(v)));
-}
-
 /* Nested objects are read with the same field readers: the body and the
  * error list are swapped for the nested object's own, and its errors are
  * put back under the field's name, DRF's shape: {"slots": [{}, {"day": [...]}]}. */
@@ -215,7 +190,7 @@ static void read_course_info(et_req *q, json_t *info, new_course *c)
     outer_state o;
     json_t *errors;
     if (!json_is_object(info)) {
-        not_object_error(q, "course_info", info);
+        et_field_not_object(q, "course_info", info);
         return;
     }
     enter(q, info, &o);
@@ -264,7 +239,7 @@ static json_t *read_slot(et_req *q, json_t *v, et_slot *s)
     if (json_is_object(v))
         read_slot_fields(q, s);
     else
-        not_object_error(q, "non_field_errors", v);
+        et_field_not_object(q, "non_field_errors", v);
     errors = leave(q, &o);
     return errors ? errors : et_json_object(q->r->pool);
 }
@@ -282,8 +257,8 @@ static void read_slots(et_req *q, new_course *c)
     if (!json_is_array(v)) {
         et_field_error_text(
             q, "slots",
-            apr_psprintf(p, "Expected a list of items but got type \"%s\".", kind_name(v)),
-            apr_psprintf(p, "아이템 리스트가 예상되었으나 \"%s\"를 받았습니다.", kind_name(v)));
+            apr_psprintf(p, "Expected a list of items but got type \"%s\".", et_json_kind(v)),
+            apr_psprintf(p, "아이템 리스트가 예상되었으나 \"%s\"를 받았습니다.", et_json_kind(v)));
         return;
     }
     if (json_array_size(v) > MAX_SLOTS) {

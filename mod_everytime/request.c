@@ -436,7 +436,7 @@ static const char *fill_kind(apr_pool_t *p, const char *tmpl, const char *kind)
     return apr_pstrcat(p, apr_pstrmemdup(p, tmpl, at - tmpl), kind, at + 2, NULL);
 }
 
-static const char *json_kind(json_t *v)
+const char *et_json_kind(json_t *v)
 {
     if (json_is_array(v))
         return "list";
@@ -449,6 +449,13 @@ static const char *json_kind(json_t *v)
     if (json_is_boolean(v))
         return "bool";
     return "NoneType";
+}
+
+void et_field_not_object(et_req *q, const char *field, json_t *v)
+{
+    apr_pool_t *p = q->r->pool;
+    et_field_error_text(q, field, fill_kind(p, messages[ET_M_NO_OBJECT].en, et_json_kind(v)),
+                        fill_kind(p, messages[ET_M_NO_OBJECT].ko, et_json_kind(v)));
 }
 
 int et_read_json_body(et_req *q)
@@ -479,9 +486,7 @@ int et_read_json_body(et_req *q)
     if (!(v = et_json_parse(r->pool, text, len, &err)))
         return et_fail_detail(q, ET_E_PARSE, err, "JSON 파싱 오류입니다.");
     if (!json_is_object(v)) {
-        et_field_error_text(q, "non_field_errors",
-                            fill_kind(r->pool, messages[ET_M_NO_OBJECT].en, json_kind(v)),
-                            fill_kind(r->pool, messages[ET_M_NO_OBJECT].ko, json_kind(v)));
+        et_field_not_object(q, "non_field_errors", v);
         return et_fail_invalid(q);
     }
     q->body = v;
