@@ -229,26 +229,75 @@ apr_status_t et_db_select(request_rec *r, const char *label, et_rows **out,
     return APR_SUCCESS;
 }
 
+/* SQLite has one writer at a time, and apr's driver gives up on a busy
+ * database after about 1.6 s of flat retries. Under a burst of writers that
+ * loses requests, so a write outside a transaction, or a BEGIN, is tried
+ * again with growing, jittered waits for up to ET_SQLITE_BUSY_WAIT before the
+ * request answers 503. */
+#define ET_SQLITE_BUSY_WAIT apr_time_from_sec(8)
+#define SQLITE_BUSY_CODE 5
+#define SQLITE_LOCKED_CODE 6
+
+typedef int (*db_attempt)(request_rec *r, req_db *d, void *ctx);
+
+static int is_sqlite(const req_db *d)
+{
+    return !strcmp(apr_dbd_name(d->dbd->driver), "sqlite3");
+}
+
+static int sqlite_busy_retry(request_rec *r, req_db *d, db_attempt attempt, void *ctx)
+{
+    apr_time_t give_up = apr_time_now() + ET_SQLITE_BUSY_WAIT;
+    apr_interval_time_t wait = 5000;
+    unsigned char jitter;
+    int rv = -1;
+    while (rv && apr_time_now() < give_up) {
+        apr_generate_random_bytes(&jitter, 1);
+        apr_sleep(wait + (apr_interval_time_t)jitter * 100);
+        if (wait < 200000)
+            wait *= 2;
+        rv = attempt(r, d, ctx);
+    }
+    return rv;
+}
+
+typedef struct {
+    apr_dbd_prepared_t *st;
+    const void **args;
+    int nrows;
+} exec_call;
+
+static int exec_once(request_rec *r, req_db *d, void *ctx)
+{
+    exec_call *c = ctx;
+    return apr_dbd_pbquery(d->dbd->driver, r->pool, d->dbd->handle, &c->nrows, c->st, c->args);
+}
+
 apr_status_t et_db_exec(request_rec *r, const char *label, int *nrows, const char *fmt, ...)
 {
     req_db *d = req_db_get(r);
     apr_dbd_prepared_t *st;
     const void **args;
+    exec_call call = {NULL, NULL, 0};
     va_list ap;
-    int rv, n = 0;
+    int rv;
 
     if (!d->dbd || !(st = statement(r, d, label)))
         return APR_EGENERAL;
     va_start(ap, fmt);
     args = bind_args(r, fmt, ap);
     va_end(ap);
-    rv = apr_dbd_pbquery(d->dbd->driver, r->pool, d->dbd->handle, &n, st, args);
-    if (rv && recover_connection(r, d, label) && (st = statement(r, d, label)))
-        rv = apr_dbd_pbquery(d->dbd->driver, r->pool, d->dbd->handle, &n, st, args);
+    call.st = st;
+    call.args = args;
+    rv = exec_once(r, d, &call);
+    if (rv && recover_connection(r, d, label) && (call.st = statement(r, d, label)))
+        rv = exec_once(r, d, &call);
+    if ((rv == SQLITE_BUSY_CODE || rv == SQLITE_LOCKED_CODE) && !d->trans && is_sqlite(d))
+        rv = sqlite_busy_retry(r, d, exec_once, &call);
     if (rv)
         return db_error(r, d, label, rv);
     if (nrows)
-        *nrows = n;
+        *nrows = call.nrows;
     return APR_SUCCESS;
 }
 
@@ -266,37 +315,16 @@ static apr_status_t rollback_open(void *data)
 /* One BEGIN. The drivers attach a transaction to the connection even when
  * BEGIN fails; left there it would poison every later statement on this
  * pooled connection, so a failed one is ended at once. */
-static int begin_once(request_rec *r, req_db *d)
+static int begin_once(request_rec *r, req_db *d, void *ctx)
 {
     apr_dbd_transaction_t *t = NULL;
     int rv = apr_dbd_transaction_start(d->dbd->driver, r->pool, d->dbd->handle, &t);
+    (void)ctx;
     if (rv && t) {
         apr_dbd_transaction_mode_set(d->dbd->driver, t, APR_DBD_TRANSACTION_ROLLBACK);
         apr_dbd_transaction_end(d->dbd->driver, r->pool, t);
     }
     d->trans = rv ? NULL : t;
-    return rv;
-}
-
-/* SQLite has one writer at a time, and apr's driver gives up on a busy
- * database after about 1.6 s of flat retries. Under a burst of writers that
- * loses requests, so BEGIN is tried again with growing, jittered waits for up
- * to ET_SQLITE_BUSY_WAIT before the request answers 503. */
-#define ET_SQLITE_BUSY_WAIT apr_time_from_sec(8)
-
-static int sqlite_begin_busy(request_rec *r, req_db *d)
-{
-    apr_time_t give_up = apr_time_now() + ET_SQLITE_BUSY_WAIT;
-    apr_interval_time_t wait = 5000;
-    unsigned char jitter;
-    int rv = -1;
-    while (rv && apr_time_now() < give_up) {
-        apr_generate_random_bytes(&jitter, 1);
-        apr_sleep(wait + (apr_interval_time_t)jitter * 100);
-        if (wait < 200000)
-            wait *= 2;
-        rv = begin_once(r, d);
-    }
     return rv;
 }
 
@@ -306,11 +334,11 @@ apr_status_t et_db_begin(request_rec *r)
     int rv;
     if (!d->dbd)
         return APR_EGENERAL;
-    rv = begin_once(r, d);
+    rv = begin_once(r, d, NULL);
     if (rv && recover_connection(r, d, "et_ops_ping"))
-        rv = begin_once(r, d);
-    if (rv && !strcmp(apr_dbd_name(d->dbd->driver), "sqlite3"))
-        rv = sqlite_begin_busy(r, d);
+        rv = begin_once(r, d, NULL);
+    if (rv && is_sqlite(d))
+        rv = sqlite_busy_retry(r, d, begin_once, NULL);
     if (rv) {
         d->trans = NULL;
         return db_error(r, d, "BEGIN", rv);
