@@ -20,7 +20,7 @@ ET_PKGS_PGSQL=(postgresql postgresql-client libaprutil1-dbd-pgsql)
 ET_PKGS_MYSQL=(mariadb-server mariadb-client libaprutil1-dbd-mysql)
 # shellcheck disable=SC2034
 ET_PKGS_TEST=(libapache2-mod-perl2 libwww-perl libjson-perl libcrypt-openssl-rsa-perl
-    libcryptx-perl libcrypt-jwt-perl rsync util-linux procps)
+    libcryptx-perl libcrypt-jwt-perl libhttp-daemon-perl rsync util-linux procps)
 
 ET_DB_NAME=everytime
 ET_DB_USER=everytime

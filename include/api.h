@@ -114,6 +114,12 @@ int et_timetables_add_course(et_req *q);
 int et_timetables_remove_course(et_req *q);
 int et_timetables_history(et_req *q);
 
+/* api_social.c: social login */
+extern const et_stmt et_social_statements[];
+int et_social_login(et_req *q);
+int et_social_signup(et_req *q);
+int et_social_kakao(et_req *q);
+
 /* api_ops.c */
 extern const et_stmt et_ops_statements[];
 int et_ops_health(et_req *q);

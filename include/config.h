@@ -18,6 +18,7 @@
 #define ET_DIR_JWT_AUDIENCE     "EverytimeJWTAudience"
 #define ET_DIR_ACCESS_TTL       "EverytimeAccessTokenTTL"
 #define ET_DIR_REFRESH_TTL      "EverytimeRefreshTokenTTL"
+#define ET_DIR_SIGN_TTL         "EverytimeSignTokenTTL"
 #define ET_DIR_TOKEN_CACHE      "EverytimeTokenCache"
 #define ET_DIR_CACHE_TTL        "EverytimeCacheTTL"
 #define ET_DIR_PASSWORD_COST    "EverytimePasswordCost"
@@ -28,9 +29,26 @@
 #define ET_DIR_MEDIA_DIR        "EverytimeMediaDir"
 #define ET_DIR_MEDIA_URL        "EverytimeMediaURL"
 #define ET_DIR_MAX_UPLOAD       "EverytimeMaxUploadSize"
+#define ET_DIR_OAUTH_CONNECT_TIMEOUT "EverytimeOAuthConnectTimeout"
+#define ET_DIR_OAUTH_TIMEOUT         "EverytimeOAuthTimeout"
+#define ET_DIR_OAUTH_MAX_RESPONSE    "EverytimeOAuthMaxResponse"
+#define ET_DIR_OAUTH_LOOPBACK        "EverytimeOAuthAllowLoopback"
+#define ET_DIR_KAKAO_USERINFO_URL    "EverytimeKakaoUserInfoURL"
+#define ET_DIR_GOOGLE_TOKEN_URL      "EverytimeGoogleTokenURL"
+#define ET_DIR_GOOGLE_JWKS_URL       "EverytimeGoogleJWKSURL"
+#define ET_DIR_GOOGLE_CLIENT_ID      "EverytimeGoogleClientID"
+#define ET_DIR_GOOGLE_CLIENT_SECRET  "EverytimeGoogleClientSecret"
+#define ET_DIR_GOOGLE_REDIRECT_URI   "EverytimeGoogleRedirectURI"
+#define ET_DIR_APPLE_TOKEN_URL       "EverytimeAppleTokenURL"
+#define ET_DIR_APPLE_JWKS_URL        "EverytimeAppleJWKSURL"
+#define ET_DIR_APPLE_CLIENT_ID       "EverytimeAppleClientID"
+#define ET_DIR_APPLE_TEAM_ID         "EverytimeAppleTeamID"
+#define ET_DIR_APPLE_KEY_ID          "EverytimeAppleKeyID"
+#define ET_DIR_APPLE_KEY_FILE        "EverytimeAppleKeyFile"
 
 #define ET_DEFAULT_ACCESS_TTL   300
 #define ET_DEFAULT_REFRESH_TTL  (14 * 24 * 3600)
+#define ET_DEFAULT_SIGN_TTL     600
 #define ET_DEFAULT_CACHE_TTL    30
 #define ET_DEFAULT_COST         12
 #define ET_DEFAULT_MAX_BODY     (1024 * 1024)
@@ -40,6 +58,14 @@
 #define ET_DEFAULT_HOT          10
 #define ET_DEFAULT_MAX_UPLOAD   (10 * 1024 * 1024)
 #define ET_DEFAULT_MEDIA_URL    "/media/"
+#define ET_DEFAULT_OAUTH_CONNECT_TIMEOUT 2
+#define ET_DEFAULT_OAUTH_TIMEOUT         5
+#define ET_DEFAULT_OAUTH_MAX_RESPONSE    (256 * 1024)
+#define ET_DEFAULT_KAKAO_USERINFO_URL    "https://kapi.kakao.com/v2/user/me"
+#define ET_DEFAULT_GOOGLE_TOKEN_URL      "https://oauth2.googleapis.com/token"
+#define ET_DEFAULT_GOOGLE_JWKS_URL       "https://www.googleapis.com/oauth2/v3/certs"
+#define ET_DEFAULT_APPLE_TOKEN_URL       "https://appleid.apple.com/auth/token"
+#define ET_DEFAULT_APPLE_JWKS_URL        "https://appleid.apple.com/auth/keys"
 
 typedef enum { ET_ALG_UNSET = 0, ET_ALG_HS256, ET_ALG_RS256, ET_ALG_ES256 } et_alg_e;
 
@@ -51,6 +77,28 @@ typedef struct et_cache {
     ap_socache_instance_t *instance;
     int initialised;
 } et_cache;
+
+/* The social login providers (oauth.c). Timeouts in seconds; -1 unset. */
+typedef struct et_oauth_conf {
+    apr_int64_t connect_timeout;
+    apr_int64_t timeout;             /* the whole exchange */
+    apr_off_t max_response;          /* bytes of a provider's answer */
+    int allow_loopback;              /* -1 unset; http://127.0.0.1|localhost allowed */
+    const char *kakao_userinfo_url;
+    const char *google_token_url;
+    const char *google_jwks_url;
+    const char *google_client_id;
+    const unsigned char *google_client_secret;
+    apr_size_t google_client_secret_len;
+    const char *google_redirect_uri;
+    const char *apple_token_url;
+    const char *apple_jwks_url;
+    const char *apple_client_id;
+    const char *apple_team_id;
+    const char *apple_key_id;
+    const unsigned char *apple_key;  /* PEM of the .p8 EC P-256 key */
+    apr_size_t apple_key_len;
+} et_oauth_conf;
 
 #define ET_SCHEMA_GOOD 1
 #define ET_SCHEMA_OLD 2
@@ -66,6 +114,7 @@ typedef struct et_srv_conf {
     const char *audience;
     apr_int64_t access_ttl;          /* seconds; -1 unset */
     apr_int64_t refresh_ttl;
+    apr_int64_t sign_ttl;            /* social signup tokens */
     apr_int64_t cache_ttl;
     int password_cost;
     apr_off_t max_body;
@@ -78,6 +127,7 @@ typedef struct et_srv_conf {
     const char *media_url;           /* URL prefix httpd serves media_dir under */
     apr_off_t max_upload;            /* bytes per uploaded file */
     et_cache *cache;
+    et_oauth_conf oauth;
     const char *dummy_hash;          /* bcrypt of nothing, for timing parity */
     int configured;                  /* post_config found it usable */
     volatile apr_uint32_t schema_state; /* per process: 0 unknown, or below */

@@ -12,12 +12,14 @@
 
 typedef struct et_claims {
     const char *token_type; /* access | refresh | sign */
-    const char *user_id;
-    const char *role;
-    const char *sid;        /* the refresh family */
+    const char *user_id;    /* access, refresh */
+    const char *role;       /* access, refresh */
+    const char *sid;        /* access, refresh: the refresh family */
     const char *jti;
     apr_int64_t iat;
     apr_int64_t exp;
+    const char *provider;         /* sign: "KAKAO" | "GOOGLE" | "APPLE" */
+    const char *provider_user_id; /* sign: the provider's user id */
 } et_claims;
 
 typedef enum {
@@ -31,7 +33,9 @@ typedef enum {
 } et_jwt_status;
 
 /* Issues a token of the given type; jti and iat/exp are filled in. Returns
- * NULL on failure (a key that cannot sign). */
+ * NULL on failure (a key that cannot sign). Access and refresh tokens carry
+ * user_id, role and sid; sign tokens carry provider and provider_user_id
+ * instead. */
 const char *et_jwt_issue(apr_pool_t *p, const et_srv_conf *c, et_claims *claims,
                          apr_int64_t ttl);
 

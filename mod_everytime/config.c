@@ -5,11 +5,14 @@
 #include "config.h"
 #include "cache.h"
 #include "db.h"
+#include "oauth.h"
 
 #include <apr_file_io.h>
 #include <apr_lib.h>
 #include <http_core.h>
 #include <errno.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #define UNSET (-1)
 
@@ -19,12 +22,17 @@ void *et_create_server_config(apr_pool_t *p, server_rec *s)
     (void)s;
     c->access_ttl = UNSET;
     c->refresh_ttl = UNSET;
+    c->sign_ttl = UNSET;
     c->cache_ttl = UNSET;
     c->password_cost = UNSET;
     c->max_body = UNSET;
     c->token_cookies = UNSET;
     c->hot_threshold = UNSET;
     c->max_upload = UNSET;
+    c->oauth.connect_timeout = UNSET;
+    c->oauth.timeout = UNSET;
+    c->oauth.max_response = UNSET;
+    c->oauth.allow_loopback = UNSET;
     return c;
 }
 
@@ -66,6 +74,30 @@ static const char *set_api_root(cmd_parms *cmd, void *dc, const char *v)
 #define MERGE_PTR(f) m->f = add->f ? add->f : base->f
 #define MERGE_NUM(f) m->f = add->f != UNSET ? add->f : base->f
 
+static void merge_oauth(et_oauth_conf *m, const et_oauth_conf *base, const et_oauth_conf *add)
+{
+    MERGE_NUM(connect_timeout);
+    MERGE_NUM(timeout);
+    MERGE_NUM(max_response);
+    MERGE_NUM(allow_loopback);
+    MERGE_PTR(kakao_userinfo_url);
+    MERGE_PTR(google_token_url);
+    MERGE_PTR(google_jwks_url);
+    MERGE_PTR(google_client_id);
+    MERGE_PTR(google_redirect_uri);
+    MERGE_PTR(apple_token_url);
+    MERGE_PTR(apple_jwks_url);
+    MERGE_PTR(apple_client_id);
+    MERGE_PTR(apple_team_id);
+    MERGE_PTR(apple_key_id);
+    /* a secret or key travels with its length */
+    m->google_client_secret_len = add->google_client_secret ? add->google_client_secret_len
+                                                            : base->google_client_secret_len;
+    MERGE_PTR(google_client_secret);
+    m->apple_key_len = add->apple_key ? add->apple_key_len : base->apple_key_len;
+    MERGE_PTR(apple_key);
+}
+
 void *et_merge_server_config(apr_pool_t *p, void *basev, void *addv)
 {
     et_srv_conf *base = basev, *add = addv;
@@ -90,6 +122,7 @@ void *et_merge_server_config(apr_pool_t *p, void *basev, void *addv)
     MERGE_PTR(audience);
     MERGE_NUM(access_ttl);
     MERGE_NUM(refresh_ttl);
+    MERGE_NUM(sign_ttl);
     MERGE_NUM(cache_ttl);
     MERGE_NUM(password_cost);
     MERGE_NUM(max_body);
@@ -108,6 +141,7 @@ void *et_merge_server_config(apr_pool_t *p, void *basev, void *addv)
     MERGE_PTR(media_url);
     MERGE_NUM(max_upload);
     MERGE_PTR(cache);
+    merge_oauth(&m->oauth, &base->oauth, &add->oauth);
     return m;
 }
 
@@ -262,6 +296,7 @@ static const char *set_seconds(cmd_parms *cmd, void *dc, const char *v)
     const char *name = cmd->cmd->name;
     apr_int64_t *field = !strcmp(name, ET_DIR_ACCESS_TTL)    ? &c->access_ttl
                          : !strcmp(name, ET_DIR_REFRESH_TTL) ? &c->refresh_ttl
+                         : !strcmp(name, ET_DIR_SIGN_TTL)    ? &c->sign_ttl
                                                              : &c->cache_ttl;
     (void)dc;
     return parse_count(cmd, v, field == &c->cache_ttl ? 0 : 1, 10LL * 365 * 86400, field);
@@ -353,6 +388,91 @@ static const char *set_media_url(cmd_parms *cmd, void *dc, const char *v)
     return NULL;
 }
 
+/* The oauth fields a generic setter writes, found through cmd->info. */
+#define OAUTH_FIELD(f) ((void *)APR_OFFSETOF(et_srv_conf, oauth.f))
+#define OAUTH_SLOT(cmd, type) ((type *)((char *)cmd_conf(cmd) + (apr_size_t)(cmd)->info))
+
+static const char *set_oauth_seconds(cmd_parms *cmd, void *dc, const char *v)
+{
+    (void)dc;
+    return parse_count(cmd, v, 1, 300, OAUTH_SLOT(cmd, apr_int64_t));
+}
+
+static const char *set_oauth_max_response(cmd_parms *cmd, void *dc, const char *v)
+{
+    apr_int64_t n;
+    const char *err = parse_count(cmd, v, 1024, 16 * 1024 * 1024, &n);
+    (void)dc;
+    if (!err)
+        cmd_conf(cmd)->oauth.max_response = (apr_off_t)n;
+    return err;
+}
+
+static const char *set_oauth_loopback(cmd_parms *cmd, void *dc, int on)
+{
+    (void)dc;
+    cmd_conf(cmd)->oauth.allow_loopback = on;
+    return NULL;
+}
+
+/* https://, or http:// to 127.0.0.1/localhost; whether EverytimeOAuthAllowLoopback
+ * permits the latter is known only after the merge (et_config_finish). */
+static const char *set_oauth_url(cmd_parms *cmd, void *dc, const char *v)
+{
+    (void)dc;
+    if (!et_oauth_url_allowed(v, 1))
+        return apr_psprintf(cmd->pool, "%s: '%s' must be an https:// URL (http:// only for "
+                            "127.0.0.1 or localhost with %s On)",
+                            cmd->cmd->name, v, ET_DIR_OAUTH_LOOPBACK);
+    *OAUTH_SLOT(cmd, const char *) = v;
+    return NULL;
+}
+
+/* Ids and the redirect URI travel percent-encoded in a form body; white
+ * space in one is a copy-and-paste accident, not a value. */
+static const char *set_oauth_text(cmd_parms *cmd, void *dc, const char *v)
+{
+    (void)dc;
+    if (!*v || strpbrk(v, " \t\r\n"))
+        return apr_psprintf(cmd->pool, "%s: '%s' is empty or holds white space",
+                            cmd->cmd->name, v);
+    *OAUTH_SLOT(cmd, const char *) = v;
+    return NULL;
+}
+
+static const char *set_google_secret(cmd_parms *cmd, void *dc, const char *v)
+{
+    et_oauth_conf *o = &cmd_conf(cmd)->oauth;
+    (void)dc;
+    return et_read_secret(cmd->pool, v, cmd->cmd->name, &o->google_client_secret,
+                          &o->google_client_secret_len);
+}
+
+/* The .p8 file Apple hands out: a PEM PKCS#8 EC key on P-256, read once here. */
+static const char *set_apple_key(cmd_parms *cmd, void *dc, const char *v)
+{
+    et_oauth_conf *o = &cmd_conf(cmd)->oauth;
+    const char *path = strncmp(v, "file:", 5) ? apr_pstrcat(cmd->pool, "file:", v, NULL) : v;
+    const char *err = et_read_secret(cmd->pool, path, cmd->cmd->name, &o->apple_key,
+                                     &o->apple_key_len);
+    BIO *bio;
+    EVP_PKEY *key = NULL;
+    int ok;
+    (void)dc;
+    if (err)
+        return err;
+    bio = BIO_new_mem_buf(o->apple_key, (int)o->apple_key_len);
+    if (bio)
+        key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+    ok = key && EVP_PKEY_base_id(key) == EVP_PKEY_EC && EVP_PKEY_bits(key) == 256;
+    EVP_PKEY_free(key);
+    BIO_free(bio);
+    if (!ok)
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a PEM EC P-256 private key (.p8)",
+                            cmd->cmd->name, v);
+    return NULL;
+}
+
 static const char *set_cache(cmd_parms *cmd, void *dc, const char *v)
 {
     (void)dc;
@@ -380,6 +500,8 @@ const command_rec et_directives[] = {
                   "access token lifetime in seconds (300)"),
     AP_INIT_TAKE1(ET_DIR_REFRESH_TTL, set_seconds, NULL, RSRC_CONF,
                   "refresh token lifetime in seconds (1209600)"),
+    AP_INIT_TAKE1(ET_DIR_SIGN_TTL, set_seconds, NULL, RSRC_CONF,
+                  "social signup (signToken) lifetime in seconds (600)"),
     AP_INIT_TAKE1(ET_DIR_CACHE_TTL, set_seconds, NULL, RSRC_CONF,
                   "seconds a cached revocation answer is trusted (30)"),
     AP_INIT_TAKE1(ET_DIR_TOKEN_CACHE, set_cache, NULL, RSRC_CONF,
@@ -401,16 +523,107 @@ const command_rec et_directives[] = {
                   "URL prefix under which httpd serves EverytimeMediaDir (/media/)"),
     AP_INIT_TAKE1(ET_DIR_MAX_UPLOAD, set_max_upload, NULL, RSRC_CONF,
                   "largest uploaded file in bytes (10485760)"),
+    AP_INIT_TAKE1(ET_DIR_OAUTH_CONNECT_TIMEOUT, set_oauth_seconds, OAUTH_FIELD(connect_timeout),
+                  RSRC_CONF, "seconds to connect to a social login provider (2)"),
+    AP_INIT_TAKE1(ET_DIR_OAUTH_TIMEOUT, set_oauth_seconds, OAUTH_FIELD(timeout), RSRC_CONF,
+                  "seconds a whole exchange with a social login provider may take (5)"),
+    AP_INIT_TAKE1(ET_DIR_OAUTH_MAX_RESPONSE, set_oauth_max_response, NULL, RSRC_CONF,
+                  "largest answer accepted from a provider, bytes (262144)"),
+    AP_INIT_FLAG(ET_DIR_OAUTH_LOOPBACK, set_oauth_loopback, NULL, RSRC_CONF,
+                 "allow http:// provider URLs on 127.0.0.1/localhost, for tests (Off)"),
+    AP_INIT_TAKE1(ET_DIR_KAKAO_USERINFO_URL, set_oauth_url, OAUTH_FIELD(kakao_userinfo_url),
+                  RSRC_CONF, "Kakao user-info URL (" ET_DEFAULT_KAKAO_USERINFO_URL ")"),
+    AP_INIT_TAKE1(ET_DIR_GOOGLE_TOKEN_URL, set_oauth_url, OAUTH_FIELD(google_token_url),
+                  RSRC_CONF, "Google token URL (" ET_DEFAULT_GOOGLE_TOKEN_URL ")"),
+    AP_INIT_TAKE1(ET_DIR_GOOGLE_JWKS_URL, set_oauth_url, OAUTH_FIELD(google_jwks_url),
+                  RSRC_CONF, "Google JWKS URL (" ET_DEFAULT_GOOGLE_JWKS_URL ")"),
+    AP_INIT_TAKE1(ET_DIR_GOOGLE_CLIENT_ID, set_oauth_text, OAUTH_FIELD(google_client_id),
+                  RSRC_CONF, "Google OAuth client id (the id_token audience)"),
+    AP_INIT_TAKE1(ET_DIR_GOOGLE_CLIENT_SECRET, set_google_secret, NULL, RSRC_CONF,
+                  "Google OAuth client secret, literal or file:/path"),
+    AP_INIT_TAKE1(ET_DIR_GOOGLE_REDIRECT_URI, set_oauth_text, OAUTH_FIELD(google_redirect_uri),
+                  RSRC_CONF, "redirect_uri sent with a Google code (empty for app codes)"),
+    AP_INIT_TAKE1(ET_DIR_APPLE_TOKEN_URL, set_oauth_url, OAUTH_FIELD(apple_token_url),
+                  RSRC_CONF, "Apple token URL (" ET_DEFAULT_APPLE_TOKEN_URL ")"),
+    AP_INIT_TAKE1(ET_DIR_APPLE_JWKS_URL, set_oauth_url, OAUTH_FIELD(apple_jwks_url),
+                  RSRC_CONF, "Apple JWKS URL (" ET_DEFAULT_APPLE_JWKS_URL ")"),
+    AP_INIT_TAKE1(ET_DIR_APPLE_CLIENT_ID, set_oauth_text, OAUTH_FIELD(apple_client_id),
+                  RSRC_CONF, "Apple services id (client_id, the id_token audience)"),
+    AP_INIT_TAKE1(ET_DIR_APPLE_TEAM_ID, set_oauth_text, OAUTH_FIELD(apple_team_id), RSRC_CONF,
+                  "Apple developer team id (iss of the client_secret)"),
+    AP_INIT_TAKE1(ET_DIR_APPLE_KEY_ID, set_oauth_text, OAUTH_FIELD(apple_key_id), RSRC_CONF,
+                  "id of the Apple Sign in key (kid of the client_secret)"),
+    AP_INIT_TAKE1(ET_DIR_APPLE_KEY_FILE, set_apple_key, NULL, RSRC_CONF,
+                  "the Apple Sign in .p8 key file (EC P-256, PEM)"),
     {NULL}
 };
 
+static void oauth_defaults(et_oauth_conf *o)
+{
+    if (o->timeout == UNSET)
+        o->timeout = ET_DEFAULT_OAUTH_TIMEOUT;
+    /* an unset connect timeout follows a short total one down */
+    if (o->connect_timeout == UNSET)
+        o->connect_timeout = o->timeout < ET_DEFAULT_OAUTH_CONNECT_TIMEOUT
+                                 ? o->timeout : ET_DEFAULT_OAUTH_CONNECT_TIMEOUT;
+    if (o->max_response == UNSET)
+        o->max_response = ET_DEFAULT_OAUTH_MAX_RESPONSE;
+    if (o->allow_loopback == UNSET)
+        o->allow_loopback = 0;
+    if (!o->kakao_userinfo_url)
+        o->kakao_userinfo_url = ET_DEFAULT_KAKAO_USERINFO_URL;
+    if (!o->google_token_url)
+        o->google_token_url = ET_DEFAULT_GOOGLE_TOKEN_URL;
+    if (!o->google_jwks_url)
+        o->google_jwks_url = ET_DEFAULT_GOOGLE_JWKS_URL;
+    if (!o->apple_token_url)
+        o->apple_token_url = ET_DEFAULT_APPLE_TOKEN_URL;
+    if (!o->apple_jwks_url)
+        o->apple_jwks_url = ET_DEFAULT_APPLE_JWKS_URL;
+}
+
+/* After the merge: loopback URLs need the flag; a provider is configured
+ * completely or not at all (a half-configured one would fail every login). */
+static const char *oauth_finish(apr_pool_t *p, et_oauth_conf *o)
+{
+    oauth_defaults(o); /* before the URLs below are read */
+    const char *const urls[][2] = {
+        {ET_DIR_KAKAO_USERINFO_URL, o->kakao_userinfo_url},
+        {ET_DIR_GOOGLE_TOKEN_URL, o->google_token_url},
+        {ET_DIR_GOOGLE_JWKS_URL, o->google_jwks_url},
+        {ET_DIR_APPLE_TOKEN_URL, o->apple_token_url},
+        {ET_DIR_APPLE_JWKS_URL, o->apple_jwks_url}};
+    int apple;
+    apr_size_t i;
+    for (i = 0; i < sizeof(urls) / sizeof(urls[0]); i++)
+        if (!et_oauth_url_allowed(urls[i][1], o->allow_loopback))
+            return apr_psprintf(p, "%s: '%s' is http:// but %s is Off", urls[i][0],
+                                urls[i][1], ET_DIR_OAUTH_LOOPBACK);
+    if (o->connect_timeout > o->timeout)
+        return apr_psprintf(p, "%s must not exceed %s", ET_DIR_OAUTH_CONNECT_TIMEOUT,
+                            ET_DIR_OAUTH_TIMEOUT);
+    if (!o->google_client_id != !o->google_client_secret)
+        return apr_psprintf(p, "%s and %s must be set together", ET_DIR_GOOGLE_CLIENT_ID,
+                            ET_DIR_GOOGLE_CLIENT_SECRET);
+    apple = !!o->apple_client_id + !!o->apple_team_id + !!o->apple_key_id + !!o->apple_key;
+    if (apple && apple != 4)
+        return apr_psprintf(p, "%s, %s, %s and %s must be set together", ET_DIR_APPLE_CLIENT_ID,
+                            ET_DIR_APPLE_TEAM_ID, ET_DIR_APPLE_KEY_ID, ET_DIR_APPLE_KEY_FILE);
+    return NULL;
+}
+
 const char *et_config_finish(apr_pool_t *p, server_rec *s, et_srv_conf *c)
 {
+    const char *err;
     (void)s;
+    if ((err = oauth_finish(p, &c->oauth)))
+        return err;
     if (c->access_ttl == UNSET)
         c->access_ttl = ET_DEFAULT_ACCESS_TTL;
     if (c->refresh_ttl == UNSET)
         c->refresh_ttl = ET_DEFAULT_REFRESH_TTL;
+    if (c->sign_ttl == UNSET)
+        c->sign_ttl = ET_DEFAULT_SIGN_TTL;
     if (c->cache_ttl == UNSET)
         c->cache_ttl = ET_DEFAULT_CACHE_TTL;
     if (c->password_cost == UNSET)

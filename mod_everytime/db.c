@@ -28,6 +28,7 @@ static const et_stmt *const statement_tables[] = {
     et_anonymity_statements,
     et_comments_statements,
     et_reactions_statements,
+    et_social_statements,
 };
 
 /* The registered SQL of a label for a dialect, and the table's own copy of

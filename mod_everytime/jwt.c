@@ -46,7 +46,12 @@ static char *payload_json(const et_srv_conf *c, const et_claims *cl)
     json_object_set_new(o, "exp", json_integer(cl->exp));
     json_object_set_new(o, "iat", json_integer(cl->iat));
     json_object_set_new(o, "jti", json_string(cl->jti));
-    json_object_set_new(o, "user_id", json_string(cl->user_id));
+    if (cl->user_id)
+        json_object_set_new(o, "user_id", json_string(cl->user_id));
+    if (cl->provider)
+        json_object_set_new(o, "provider", json_string(cl->provider));
+    if (cl->provider_user_id)
+        json_object_set_new(o, "provider_user_id", json_string(cl->provider_user_id));
     if (cl->role)
         json_object_set_new(o, "role", json_string(cl->role));
     if (cl->sid)
@@ -181,6 +186,24 @@ static int audience_matches(json_t *aud, const char *want)
     return 0;
 }
 
+/* A sign token names a provider account and no user: it must not carry a
+ * user's claims, so nothing that reads user_id can mistake it for a session.
+ * Access and refresh tokens need the whole session: user, role and family. */
+static et_jwt_status check_type_claims(et_claims *out)
+{
+    if (!strcmp(out->token_type, "sign")) {
+        if (!out->provider || !*out->provider || !out->provider_user_id ||
+            !*out->provider_user_id || out->user_id || out->sid)
+            return ET_JWT_BAD_CLAIMS;
+        return ET_JWT_OK;
+    }
+    if (!et_is_uuid(out->user_id) || !out->role || !et_is_uuid(out->sid))
+        return ET_JWT_BAD_CLAIMS;
+    /* provider claims belong to sign tokens only */
+    out->provider = out->provider_user_id = NULL;
+    return ET_JWT_OK;
+}
+
 static et_jwt_status check_claims(apr_pool_t *p, const et_srv_conf *c, json_t *pl,
                                   const char *want_type, apr_int64_t now, et_claims *out)
 {
@@ -194,7 +217,9 @@ static et_jwt_status check_claims(apr_pool_t *p, const et_srv_conf *c, json_t *p
     out->user_id = claim_str(pl, "user_id");
     out->role = claim_str(pl, "role");
     out->sid = claim_str(pl, "sid");
-    if (!out->token_type || !out->jti || !et_is_uuid(out->user_id))
+    out->provider = claim_str(pl, "provider");
+    out->provider_user_id = claim_str(pl, "provider_user_id");
+    if (!out->token_type || !out->jti)
         return ET_JWT_BAD_CLAIMS;
     if (json_object_get(pl, "nbf")) {
         if (claim_int(pl, "nbf", &nbf))
@@ -211,14 +236,17 @@ static et_jwt_status check_claims(apr_pool_t *p, const et_srv_conf *c, json_t *p
     if (want_type ? strcmp(out->token_type, want_type)
                   : strcmp(out->token_type, "access") && strcmp(out->token_type, "refresh"))
         return ET_JWT_WRONG_TYPE;
-    if (strcmp(out->token_type, "sign") && (!out->role || !et_is_uuid(out->sid)))
+    /* the type is known to be the wanted one: now the claims that type needs */
+    if (check_type_claims(out) != ET_JWT_OK)
         return ET_JWT_BAD_CLAIMS;
     /* copy out of the JSON before it is released */
     out->token_type = apr_pstrdup(p, out->token_type);
     out->jti = apr_pstrdup(p, out->jti);
-    out->user_id = apr_pstrdup(p, out->user_id);
+    out->user_id = out->user_id ? apr_pstrdup(p, out->user_id) : NULL;
     out->role = out->role ? apr_pstrdup(p, out->role) : NULL;
     out->sid = out->sid ? apr_pstrdup(p, out->sid) : NULL;
+    out->provider = out->provider ? apr_pstrdup(p, out->provider) : NULL;
+    out->provider_user_id = out->provider_user_id ? apr_pstrdup(p, out->provider_user_id) : NULL;
     return ET_JWT_OK;
 }
 
@@ -273,7 +301,7 @@ static const char *check_public_key(apr_pool_t *p, const et_srv_conf *c)
 const char *et_jwt_self_test(apr_pool_t *p, const et_srv_conf *c)
 {
     et_claims in = {"access", "00000000-0000-4000-8000-000000000000", "ROLE_USER",
-                    "00000000-0000-4000-8000-000000000001", NULL, 0, 0};
+                    "00000000-0000-4000-8000-000000000001", NULL, 0, 0, NULL, NULL};
     et_claims out;
     const char *err = check_public_key(p, c), *token;
     if (err)

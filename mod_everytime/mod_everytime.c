@@ -5,6 +5,7 @@
 #include "cache.h"
 #include "config.h"
 #include "et_jwt.h"
+#include "oauth.h"
 #include "password.h"
 #include "router.h"
 
@@ -77,6 +78,7 @@ static int et_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
 static void et_child_init(apr_pool_t *pchild, server_rec *s)
 {
     et_cache_child_init(pchild, s);
+    et_oauth_child_init(pchild, s);
 }
 
 static void et_register_hooks(apr_pool_t *p)

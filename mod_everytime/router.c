@@ -22,6 +22,11 @@ static const et_route routes[] = {
     {M_GET, "/accounts/me", et_accounts_me_get, ET_USER, 0},
     {M_PATCH, "/accounts/me", et_accounts_me_patch, ET_USER, ET_JSON_BODY},
     {M_DELETE, "/accounts/me", et_accounts_me_delete, ET_USER, ET_JSON_BODY},
+    {M_POST, "/auth/login", et_social_login, ET_PUBLIC, ET_JSON_BODY},
+    /* the signToken comes in X-ACCESS-TOKEN, read by the route itself */
+    {M_POST, "/auth/signup", et_social_signup, ET_PUBLIC, ET_JSON_BODY},
+    /* public: the Bearer token here is Kakao's, read by the route itself */
+    {M_POST, "/accounts/kakao", et_social_kakao, ET_PUBLIC, 0},
     {M_GET, "/schools", et_schools_list, ET_PUBLIC, 0},
     {M_POST, "/schools", et_schools_create, ET_ADMIN, ET_JSON_BODY},
     {M_GET, "/boards", et_boards_list, ET_PUBLIC, 0},

@@ -75,8 +75,8 @@ static apr_status_t issue_pair(request_rec *r, const char *user_id, const char *
                                const char *sid, apr_int64_t now_us, et_token_pair *out)
 {
     et_srv_conf *c = et_conf(r->server);
-    et_claims access = {"access", user_id, role, sid, NULL, 0, 0};
-    et_claims refresh = {"refresh", user_id, role, sid, NULL, 0, 0};
+    et_claims access = {"access", user_id, role, sid, NULL, 0, 0, NULL, NULL};
+    et_claims refresh = {"refresh", user_id, role, sid, NULL, 0, 0, NULL, NULL};
     out->sid = sid;
     out->access = et_jwt_issue(r->pool, c, &access, c->access_ttl);
     out->refresh = et_jwt_issue(r->pool, c, &refresh, c->refresh_ttl);

@@ -18,7 +18,9 @@
     X(util) \
     X(anonymity) \
     X(multipart) \
-    X(upload)
+    X(upload) \
+    X(jwks) \
+    X(oauth_config)
 
 #define ET_UNIT_DECLARE(name) Suite *name##_suite(void);
 ET_UNIT_SUITES(ET_UNIT_DECLARE)

@@ -208,10 +208,14 @@ static const char *issue(const et_srv_conf *c, const char *type, apr_int64_t ttl
                          et_claims *in)
 {
     const char *token;
+    int sign = !strcmp(type, "sign");
     in->token_type = type;
-    in->user_id = USER;
-    in->role = "ROLE_USER";
-    in->sid = SID;
+    /* a sign token names a provider account, never a user or a session */
+    in->user_id = sign ? NULL : USER;
+    in->role = sign ? NULL : "ROLE_USER";
+    in->sid = sign ? NULL : SID;
+    in->provider = sign ? "KAKAO" : NULL;
+    in->provider_user_id = sign ? "4242" : NULL;
     in->jti = NULL;
     token = et_jwt_issue(pool, c, in, ttl);
     ck_assert_msg(token != NULL, "%s: cannot issue", et_jwt_alg_name(c->alg));
@@ -300,9 +304,18 @@ START_TEST(wrong_type)
     ck_assert_int_eq(et_jwt_verify(pool, c, refresh, NULL, in.iat, &out), ET_JWT_OK);
     ck_assert_str_eq(out.token_type, "refresh");
     ck_assert_int_eq(et_jwt_verify(pool, c, sign, NULL, in.iat, &out), ET_JWT_WRONG_TYPE);
+    /* a sign token, which has no user_id, is refused as refresh for its type */
+    ck_assert_int_eq(et_jwt_verify(pool, c, sign, "refresh", in.iat, &out), ET_JWT_WRONG_TYPE);
     /* but a sign token is fine when asked for */
     ck_assert_int_eq(et_jwt_verify(pool, c, sign, "sign", in.iat, &out), ET_JWT_OK);
     ck_assert_str_eq(out.token_type, "sign");
+    ck_assert_str_eq(out.provider, "KAKAO");
+    ck_assert_str_eq(out.provider_user_id, "4242");
+    ck_assert_ptr_null(out.user_id);
+    ck_assert_ptr_null(out.sid);
+    /* and access tokens carry no provider claims */
+    ck_assert_int_eq(et_jwt_verify(pool, c, access, "access", in.iat, &out), ET_JWT_OK);
+    ck_assert_ptr_null(out.provider);
 }
 END_TEST
 
@@ -584,6 +597,62 @@ START_TEST(claims_mistyped)
 }
 END_TEST
 
+/* Sign tokens: the provider claims are required, user claims are refused,
+ * and an access or refresh check says "wrong type", not "bad claims". */
+START_TEST(sign_claims)
+{
+    et_claims out;
+    const char *head = apr_psprintf(pool,
+                                    "{\"token_type\":\"sign\",\"exp\":%" APR_INT64_T_FMT
+                                    ",\"iat\":%" APR_INT64_T_FMT ",\"jti\":\"" JTI "\"",
+                                    NOW + 300, NOW);
+    const char *good = apr_pstrcat(pool, head,
+                                   ",\"provider\":\"GOOGLE\",\"provider_user_id\":\"x1\"}",
+                                   NULL);
+    ck_assert_int_eq(et_jwt_verify(pool, &hs, hs_token(HDR, good), "sign", NOW, &out),
+                     ET_JWT_OK);
+    ck_assert_str_eq(out.provider, "GOOGLE");
+    ck_assert_str_eq(out.provider_user_id, "x1");
+    ck_assert_int_eq(et_jwt_verify(pool, &hs, hs_token(HDR, good), "access", NOW, &out),
+                     ET_JWT_WRONG_TYPE);
+    ck_assert_int_eq(et_jwt_verify(pool, &hs, hs_token(HDR, good), "refresh", NOW, &out),
+                     ET_JWT_WRONG_TYPE);
+    ck_assert_int_eq(et_jwt_verify(pool, &hs, hs_token(HDR, good), NULL, NOW, &out),
+                     ET_JWT_WRONG_TYPE);
+    /* no provider, an empty provider user id, or a user's claims smuggled in */
+    ck_assert_int_eq(et_jwt_verify(pool, &hs,
+                                   hs_token(HDR, apr_pstrcat(pool, head,
+                                                             ",\"provider_user_id\":\"x1\"}",
+                                                             NULL)),
+                                   "sign", NOW, &out),
+                     ET_JWT_BAD_CLAIMS);
+    ck_assert_int_eq(et_jwt_verify(pool, &hs,
+                                   hs_token(HDR, apr_pstrcat(pool, head,
+                                                             ",\"provider\":\"KAKAO\","
+                                                             "\"provider_user_id\":\"\"}",
+                                                             NULL)),
+                                   "sign", NOW, &out),
+                     ET_JWT_BAD_CLAIMS);
+    ck_assert_int_eq(et_jwt_verify(pool, &hs,
+                                   hs_token(HDR, apr_pstrcat(pool, head,
+                                                             ",\"provider\":\"KAKAO\","
+                                                             "\"provider_user_id\":\"1\","
+                                                             "\"user_id\":\"" USER "\"}",
+                                                             NULL)),
+                                   "sign", NOW, &out),
+                     ET_JWT_BAD_CLAIMS);
+    /* an access token still needs user_id, role and sid */
+    ck_assert_int_eq(
+        verify_hs(hs_token(HDR, apr_psprintf(pool,
+                                             "{\"token_type\":\"access\",\"exp\":%" APR_INT64_T_FMT
+                                             ",\"iat\":%" APR_INT64_T_FMT ",\"jti\":\"" JTI "\","
+                                             "\"role\":\"ROLE_USER\",\"sid\":\"" SID "\","
+                                             "\"provider\":\"KAKAO\",\"provider_user_id\":\"1\"}",
+                                             NOW + 300, NOW))),
+        ET_JWT_BAD_CLAIMS);
+}
+END_TEST
+
 START_TEST(not_before)
 {
     ck_assert_int_eq(verify_hs(hs_token(HDR, good_payload(
@@ -747,7 +816,7 @@ START_TEST(self_test_bad_keys)
     err = et_jwt_self_test(pool, &c);
     ck_assert_ptr_nonnull(err);
     {
-        et_claims in = {"access", USER, "ROLE_USER", SID, NULL, 0, 0};
+        et_claims in = {"access", USER, "ROLE_USER", SID, NULL, 0, 0, NULL, NULL};
         ck_assert_ptr_null(et_jwt_issue(pool, &c, &in, 60));
     }
 
@@ -790,6 +859,7 @@ Suite *jwt_suite(void)
     tcase_add_test(hand, dots);
     tcase_add_test(hand, too_long);
     tcase_add_test(hand, claims_mistyped);
+    tcase_add_test(hand, sign_claims);
     tcase_add_test(hand, not_before);
     tcase_add_test(hand, exp_in_hand_made);
     tcase_add_test(hand, issuer_audience);

@@ -1,0 +1,35 @@
+/*
+ * oauth_http.h: the one HTTP client the social login providers share. One
+ * libcurl easy handle per call, bounded by the EverytimeOAuth* directives:
+ * connect and total timeouts, a response size cap, TLS verification, no
+ * redirects, https only (http only to an allowed loopback address).
+ */
+#ifndef ET_OAUTH_HTTP_H
+#define ET_OAUTH_HTTP_H
+
+#include "config.h"
+
+typedef struct et_http_reply {
+    long status;      /* the HTTP status of the answer */
+    const char *body; /* NUL-terminated, from r->pool */
+    apr_size_t len;
+} et_http_reply;
+
+/* The end of an exchange: now + EverytimeOAuthTimeout. Every call of one
+ * login shares it, so a login with several calls still ends in time. */
+apr_time_t et_http_deadline(const et_oauth_conf *o);
+
+/* GET url (form NULL) or POST form as application/x-www-form-urlencoded, with
+ * "Authorization: Bearer <bearer>" when bearer is not NULL, given until
+ * deadline (and the connect timeout) to complete. APR_SUCCESS when a
+ * complete answer within the limits arrived, whatever its status; an error
+ * (logged, without credentials) when the URL is not allowed, the provider
+ * cannot be reached, is too slow, or answers too much. */
+apr_status_t et_http_call(request_rec *r, const et_oauth_conf *o, apr_time_t deadline,
+                          const char *url, const char *bearer, const char *form,
+                          et_http_reply *out);
+
+/* Appends name=value, percent-encoded, to a form body (form may be NULL). */
+const char *et_form_add(apr_pool_t *p, const char *form, const char *name, const char *value);
+
+#endif

@@ -1,0 +1,176 @@
+/*
+ * oauth_http.c: the libcurl client of the social login providers. Each call
+ * gets its own easy handle (handles are not shared between threads), and
+ * every limit is set on it explicitly, so a slow or hostile provider costs a
+ * worker at most EverytimeOAuthTimeout and EverytimeOAuthMaxResponse bytes.
+ */
+#include "oauth_http.h"
+#include "oauth.h"
+
+#include <apr_lib.h>
+#include <curl/curl.h>
+
+typedef struct sink {
+    char *buf;
+    apr_size_t len, cap, limit;
+    apr_pool_t *pool;
+    int too_large;
+} sink;
+
+/* Keeps the answer in r->pool; refusing a byte past the cap makes libcurl
+ * abort the transfer (CURLE_WRITE_ERROR). */
+static size_t on_data(char *data, size_t size, size_t n, void *arg)
+{
+    sink *s = arg;
+    apr_size_t add = size * n;
+    if (add > s->limit - s->len) {
+        s->too_large = 1;
+        return 0;
+    }
+    if (s->len + add + 1 > s->cap) {
+        apr_size_t cap = s->cap ? s->cap : 4096;
+        char *grown;
+        while (cap < s->len + add + 1)
+            cap *= 2;
+        grown = apr_palloc(s->pool, cap);
+        if (s->len)
+            memcpy(grown, s->buf, s->len);
+        s->buf = grown;
+        s->cap = cap;
+    }
+    memcpy(s->buf + s->len, data, add);
+    s->len += add;
+    s->buf[s->len] = '\0';
+    return add;
+}
+
+static int is_http(const char *url)
+{
+    return !strncmp(url, "http://", 7);
+}
+
+apr_time_t et_http_deadline(const et_oauth_conf *o)
+{
+    return apr_time_now() + apr_time_from_sec(o->timeout);
+}
+
+static CURLcode set_limits(CURL *h, const et_oauth_conf *o, const char *url, long left_ms)
+{
+    CURLcode rc = CURLE_OK;
+    long connect_ms = (long)(o->connect_timeout * 1000);
+/* the first failing option stops the rest */
+#define SET(opt, val)                             \
+    do {                                          \
+        if (rc == CURLE_OK)                       \
+            rc = curl_easy_setopt(h, opt, val);   \
+    } while (0)
+    SET(CURLOPT_URL, url);
+    SET(CURLOPT_NOSIGNAL, 1L); /* no SIGALRM timeouts in a threaded server */
+    SET(CURLOPT_CONNECTTIMEOUT_MS, connect_ms < left_ms ? connect_ms : left_ms);
+    SET(CURLOPT_TIMEOUT_MS, left_ms);
+    SET(CURLOPT_FOLLOWLOCATION, 0L);
+    SET(CURLOPT_SSL_VERIFYPEER, 1L);
+    SET(CURLOPT_SSL_VERIFYHOST, 2L);
+    SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_response);
+#if LIBCURL_VERSION_NUM >= 0x075500
+    SET(CURLOPT_PROTOCOLS_STR, is_http(url) ? "http" : "https");
+#else
+    SET(CURLOPT_PROTOCOLS, is_http(url) ? (long)CURLPROTO_HTTP : (long)CURLPROTO_HTTPS);
+#endif
+    SET(CURLOPT_USERAGENT, "mod_everytime");
+#undef SET
+    return rc;
+}
+
+static struct curl_slist *headers_for(apr_pool_t *p, const char *bearer, int post)
+{
+    struct curl_slist *l = curl_slist_append(NULL, "Accept: application/json"), *n;
+    if (l && post && (n = curl_slist_append(l, "Expect:")))
+        l = n;
+    if (l && bearer) {
+        n = curl_slist_append(l, apr_pstrcat(p, "Authorization: Bearer ", bearer, NULL));
+        if (!n) {
+            curl_slist_free_all(l);
+            return NULL;
+        }
+        l = n;
+    }
+    return l;
+}
+
+apr_status_t et_http_call(request_rec *r, const et_oauth_conf *o, apr_time_t deadline,
+                          const char *url, const char *bearer, const char *form, et_http_reply *out)
+{
+    long left_ms = (long)apr_time_as_msec(deadline - apr_time_now());
+    char err[CURL_ERROR_SIZE] = "";
+    sink s = {NULL, 0, 0, (apr_size_t)o->max_response, r->pool, 0};
+    struct curl_slist *hdrs;
+    CURLcode rc;
+    CURL *h;
+
+    memset(out, 0, sizeof(*out));
+    if (!et_oauth_url_allowed(url, o->allow_loopback)) {
+        ET_LOG(r, APLOG_ERR, 0, APLOGNO(10700) "provider URL %s is not allowed (%s)", url,
+               ET_DIR_OAUTH_LOOPBACK);
+        return APR_EINVAL;
+    }
+    if (left_ms <= 0) {
+        ET_LOG(r, APLOG_ERR, 0, APLOGNO(10702) "provider %s: no time left (%s)", url,
+               ET_DIR_OAUTH_TIMEOUT);
+        return APR_TIMEUP;
+    }
+    if (!(h = curl_easy_init()))
+        return APR_ENOMEM;
+    hdrs = headers_for(r->pool, bearer, form != NULL);
+    rc = hdrs ? set_limits(h, o, url, left_ms) : CURLE_OUT_OF_MEMORY;
+    if (rc == CURLE_OK)
+        rc = curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+    if (rc == CURLE_OK)
+        rc = curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err);
+    if (rc == CURLE_OK)
+        rc = curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+    if (rc == CURLE_OK)
+        rc = curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);
+    if (rc == CURLE_OK && form)
+        rc = curl_easy_setopt(h, CURLOPT_POSTFIELDS, form);
+    if (rc == CURLE_OK)
+        rc = curl_easy_perform(h);
+    if (rc == CURLE_OK)
+        rc = curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
+    curl_easy_cleanup(h);
+    curl_slist_free_all(hdrs);
+    if (rc != CURLE_OK) {
+        ET_LOG(r, APLOG_ERR, 0, APLOGNO(10701) "provider %s: %s", url,
+               s.too_large ? "answer larger than " ET_DIR_OAUTH_MAX_RESPONSE
+                           : (err[0] ? err : curl_easy_strerror(rc)));
+        return rc == CURLE_OPERATION_TIMEDOUT ? APR_TIMEUP : APR_EGENERAL;
+    }
+    out->body = s.buf ? s.buf : "";
+    out->len = s.len;
+    return APR_SUCCESS;
+}
+
+/* RFC 3986 unreserved characters stay; everything else is %XX. */
+static const char *form_escape(apr_pool_t *p, const char *v)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *out = apr_palloc(p, strlen(v) * 3 + 1), *o = out;
+    for (; *v; v++) {
+        unsigned char c = (unsigned char)*v;
+        if (apr_isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+            *o++ = (char)c;
+        } else {
+            *o++ = '%';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+const char *et_form_add(apr_pool_t *p, const char *form, const char *name, const char *value)
+{
+    return apr_pstrcat(p, form ? form : "", form ? "&" : "", name, "=",
+                       form_escape(p, value ? value : ""), NULL);
+}
