@@ -1,12 +1,13 @@
 /*
  * jwks.c: the providers' RSA signing keys and the id_tokens signed with them.
  *
- * A JWKS document is too large for a socache value (ET_CACHE_MAX_VALUE), so
- * each process keeps the parsed keys in a small table under a thread mutex,
- * trusted for ET_JWKS_TTL. The socache only carries the cross-process marker
- * that rate-limits refetches caused by unknown kids: a stream of garbage
- * tokens naming invented kids costs the provider one fetch a minute, not one
- * per request. Keys handed to a request are reference-counted copies, so a
+ * The fetched JWKS document is kept in the socache for ET_JWKS_TTL, so one
+ * fetch serves every process (and every server sharing a memcache/redis
+ * provider); each process also keeps the parsed keys in a small table under a
+ * thread mutex, so a request does not parse JSON or build RSA keys. The
+ * socache also carries the cross-process marker that rate-limits refetches
+ * caused by unknown kids: a stream of garbage tokens naming invented kids
+ * costs the provider one fetch a minute, not one per request. Keys handed to a request are reference-counted copies, so a
  * refetch replacing the table cannot free a key in use.
  */
 #include "jwks.h"
@@ -354,7 +355,27 @@ static EVP_PKEY *take(request_rec *r, source_keys *s, const char *url, const cha
     return NULL;
 }
 
-static et_jwks *fetch(request_rec *r, const et_oauth_conf *o, apr_time_t deadline, const char *url)
+/* The JWKS document as the socache holds it, shared by every process (and
+ * every server, with a shared provider), for ET_JWKS_TTL. */
+#define ET_JWKS_CACHE_MAX 32768
+
+static const char *shared_key(request_rec *r, et_jwks_source src, const char *url)
+{
+    return apr_pstrcat(r->pool, "jwks:", source_names[src], ":", url, NULL);
+}
+
+static et_jwks *from_shared_cache(request_rec *r, et_jwks_source src, const char *url)
+{
+    apr_size_t len = ET_JWKS_CACHE_MAX - 1;
+    char *buf = apr_palloc(r->pool, ET_JWKS_CACHE_MAX);
+    if (et_cache_get(r, shared_key(r, src, url), buf, &len) != APR_SUCCESS)
+        return NULL;
+    buf[len] = '\0';
+    return et_jwks_parse(r->pool, buf, len);
+}
+
+static et_jwks *fetch(request_rec *r, const et_oauth_conf *o, apr_time_t deadline,
+                      et_jwks_source src, const char *url)
 {
     et_http_reply reply;
     et_jwks *set;
@@ -365,6 +386,8 @@ static et_jwks *fetch(request_rec *r, const et_oauth_conf *o, apr_time_t deadlin
                reply.status);
         return NULL;
     }
+    if (reply.len < ET_JWKS_CACHE_MAX)
+        et_cache_put(r, shared_key(r, src, url), reply.body, ET_JWKS_TTL);
     return set;
 }
 
@@ -409,7 +432,13 @@ et_key_status et_jwks_key(request_rec *r, const et_oauth_conf *o, apr_time_t dea
                source_names[src]);
         return ET_KEY_UNKNOWN;
     }
-    set = fetch(r, o, deadline, url);
+    /* on first need, another process may have fetched it already; an unknown
+     * kid in keys that are fresh goes to the provider (rate-limited above) */
+    set = !fresh ? from_shared_cache(r, src, url) : NULL;
+    if (set && !et_jwks_find(set, kid))
+        set = NULL;
+    if (!set)
+        set = fetch(r, o, deadline, src, url);
     lock();
     if (set)
         install(s, url, set, now);
