@@ -131,7 +131,7 @@ static int password_acceptable(et_req *q, const char *field, const char *pw,
 }
 
 /* 409 naming each field whose value another user holds; OK when none. */
-static int check_taken(et_req *q, const char *login_id, const char *email, const char *nickname,
+int et_accounts_check_taken(et_req *q, const char *login_id, const char *email, const char *nickname,
                        const char *self_id)
 {
     static const char *const fields[] = {"login_id", "email", "nickname"};
@@ -158,18 +158,13 @@ static int check_taken(et_req *q, const char *login_id, const char *email, const
     return HTTP_CONFLICT;
 }
 
-static int school_exists(et_req *q, apr_int64_t school_id)
+int et_accounts_school_exists(et_req *q, apr_int64_t school_id)
 {
     et_rows *rows;
     if (et_db_select(q->r, "et_acc_school_exists", &rows, "l", school_id) != APR_SUCCESS)
         return -1;
     if (rows->nrows == 0) {
-        et_field_error_text(
-            q, "school_id",
-            apr_psprintf(q->r->pool, "Invalid pk \"%" APR_INT64_T_FMT "\" - object does not exist.",
-                         school_id),
-            apr_psprintf(q->r->pool, "유효하지 않은 pk \"%" APR_INT64_T_FMT "\" - 객체가 존재하지 않습니다.",
-                         school_id));
+        et_field_invalid_pk(q, "school_id", school_id);
         return 0;
     }
     return 1;
@@ -192,11 +187,11 @@ int et_accounts_signup(et_req *q)
     et_body_int(q, "admission_year", ET_REQUIRED, 1950, 2100, &year);
     if (password)
         password_acceptable(q, "password", password, login_id);
-    if (school_id && school_exists(q, school_id) < 0)
+    if (school_id && et_accounts_school_exists(q, school_id) < 0)
         return et_fail_unavailable(q);
     if (et_has_errors(q))
         return et_fail_invalid(q);
-    if ((status = check_taken(q, login_id, email, nickname, NULL)) != OK)
+    if ((status = et_accounts_check_taken(q, login_id, email, nickname, NULL)) != OK)
         return status;
     if (!(hash = et_password_hash(q->r->pool, password, q->conf->password_cost)) ||
         !(id = et_uuid(q->r->pool)))
@@ -205,7 +200,7 @@ int et_accounts_signup(et_req *q)
     if (et_db_exec(q->r, "et_acc_insert", NULL, "sssssllll", id, login_id, hash, email, nickname,
                    school_id, year, now, now) != APR_SUCCESS) {
         /* a concurrent signup took a value between our check and insert */
-        status = check_taken(q, login_id, email, nickname, NULL);
+        status = et_accounts_check_taken(q, login_id, email, nickname, NULL);
         return status == OK ? et_fail_unavailable(q) : status;
     }
     if (load_user(q, "et_acc_user_get", id, &user) != OK || user->nrows != 1)
@@ -428,7 +423,7 @@ int et_accounts_me_patch(et_req *q)
     if (et_has_errors(q))
         return et_fail_invalid(q);
     if ((email || nickname) &&
-        (status = check_taken(q, NULL, email, nickname, q->user->user_id)) != OK)
+        (status = et_accounts_check_taken(q, NULL, email, nickname, q->user->user_id)) != OK)
         return status;
     hash = password ? et_password_hash(q->r->pool, password, q->conf->password_cost)
                     : ET_CELL(user, 0, ET_U_PASSWORD);
@@ -436,7 +431,7 @@ int et_accounts_me_patch(et_req *q)
                             email ? email : ET_CELL(user, 0, ET_U_EMAIL),
                             nickname ? nickname : ET_CELL(user, 0, ET_U_NICK), hash,
                             (apr_int64_t)apr_time_now(), q->user->user_id) != APR_SUCCESS) {
-        status = check_taken(q, NULL, email, nickname, q->user->user_id);
+        status = et_accounts_check_taken(q, NULL, email, nickname, q->user->user_id);
         return status == OK ? et_fail_unavailable(q) : status;
     }
     /* a new password ends every other session of the user */

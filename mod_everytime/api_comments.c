@@ -289,12 +289,7 @@ static apr_int64_t thread_of(et_req *q, apr_int64_t post_id, apr_int64_t parent)
     if (et_db_select(q->r, "et_cmt_parent", &rows, "ll", parent, post_id) != APR_SUCCESS)
         return -1;
     if (rows->nrows == 0) {
-        et_field_error_text(
-            q, "parent",
-            apr_psprintf(q->r->pool, "Invalid pk \"%" APR_INT64_T_FMT "\" - object does not exist.",
-                         parent),
-            apr_psprintf(q->r->pool, "유효하지 않은 pk \"%" APR_INT64_T_FMT "\" - 객체가 존재하지 않습니다.",
-                         parent));
+        et_field_invalid_pk(q, "parent", parent);
         return 0;
     }
     return ET_CELL(rows, 0, 0) ? cell_i64(rows, 0, 0) : parent;

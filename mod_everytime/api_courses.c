@@ -355,13 +355,7 @@ static int resolve_subject(et_req *q, new_course *c, apr_int64_t now)
             return ET_TXN_RETRY;
         if (rows->nrows)
             return OK;
-        et_field_error_text(
-            q, "course_info_id",
-            apr_psprintf(q->r->pool, "Invalid pk \"%" APR_INT64_T_FMT "\" - object does not exist.",
-                         c->info_id),
-            apr_psprintf(q->r->pool,
-                         "유효하지 않은 pk \"%" APR_INT64_T_FMT "\" - 객체가 존재하지 않습니다.",
-                         c->info_id));
+        et_field_invalid_pk(q, "course_info_id", c->info_id);
         return et_fail_invalid(q);
     }
     if (et_db_select(q->r, "et_crs_info_by_code", &rows, "s", c->code) != APR_SUCCESS)

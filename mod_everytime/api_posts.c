@@ -361,12 +361,7 @@ static int check_board(et_req *q, const post_fields *f)
     if (et_db_select(q->r, "et_post_board", &rows, "l", f->board) != APR_SUCCESS)
         return -1;
     if (!rows->nrows)
-        et_field_error_text(
-            q, "board",
-            apr_psprintf(q->r->pool, "Invalid pk \"%" APR_INT64_T_FMT "\" - object does not exist.",
-                         f->board),
-            apr_psprintf(q->r->pool, "유효하지 않은 pk \"%" APR_INT64_T_FMT "\" - 객체가 존재하지 않습니다.",
-                         f->board));
+        et_field_invalid_pk(q, "board", f->board);
     else if (f->is_anonymous && !et_cell_i64(ET_CELL(rows, 0, 0)))
         et_field_error_text(q, "is_anonymous", "This board does not allow anonymous posts.",
                             "이 게시판에는 익명으로 글을 쓸 수 없습니다.");

@@ -240,12 +240,7 @@ static int check_school(et_req *q, apr_int64_t school)
     if (et_db_select(q->r, "et_sch_exists", &rows, "l", school) != APR_SUCCESS)
         return -1;
     if (!rows->nrows)
-        et_field_error_text(
-            q, "school",
-            apr_psprintf(q->r->pool, "Invalid pk \"%" APR_INT64_T_FMT "\" - object does not exist.",
-                         school),
-            apr_psprintf(q->r->pool, "유효하지 않은 pk \"%" APR_INT64_T_FMT "\" - 객체가 존재하지 않습니다.",
-                         school));
+        et_field_invalid_pk(q, "school", school);
     return 0;
 }
 

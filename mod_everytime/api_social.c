@@ -8,6 +8,7 @@
  * Provider credentials (access tokens, codes) and signTokens are never
  * logged here; the provider clients do not log them either.
  */
+#include "accounts.h"
 #include "api.h"
 #include "auth.h"
 #include "oauth.h"
@@ -45,10 +46,6 @@ const et_stmt et_social_statements[] = {
     {"et_soc_sign_spend",
      "UPDATE sign_tokens SET spent_at = %lld WHERE jti = %s AND provider = %s "
      "AND provider_user_id = %s AND spent_at IS NULL AND expires_at > %lld", NULL, NULL},
-    {"et_soc_taken",
-     "SELECT login_id, email, nickname FROM users WHERE login_id = %s OR email = %s "
-     "OR nickname = %s", NULL, NULL},
-    {"et_soc_school_exists", "SELECT id FROM schools WHERE id = %lld", NULL, NULL},
     /* a Kakao header login creates its user before any school is chosen */
     {"et_soc_first_school", "SELECT MIN(id) FROM schools", NULL, NULL},
     {"et_soc_user_insert",
@@ -201,33 +198,6 @@ static apr_status_t insert_user_and_link(et_req *q, const char *provider, const 
     return et_db_exec(q->r, "et_soc_link_insert", NULL, "sssl", provider, puid, u->id, now);
 }
 
-/* 409 naming email / nickname when another user holds them; OK otherwise,
- * or a 503 when the database cannot say. */
-static int check_taken(et_req *q, const char *email, const char *nickname)
-{
-    static const char *const fields[] = {"email", "nickname"};
-    const char *wanted[2] = {email, nickname};
-    et_rows *rows;
-    int i, f;
-    if (et_db_select(q->r, "et_soc_taken", &rows, "sss", "", email ? email : "", nickname)
-        != APR_SUCCESS)
-        return et_fail_unavailable(q);
-    if (rows->nrows == 0)
-        return OK;
-    for (i = 0; i < rows->nrows; i++)
-        for (f = 0; f < 2; f++)
-            if (wanted[f] && ET_CELL(rows, i, f + 1) && !strcmp(ET_CELL(rows, i, f + 1), wanted[f]))
-                et_field_error_text(q, fields[f],
-                                    apr_psprintf(q->r->pool, "A user with that %s already exists.",
-                                                 fields[f]),
-                                    "이미 사용 중입니다.");
-    et_fail_detail(q, ET_E_CONFLICT, "A user with these details already exists.",
-                   "이미 사용 중인 정보가 있습니다.");
-    if (q->errors)
-        json_object_set(q->reply, "errors", q->errors);
-    return HTTP_CONFLICT;
-}
-
 static int link_conflict(et_req *q)
 {
     return et_fail_detail(q, ET_E_CONFLICT, "This social account is already linked to a user.",
@@ -322,21 +292,6 @@ static int read_sign_token(et_req *q, et_claims *sign)
     return rows->nrows == 1 ? OK : et_fail(q, ET_E_TOKEN_INVALID);
 }
 
-static int school_known(et_req *q, apr_int64_t school_id)
-{
-    et_rows *rows;
-    if (et_db_select(q->r, "et_soc_school_exists", &rows, "l", school_id) != APR_SUCCESS)
-        return -1;
-    if (rows->nrows == 0)
-        et_field_error_text(
-            q, "school_id",
-            apr_psprintf(q->r->pool, "Invalid pk \"%" APR_INT64_T_FMT "\" - object does not exist.",
-                         school_id),
-            apr_psprintf(q->r->pool, "유효하지 않은 pk \"%" APR_INT64_T_FMT "\" - 객체가 존재하지 않습니다.",
-                         school_id));
-    return rows->nrows > 0;
-}
-
 /* Spends the token, creates user and link: all or nothing. 1 done, 0 the
  * token was spent or expired meanwhile, -1 an insert failed. */
 static int create_linked_user(et_req *q, const et_claims *sign, const new_user *u)
@@ -369,7 +324,8 @@ static int explain_insert_failure(et_req *q, const et_claims *sign, const new_us
     int status, linked = find_link(q->r, sign->provider, sign->provider_user_id, &other);
     if (linked > 0)
         return link_conflict(q);
-    if (linked == 0 && (status = check_taken(q, u->email, u->nickname)) != OK)
+    if (linked == 0 &&
+        (status = et_accounts_check_taken(q, NULL, u->email, u->nickname, NULL)) != OK)
         return status;
     return et_fail_unavailable(q);
 }
@@ -389,13 +345,13 @@ int et_social_signup(et_req *q)
     u.email = et_body_email(q, "email", ET_NULLABLE);
     et_body_int(q, "school_id", ET_REQUIRED, 1, APR_INT64_C(999999999999), &u.school_id);
     et_body_int(q, "admission_year", ET_REQUIRED, 1950, 2100, &u.year);
-    if (u.school_id && school_known(q, u.school_id) < 0)
+    if (u.school_id && et_accounts_school_exists(q, u.school_id) < 0)
         return et_fail_unavailable(q);
     if (et_has_errors(q))
         return et_fail_invalid(q);
     if ((linked = find_link(q->r, sign.provider, sign.provider_user_id, &other)) != 0)
         return linked < 0 ? et_fail_unavailable(q) : link_conflict(q);
-    if ((status = check_taken(q, u.email, u.nickname)) != OK)
+    if ((status = et_accounts_check_taken(q, NULL, u.email, u.nickname, NULL)) != OK)
         return status;
     if (prepare_user(q, sign.provider, &u) != APR_SUCCESS)
         return et_fail_unavailable(q);
@@ -446,8 +402,8 @@ static int kakao_profile(et_req *q, const et_social_identity *who, new_user *u)
         nick = NULL;
     if (email && strlen(email) > 254)
         email = NULL;
-    if (et_db_select(q->r, "et_soc_taken", &rows, "sss", "", email ? email : "",
-                     nick ? nick : "") != APR_SUCCESS)
+    if (et_db_select(q->r, "et_acc_taken", &rows, "ssss", "", email ? email : "",
+                     nick ? nick : "", "") != APR_SUCCESS)
         return HTTP_SERVICE_UNAVAILABLE;
     if (rows->nrows > 0)
         nick = email = NULL;

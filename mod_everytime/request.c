@@ -143,6 +143,15 @@ void et_field_error(et_req *q, const char *field, et_msg m, apr_int64_t n)
     et_field_error_text(q, field, en, ko);
 }
 
+void et_field_invalid_pk(et_req *q, const char *field, apr_int64_t id)
+{
+    apr_pool_t *p = q->r->pool;
+    et_field_error_text(
+        q, field,
+        apr_psprintf(p, "Invalid pk \"%" APR_INT64_T_FMT "\" - object does not exist.", id),
+        apr_psprintf(p, "유효하지 않은 pk \"%" APR_INT64_T_FMT "\" - 객체가 존재하지 않습니다.", id));
+}
+
 int et_has_errors(const et_req *q)
 {
     return q->errors && json_object_size(q->errors) > 0;
