@@ -6,6 +6,7 @@
 #ifndef ET_CURSOR_H
 #define ET_CURSOR_H
 
+#include "db.h"
 #include "request.h"
 
 #define ET_PAGE_DEFAULT 20
@@ -23,6 +24,14 @@ int et_page_read(et_req *q, et_page *page);
 
 /* The cursor that continues after a row with these keys. */
 const char *et_cursor_make(et_req *q, apr_int64_t key1, apr_int64_t key2);
+
+/* A page query fetches limit + 1 rows, to know whether another page follows.
+ * The number of rows to show: */
+int et_page_shown(const et_page *page, const et_rows *rows);
+/* The cursor after the last row shown, made of its key columns (key2_col < 0:
+ * none), or NULL when this is the last page. */
+const char *et_page_next(et_req *q, const et_page *page, const et_rows *rows, int key1_col,
+                         int key2_col);
 
 /* {"results": list, "next": next or null}; list is stolen. */
 json_t *et_page_json(et_req *q, json_t *list, const char *next);

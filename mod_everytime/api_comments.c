@@ -234,7 +234,6 @@ int et_comments_list(et_req *q)
     et_post_ref post;
     et_page page;
     et_rows *top, *replies = NULL;
-    const char *next = NULL;
     int status, shown;
     if ((status = find_post(q, &post)) != OK || (status = et_page_read(q, &page)) != OK)
         return status;
@@ -242,13 +241,12 @@ int et_comments_list(et_req *q)
                      page.has_cursor ? page.key1 : 0, (apr_int64_t)page.limit + 1)
         != APR_SUCCESS)
         return et_fail_unavailable(q);
-    shown = top->nrows > page.limit ? page.limit : top->nrows;
+    shown = et_page_shown(&page, top);
     if (shown && load_replies(q, post_id, cell_i64(top, 0, C_ID), cell_i64(top, shown - 1, C_ID),
                               &replies) != APR_SUCCESS)
         return et_fail_unavailable(q);
-    if (top->nrows > page.limit)
-        next = et_cursor_make(q, cell_i64(top, shown - 1, C_ID), 0);
-    return et_reply(q, HTTP_OK, et_page_json(q, thread_json(q, top, shown, replies), next));
+    return et_reply(q, HTTP_OK, et_page_json(q, thread_json(q, top, shown, replies),
+                                             et_page_next(q, &page, top, C_ID, -1)));
 }
 
 typedef struct {
@@ -381,7 +379,6 @@ int et_me_comments(et_req *q)
     et_page page;
     et_rows *rows;
     json_t *list;
-    const char *next = NULL;
     int status, i, shown;
     if ((status = et_page_read(q, &page)) != OK)
         return status;
@@ -389,12 +386,10 @@ int et_me_comments(et_req *q)
                      page.has_cursor ? page.key1 : APR_INT64_MAX, (apr_int64_t)page.limit + 1)
         != APR_SUCCESS)
         return et_fail_unavailable(q);
-    shown = rows->nrows > page.limit ? page.limit : rows->nrows;
+    shown = et_page_shown(&page, rows);
     list = json_array();
     /* a flat list of the caller's own writing: no replies hang here */
     for (i = 0; i < shown; i++)
         json_array_append_new(list, comment_json(q, rows, i, 0));
-    if (rows->nrows > page.limit)
-        next = et_cursor_make(q, cell_i64(rows, shown - 1, C_ID), 0);
-    return et_reply(q, HTTP_OK, et_page_json(q, list, next));
+    return et_reply(q, HTTP_OK, et_page_json(q, list, et_page_next(q, &page, rows, C_ID, -1)));
 }

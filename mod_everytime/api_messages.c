@@ -275,7 +275,6 @@ int et_messages_conversations(et_req *q)
     et_page page;
     et_rows *rows;
     json_t *list;
-    const char *next = NULL;
     int i, shown, status;
     if ((status = et_page_read(q, &page)) != OK)
         return status;
@@ -284,14 +283,12 @@ int et_messages_conversations(et_req *q)
     if (et_db_select(q->r, "et_msg_conv_list", &rows, "sssllll", me, me, me, page.key1, page.key1,
                      page.key2, (apr_int64_t)page.limit + 1) != APR_SUCCESS)
         return et_fail_unavailable(q);
-    shown = rows->nrows > page.limit ? page.limit : rows->nrows;
+    shown = et_page_shown(&page, rows);
     list = json_array();
     for (i = 0; i < shown; i++)
         json_array_append_new(list, conversation_json(q, rows, i));
-    if (rows->nrows > page.limit)
-        next = et_cursor_make(q, et_cell_i64(ET_CELL(rows, shown - 1, 3)),
-                              et_cell_i64(ET_CELL(rows, shown - 1, 0)));
-    return et_reply(q, HTTP_OK, et_page_json(q, list, next));
+    /* (updated_at, id) */
+    return et_reply(q, HTTP_OK, et_page_json(q, list, et_page_next(q, &page, rows, 3, 0)));
 }
 
 /* GET /messages/{id}/: a page of messages, oldest first; the other side's
@@ -302,14 +299,13 @@ int et_messages_read(et_req *q)
     et_page page;
     et_rows *rows;
     json_t *list;
-    const char *next = NULL;
     int i, shown, status;
     if ((status = et_page_read(q, &page)) != OK || (status = check_participant(q, conv)) != OK)
         return status;
     if (et_db_select(q->r, "et_msg_list", &rows, "lll", conv, page.key1,
                      (apr_int64_t)page.limit + 1) != APR_SUCCESS)
         return et_fail_unavailable(q);
-    shown = rows->nrows > page.limit ? page.limit : rows->nrows;
+    shown = et_page_shown(&page, rows);
     if (shown &&
         et_db_exec(q->r, "et_msg_mark_read", NULL, "llsll", apr_time_now(), conv, et_caller(q),
                    page.key1, et_cell_i64(ET_CELL(rows, shown - 1, 0))) != APR_SUCCESS)
@@ -317,9 +313,7 @@ int et_messages_read(et_req *q)
     list = json_array();
     for (i = 0; i < shown; i++)
         json_array_append_new(list, message_json(q, conv, rows, i, 0, 1));
-    if (rows->nrows > page.limit)
-        next = et_cursor_make(q, et_cell_i64(ET_CELL(rows, shown - 1, 0)), 0);
-    return et_reply(q, HTTP_OK, et_page_json(q, list, next));
+    return et_reply(q, HTTP_OK, et_page_json(q, list, et_page_next(q, &page, rows, 0, -1)));
 }
 
 /* POST /messages/{id}/ {content}: a reply from either side. */

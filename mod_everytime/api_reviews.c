@@ -144,7 +144,6 @@ static int load_info(et_req *q, et_rows **info)
 int et_reviews_list(et_req *q)
 {
     apr_int64_t created = KEY_MAX, id = KEY_MAX;
-    const char *next = NULL;
     et_rows *info, *rows;
     et_page page;
     json_t *list, *reply;
@@ -158,13 +157,11 @@ int et_reviews_list(et_req *q)
     if (et_db_select(q->r, "et_rev_list", &rows, "lllll", q->ids[0], created, created, id,
                      (apr_int64_t)page.limit + 1) != APR_SUCCESS)
         return et_fail_unavailable(q);
-    shown = rows->nrows > page.limit ? page.limit : rows->nrows;
+    shown = et_page_shown(&page, rows);
     list = json_array();
     for (i = 0; i < shown; i++)
         json_array_append_new(list, review_json(q, rows, i));
-    if (rows->nrows > page.limit)
-        next = et_cursor_make(q, cell(rows, shown - 1, V_CREATED), cell(rows, shown - 1, V_ID));
-    reply = et_page_json(q, list, next);
+    reply = et_page_json(q, list, et_page_next(q, &page, rows, V_CREATED, V_ID));
     json_object_set_new(reply, "average_rating", average_json(cell(info, 0, 2), cell(info, 0, 1)));
     et_json_set_int(reply, "review_count", cell(info, 0, 1));
     return et_reply(q, HTTP_OK, reply);

@@ -74,6 +74,21 @@ int et_page_read(et_req *q, et_page *page)
     return OK;
 }
 
+int et_page_shown(const et_page *page, const et_rows *rows)
+{
+    return rows->nrows > page->limit ? page->limit : rows->nrows;
+}
+
+const char *et_page_next(et_req *q, const et_page *page, const et_rows *rows, int key1_col,
+                         int key2_col)
+{
+    int last = page->limit - 1;
+    if (rows->nrows <= page->limit)
+        return NULL;
+    return et_cursor_make(q, et_cell_i64(ET_CELL(rows, last, key1_col)),
+                          key2_col < 0 ? 0 : et_cell_i64(ET_CELL(rows, last, key2_col)));
+}
+
 json_t *et_page_json(et_req *q, json_t *list, const char *next)
 {
     json_t *o = et_json_object(q->r->pool);
