@@ -16,6 +16,8 @@ int et_is_uuid(const char *s);
 
 /* RFC 3339 in UTC with microseconds, e.g. "2023-04-08T05:16:49.897442Z". */
 const char *et_time_rfc3339(apr_pool_t *p, apr_time_t t);
+/* RFC 3339 of a database cell holding microseconds; NULL for a NULL cell. */
+const char *et_cell_time(apr_pool_t *p, const char *cell);
 /* Decimal text of an integer, from a pool. */
 const char *et_i64_text(apr_pool_t *p, apr_int64_t v);
 /* Strict decimal parse: only digits with an optional leading '-'; 0 on success. */

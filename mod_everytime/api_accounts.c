@@ -64,7 +64,7 @@ json_t *et_user_json(et_req *q, const et_rows *rows, int i)
     et_json_set_int(u, "admission_year", et_cell_i64(ET_CELL(rows, i, ET_U_YEAR)));
     et_json_set_str(u, "role", ET_CELL(rows, i, ET_U_ROLE));
     et_json_set_str(u, "created_at",
-                    et_time_rfc3339(q->r->pool, et_cell_i64(ET_CELL(rows, i, ET_U_CREATED))));
+                    et_cell_time(q->r->pool, ET_CELL(rows, i, ET_U_CREATED)));
     return u;
 }
 

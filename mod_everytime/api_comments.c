@@ -102,11 +102,6 @@ static json_t *author_json(et_req *q, const et_rows *rows, int i)
     return et_author_json(ET_CELL(rows, i, C_AUTHOR), ET_CELL(rows, i, C_NICK), NULL);
 }
 
-static void set_time(et_req *q, json_t *o, const char *key, const char *cell)
-{
-    et_json_set_str(o, key, et_time_rfc3339(q->r->pool, et_cell_i64(cell)));
-}
-
 /* One Comment; "replies" (empty, to be filled) only when asked for. */
 static json_t *comment_json(et_req *q, const et_rows *rows, int i, int with_replies)
 {
@@ -130,8 +125,8 @@ static json_t *comment_json(et_req *q, const et_rows *rows, int i, int with_repl
     et_json_set_bool(c, "is_deleted", deleted);
     if (with_replies)
         json_object_set_new(c, "replies", json_array());
-    set_time(q, c, "created_at", ET_CELL(rows, i, C_CREATED));
-    set_time(q, c, "updated_at", ET_CELL(rows, i, C_UPDATED));
+    et_json_set_str(c, "created_at", et_cell_time(q->r->pool, ET_CELL(rows, i, C_CREATED)));
+    et_json_set_str(c, "updated_at", et_cell_time(q->r->pool, ET_CELL(rows, i, C_UPDATED)));
     return c;
 }
 

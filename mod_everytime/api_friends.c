@@ -92,8 +92,8 @@ static json_t *request_json(et_req *q, const et_rows *rows, int i)
     json_object_set_new(o, "to_user",
                         et_author_json(ET_CELL(rows, i, F_TO), ET_CELL(rows, i, F_TO_NICK), NULL));
     et_json_set_str(o, "status", ET_CELL(rows, i, F_STATUS));
-    et_json_set_str(o, "created_at", et_time_rfc3339(p, et_cell_i64(ET_CELL(rows, i, F_CREATED))));
-    et_json_set_str(o, "updated_at", et_time_rfc3339(p, et_cell_i64(ET_CELL(rows, i, F_UPDATED))));
+    et_json_set_str(o, "created_at", et_cell_time(p, ET_CELL(rows, i, F_CREATED)));
+    et_json_set_str(o, "updated_at", et_cell_time(p, ET_CELL(rows, i, F_UPDATED)));
     return o;
 }
 

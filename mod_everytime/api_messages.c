@@ -74,11 +74,6 @@ const et_stmt et_messages_statements[] = {
 
 /* --- shapes ------------------------------------------------------------- */
 
-static const char *time_text(et_req *q, const char *cell)
-{
-    return et_time_rfc3339(q->r->pool, et_cell_i64(cell));
-}
-
 /* Message from the five MESSAGE_COLUMNS starting at column col. seen: the
  * caller is being shown the other side's message now, which reads it. */
 static json_t *message_json(et_req *q, apr_int64_t conv, const et_rows *rows, int i, int col,
@@ -91,7 +86,7 @@ static json_t *message_json(et_req *q, apr_int64_t conv, const et_rows *rows, in
     et_json_set_bool(m, "is_mine", mine);
     et_json_set_str(m, "content", ET_CELL(rows, i, col + 2));
     et_json_set_bool(m, "is_read", ET_CELL(rows, i, col + 4) != NULL || (seen && !mine));
-    et_json_set_str(m, "created_at", time_text(q, ET_CELL(rows, i, col + 3)));
+    et_json_set_str(m, "created_at", et_cell_time(q->r->pool, ET_CELL(rows, i, col + 3)));
     return m;
 }
 
@@ -124,8 +119,8 @@ static json_t *conversation_json(et_req *q, const et_rows *rows, int i)
     else
         json_object_set_new(c, "last_message", json_null());
     et_json_set_int(c, "unread_count", et_cell_i64(ET_CELL(rows, i, 9)));
-    et_json_set_str(c, "created_at", time_text(q, ET_CELL(rows, i, 2)));
-    et_json_set_str(c, "updated_at", time_text(q, ET_CELL(rows, i, 3)));
+    et_json_set_str(c, "created_at", et_cell_time(q->r->pool, ET_CELL(rows, i, 2)));
+    et_json_set_str(c, "updated_at", et_cell_time(q->r->pool, ET_CELL(rows, i, 3)));
     return c;
 }
 

@@ -95,11 +95,6 @@ static const char *caller_or_blank(const et_req *q)
     return et_caller(q) ? et_caller(q) : "";
 }
 
-static const char *cell_time(et_req *q, const char *cell)
-{
-    return cell ? et_time_rfc3339(q->r->pool, et_cell_i64(cell)) : NULL;
-}
-
 static json_t *post_author_json(const et_rows *rows, int i)
 {
     if (et_cell_i64(ET_CELL(rows, i, P_ANON)))
@@ -133,7 +128,7 @@ static json_t *post_json(et_req *q, const et_rows *rows, int i)
     et_json_set_str(p, "content", ET_CELL(rows, i, P_CONTENT));
     et_json_set_bool(p, "is_anonymous", et_cell_i64(ET_CELL(rows, i, P_ANON)) != 0);
     et_json_set_bool(p, "is_question", et_cell_i64(ET_CELL(rows, i, P_QUESTION)) != 0);
-    et_json_set_str(p, "hot_at", cell_time(q, ET_CELL(rows, i, P_HOT)));
+    et_json_set_str(p, "hot_at", et_cell_time(q->r->pool, ET_CELL(rows, i, P_HOT)));
     json_object_set_new(p, "media", json_array());
     et_json_set_int(p, "like_count", et_cell_i64(ET_CELL(rows, i, P_LIKES)));
     et_json_set_int(p, "comment_count", et_cell_i64(ET_CELL(rows, i, P_COMMENTS)));
@@ -141,8 +136,8 @@ static json_t *post_json(et_req *q, const et_rows *rows, int i)
     et_json_set_bool(p, "is_liked", ET_CELL(rows, i, P_LIKED) != NULL);
     et_json_set_bool(p, "is_scrapped", ET_CELL(rows, i, P_SCRAPPED) != NULL);
     et_json_set_bool(p, "is_mine", caller && !strcmp(caller, ET_CELL(rows, i, P_AUTHOR)));
-    et_json_set_str(p, "created_at", cell_time(q, ET_CELL(rows, i, P_CREATED)));
-    et_json_set_str(p, "updated_at", cell_time(q, ET_CELL(rows, i, P_UPDATED)));
+    et_json_set_str(p, "created_at", et_cell_time(q->r->pool, ET_CELL(rows, i, P_CREATED)));
+    et_json_set_str(p, "updated_at", et_cell_time(q->r->pool, ET_CELL(rows, i, P_UPDATED)));
     return p;
 }
 

@@ -149,9 +149,9 @@ static json_t *board_json(et_req *q, const et_rows *rows, int i)
     if (et_caller(q))
         et_json_set_bool(b, "is_favorite", ET_CELL(rows, i, B_FAVORITE) != NULL);
     et_json_set_str(b, "created_at",
-                    et_time_rfc3339(p, et_cell_i64(ET_CELL(rows, i, B_CREATED))));
+                    et_cell_time(p, ET_CELL(rows, i, B_CREATED)));
     et_json_set_str(b, "updated_at",
-                    et_time_rfc3339(p, et_cell_i64(ET_CELL(rows, i, B_UPDATED))));
+                    et_cell_time(p, ET_CELL(rows, i, B_UPDATED)));
     return b;
 }
 

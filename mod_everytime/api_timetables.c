@@ -140,8 +140,8 @@ static json_t *timetable_json(et_req *q, const et_rows *tts, int i, const et_row
     et_json_set_bool(t, "is_primary", et_cell_i64(ET_CELL(tts, i, T_PRIMARY)) != 0);
     json_object_set_new(t, "courses", courses_of(courses, id, &credits));
     et_json_set_int(t, "total_credits", credits);
-    et_json_set_str(t, "created_at", et_time_rfc3339(p, et_cell_i64(ET_CELL(tts, i, T_CREATED))));
-    et_json_set_str(t, "updated_at", et_time_rfc3339(p, et_cell_i64(ET_CELL(tts, i, T_UPDATED))));
+    et_json_set_str(t, "created_at", et_cell_time(p, ET_CELL(tts, i, T_CREATED)));
+    et_json_set_str(t, "updated_at", et_cell_time(p, ET_CELL(tts, i, T_UPDATED)));
     return et_json_own(p, t);
 }
 

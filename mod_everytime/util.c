@@ -57,6 +57,11 @@ const char *et_time_rfc3339(apr_pool_t *p, apr_time_t t)
                         e.tm_mon + 1, e.tm_mday, e.tm_hour, e.tm_min, e.tm_sec, e.tm_usec);
 }
 
+const char *et_cell_time(apr_pool_t *p, const char *cell)
+{
+    return cell ? et_time_rfc3339(p, apr_atoi64(cell)) : NULL;
+}
+
 const char *et_i64_text(apr_pool_t *p, apr_int64_t v)
 {
     return apr_psprintf(p, "%" APR_INT64_T_FMT, v);
