@@ -34,8 +34,11 @@ apr_status_t et_tokens_revoke_family(request_rec *r, const char *sid, const char
 /* Revokes every family of the user but keep_sid (may be NULL). */
 apr_status_t et_tokens_revoke_user(request_rec *r, const char *user_id, const char *keep_sid);
 
-/* Sets or clears the token cookies when EverytimeTokenCookies is on. */
+/* Sets or clears the token cookies when EverytimeTokenCookies is on, with
+ * the csrftoken cookie (csrf.h): a new one for a new session (login, signup),
+ * the request's own kept when renewing (refresh), cleared with the others. */
 void et_tokens_set_cookies(request_rec *r, const et_token_pair *pair);
+void et_tokens_renew_cookies(request_rec *r, const et_token_pair *pair);
 void et_tokens_clear_cookies(request_rec *r);
 
 #endif

@@ -6,6 +6,7 @@
 #include "api.h"
 #include "auth.h"
 #include "cache.h"
+#include "csrf.h"
 #include "password.h"
 #include "tokens.h"
 #include "util.h"
@@ -298,14 +299,18 @@ int et_accounts_login(et_req *q)
     return login_reply(q, HTTP_OK, user);
 }
 
-/* The refresh token from the body, or from its cookie in cookie mode. */
-static const char *refresh_from_request(et_req *q, int flags)
+/* The refresh token from the body, or from its cookie in cookie mode
+ * (then *by_cookie is set, when given). */
+static const char *refresh_from_request(et_req *q, int flags, int *by_cookie)
 {
     const char *cookie = NULL;
     if (et_body_has(q, "refresh") || !q->conf->token_cookies)
         return et_body_str(q, "refresh", flags | ET_KEEP_SPACE, 0, 0);
-    if (ap_cookie_read(q->r, ET_COOKIE_REFRESH, &cookie, 0) == APR_SUCCESS && cookie && *cookie)
+    if (ap_cookie_read(q->r, ET_COOKIE_REFRESH, &cookie, 0) == APR_SUCCESS && cookie && *cookie) {
+        if (by_cookie)
+            *by_cookie = 1;
         return cookie;
+    }
     if (flags & ET_REQUIRED)
         et_field_error(q, "refresh", ET_M_REQUIRED, 0);
     return NULL;
@@ -319,16 +324,20 @@ static int verify_refresh(et_req *q, const char *token, et_claims *claims)
 
 int et_accounts_refresh(et_req *q)
 {
-    const char *token = refresh_from_request(q, ET_REQUIRED);
+    int by_cookie = 0;
+    const char *token = refresh_from_request(q, ET_REQUIRED, &by_cookie);
     et_claims claims;
     et_token_pair pair;
     if (et_has_errors(q))
         return et_fail_invalid(q);
+    /* the cookie authenticates this write as the access cookie does others */
+    if (by_cookie && !et_csrf_check(q->r))
+        return et_csrf_fail(q);
     if (!verify_refresh(q, token, &claims))
         return et_fail(q, ET_E_TOKEN_INVALID);
     switch (et_tokens_refresh(q->r, &claims, &pair)) {
     case ET_REFRESH_OK:
-        et_tokens_set_cookies(q->r, &pair);
+        et_tokens_renew_cookies(q->r, &pair);
         return et_reply(q, HTTP_OK, et_json_own(q->r->pool, pair_json(&pair)));
     case ET_REFRESH_REFUSED:
         return et_fail(q, ET_E_TOKEN_INVALID);
@@ -360,7 +369,9 @@ int et_accounts_verify(et_req *q)
 
 int et_accounts_logout(et_req *q)
 {
-    const char *token = refresh_from_request(q, 0);
+    /* no CSRF check of its own: logout needs a user, and a user of the
+     * access cookie has passed it already (a Bearer one needs none) */
+    const char *token = refresh_from_request(q, 0, NULL);
     et_claims claims;
     if (et_has_errors(q))
         return et_fail_invalid(q);

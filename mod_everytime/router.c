@@ -6,6 +6,7 @@
 #include "router.h"
 #include "api.h"
 #include "auth.h"
+#include "csrf.h"
 #include "util.h"
 
 #include <http_protocol.h>
@@ -193,6 +194,10 @@ static int check_access(et_req *q)
     const et_auth_result *a = et_authenticate(q->r);
     if (a->state == ET_AUTH_OK)
         q->user = &a->claims;
+    /* on public routes too: Django refuses a cookie-authenticated write
+     * without its CSRF token wherever the cookie authenticates */
+    if (a->state == ET_AUTH_CSRF_FAILED)
+        return et_csrf_fail(q);
     if (q->route->access == ET_PUBLIC)
         return OK;
     switch (a->state) {

@@ -11,6 +11,7 @@
 #include "api.h"
 #include "auth.h"
 #include "cache.h"
+#include "csrf.h"
 #include "util.h"
 
 #include <util_cookies.h>
@@ -209,7 +210,7 @@ apr_status_t et_tokens_revoke_user(request_rec *r, const char *user_id, const ch
 
 static const char *const cookie_attrs = "HttpOnly;Secure;SameSite=Strict;Path=/";
 
-void et_tokens_set_cookies(request_rec *r, const et_token_pair *pair)
+static void write_cookies(request_rec *r, const et_token_pair *pair, int new_session)
 {
     et_srv_conf *c = et_conf(r->server);
     if (!c->token_cookies)
@@ -218,6 +219,17 @@ void et_tokens_set_cookies(request_rec *r, const et_token_pair *pair)
                     r->headers_out, NULL);
     ap_cookie_write(r, ET_COOKIE_REFRESH, pair->refresh, cookie_attrs, (int)c->refresh_ttl,
                     r->headers_out, NULL);
+    et_csrf_set_cookie(r, new_session);
+}
+
+void et_tokens_set_cookies(request_rec *r, const et_token_pair *pair)
+{
+    write_cookies(r, pair, 1);
+}
+
+void et_tokens_renew_cookies(request_rec *r, const et_token_pair *pair)
+{
+    write_cookies(r, pair, 0);
 }
 
 void et_tokens_clear_cookies(request_rec *r)
@@ -226,4 +238,5 @@ void et_tokens_clear_cookies(request_rec *r)
         return;
     ap_cookie_remove(r, ET_COOKIE_ACCESS, cookie_attrs, r->headers_out, NULL);
     ap_cookie_remove(r, ET_COOKIE_REFRESH, cookie_attrs, r->headers_out, NULL);
+    et_csrf_clear_cookie(r);
 }
