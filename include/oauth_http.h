@@ -29,7 +29,8 @@ apr_status_t et_http_call(request_rec *r, const et_oauth_conf *o, apr_time_t dea
                           const char *url, const char *bearer, const char *form,
                           et_http_reply *out);
 
-/* Appends name=value, percent-encoded, to a form body (form may be NULL). */
+/* Appends name=value to a form body (form may be NULL), the value encoded as
+ * application/x-www-form-urlencoded (apr_pescape_urlencoded: space as '+'). */
 const char *et_form_add(apr_pool_t *p, const char *form, const char *name, const char *value);
 
 #endif

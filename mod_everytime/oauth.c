@@ -5,7 +5,8 @@
  *
  * What goes over the wire (for the mock providers of t/api/social.t). Every
  * request carries "Accept: application/json" and "User-Agent: mod_everytime";
- * POST bodies are application/x-www-form-urlencoded, percent-encoded.
+ * POST bodies are application/x-www-form-urlencoded (apr_pescape_urlencoded:
+ * space as '+', every byte but letters, digits and "*-._" as %xx).
  *
  *   Kakao   GET  {EverytimeKakaoUserInfoURL}
  *                Authorization: Bearer <oauthAccessToken>

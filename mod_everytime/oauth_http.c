@@ -7,7 +7,7 @@
 #include "oauth_http.h"
 #include "oauth.h"
 
-#include <apr_lib.h>
+#include <apr_escape.h>
 #include <curl/curl.h>
 
 typedef struct sink {
@@ -150,27 +150,8 @@ apr_status_t et_http_call(request_rec *r, const et_oauth_conf *o, apr_time_t dea
     return APR_SUCCESS;
 }
 
-/* RFC 3986 unreserved characters stay; everything else is %XX. */
-static const char *form_escape(apr_pool_t *p, const char *v)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    char *out = apr_palloc(p, strlen(v) * 3 + 1), *o = out;
-    for (; *v; v++) {
-        unsigned char c = (unsigned char)*v;
-        if (apr_isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            *o++ = (char)c;
-        } else {
-            *o++ = '%';
-            *o++ = hex[c >> 4];
-            *o++ = hex[c & 15];
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
 const char *et_form_add(apr_pool_t *p, const char *form, const char *name, const char *value)
 {
     return apr_pstrcat(p, form ? form : "", form ? "&" : "", name, "=",
-                       form_escape(p, value ? value : ""), NULL);
+                       apr_pescape_urlencoded(p, value ? value : ""), NULL);
 }
