@@ -61,7 +61,6 @@
 #include "oauth_http.h"
 
 #include <apr_lib.h>
-#include <curl/curl.h>
 #include <jansson.h>
 #include <jwt.h>
 
@@ -121,9 +120,7 @@ int et_oauth_url_allowed(const char *url, int allow_loopback)
 
 void et_oauth_child_init(apr_pool_t *pchild, server_rec *s)
 {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
-                     APLOGNO(10720) "libcurl could not be initialised; social login will fail");
+    et_http_child_init(pchild, s);
     et_jwks_child_init(pchild);
 }
 
