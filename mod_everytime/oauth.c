@@ -121,7 +121,7 @@ int et_oauth_url_allowed(const char *url, int allow_loopback)
 void et_oauth_child_init(apr_pool_t *pchild, server_rec *s)
 {
     et_http_child_init(pchild, s);
-    et_jwks_child_init(pchild);
+    et_jwks_child_init(pchild, s);
 }
 
 static apr_status_t json_release(void *v)
