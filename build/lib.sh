@@ -12,12 +12,14 @@ export ET_TOP
 ET_PKGS_BUILD=(build-essential autoconf automake libtool pkg-config
     apache2 apache2-dev libapr1-dev libaprutil1-dev
     libjansson-dev libjwt-dev libcurl4-openssl-dev libssl-dev check libsubunit-dev)
+# (the Perl modules are build/import-courses': Text::CSV, DBI and its drivers)
 # shellcheck disable=SC2034
-ET_PKGS_RUN=(apache2 apache2-utils media-types openssl sqlite3 libaprutil1-dbd-sqlite3 perl)
+ET_PKGS_RUN=(apache2 apache2-utils media-types openssl sqlite3 libaprutil1-dbd-sqlite3 perl
+    libtext-csv-perl libdbi-perl libdbd-sqlite3-perl)
 # shellcheck disable=SC2034
-ET_PKGS_PGSQL=(postgresql postgresql-client libaprutil1-dbd-pgsql)
+ET_PKGS_PGSQL=(postgresql postgresql-client libaprutil1-dbd-pgsql libdbd-pg-perl)
 # shellcheck disable=SC2034
-ET_PKGS_MYSQL=(mariadb-server mariadb-client libaprutil1-dbd-mysql)
+ET_PKGS_MYSQL=(mariadb-server mariadb-client libaprutil1-dbd-mysql libdbd-mariadb-perl)
 # shellcheck disable=SC2034
 ET_PKGS_TEST=(libapache2-mod-perl2 libwww-perl libjson-perl libcrypt-openssl-rsa-perl
     libcryptx-perl libcrypt-jwt-perl libhttp-daemon-perl rsync util-linux procps)

@@ -21,6 +21,8 @@ typedef struct et_req {
     const char *uuids[ET_MAX_PARAMS];  /* {uuid} path parameters, in order */
     json_t *body;                      /* the JSON object sent, or an empty one */
     json_t *reply;                     /* what the route answers */
+    const char *reply_text;            /* or: JSON text sent as it is (reply NULL) */
+    apr_size_t reply_text_len;
     json_t *errors;                    /* field errors collected by the readers */
     const et_claims *user;             /* NULL when anonymous */
     int ko;                            /* Korean detail messages */

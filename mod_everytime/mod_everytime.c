@@ -6,6 +6,7 @@
 #include "config.h"
 #include "et_jwt.h"
 #include "oauth.h"
+#include "oauth_http.h"
 #include "password.h"
 #include "router.h"
 
@@ -87,6 +88,7 @@ static void et_register_hooks(apr_pool_t *p)
     ap_hook_pre_config(et_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(et_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(et_post_config, after_dbd, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(et_http_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(et_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(et_handler, NULL, NULL, APR_HOOK_MIDDLE);
     et_auth_register_hooks(p);

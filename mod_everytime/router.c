@@ -266,10 +266,11 @@ int et_handler(request_rec *r)
     ap_discard_request_body(r);
     r->status = status;
     apr_table_mergen(r->headers_out, "Vary", "Accept-Language");
-    if (status == HTTP_NO_CONTENT || !q->reply)
+    if (status == HTTP_NO_CONTENT || (!q->reply && !q->reply_text))
         return OK;
     ap_set_content_type(r, "application/json");
-    if (et_json_send(r, q->reply) != APR_SUCCESS)
+    if ((q->reply ? et_json_send(r, q->reply)
+                  : et_json_send_text(r, q->reply_text, q->reply_text_len)) != APR_SUCCESS)
         ET_LOG(r, APLOG_INFO, 0, APLOGNO(10520) "the client went away mid-reply");
     return OK;
 }
