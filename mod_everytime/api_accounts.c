@@ -127,6 +127,18 @@ static int password_acceptable(et_req *q, const char *field, const char *pw,
     if (fails & ET_PW_LIKE_LOGIN)
         et_field_error_text(q, field, "The password is too similar to the login id.",
                             "비밀번호가 아이디와 너무 유사합니다.");
+    if (fails & ET_PW_TOO_LONG)
+        et_field_error_text(
+            q, field,
+            apr_psprintf(q->r->pool,
+                         "Ensure this field has no more than %d bytes in UTF-8 (a Hangul "
+                         "syllable takes 3 bytes): only the first %d bytes of a password can "
+                         "be checked.",
+                         ET_PW_MAX_BYTES, ET_PW_MAX_BYTES),
+            apr_psprintf(q->r->pool,
+                         "이 필드가 UTF-8로 %d바이트 이하인지 확인하십시오(한글 한 글자는 "
+                         "3바이트). 비밀번호는 앞의 %d바이트까지만 확인할 수 있습니다.",
+                         ET_PW_MAX_BYTES, ET_PW_MAX_BYTES));
     return fails == 0;
 }
 
@@ -277,6 +289,7 @@ int et_accounts_login(et_req *q)
     const char *password = et_body_str(q, "password", ET_REQUIRED | ET_KEEP_SPACE, 0, 128);
     const char *key;
     et_rows *user;
+    et_pw_check check;
     int status, found;
 
     if (et_has_errors(q))
@@ -288,9 +301,14 @@ int et_accounts_login(et_req *q)
         return et_fail_unavailable(q);
     found = user->nrows == 1;
     /* an unknown login_id costs one bcrypt too, so timing tells nothing */
-    if (!et_password_matches(password, found ? ET_CELL(user, 0, ET_U_PASSWORD)
-                                             : q->conf->dummy_hash) ||
-        !found) {
+    check =
+        et_password_check(password, found ? ET_CELL(user, 0, ET_U_PASSWORD) : q->conf->dummy_hash);
+    if (check == ET_PW_CUT && found)
+        ET_LOG(q->r, APLOG_NOTICE, 0,
+               "user %s: refused a password longer than %d bytes whose first %d match the "
+               "hash (a hash set before the limit keeps only those): they sign in with them",
+               ET_CELL(user, 0, ET_U_ID), ET_PW_MAX_BYTES, ET_PW_MAX_BYTES);
+    if (check != ET_PW_RIGHT || !found) {
         throttle_fail(q, key);
         return et_fail(q, ET_E_AUTH_FAILED);
     }
