@@ -5,13 +5,12 @@
 #include "accounts.h"
 #include "api.h"
 #include "auth.h"
-#include "cache.h"
 #include "password.h"
+#include "throttle.h"
 #include "tokens.h"
 #include "util.h"
 
 #include <apr_lib.h>
-#include <apr_sha1.h>
 #include <util_cookies.h>
 
 #define USER_COLUMNS                                                                   \
@@ -220,83 +219,38 @@ int et_accounts_signup(et_req *q)
     return login_reply(q, HTTP_CREATED, user);
 }
 
-/* --- login throttling, held in the socache ------------------------------- */
+/* --- login ------------------------------------------------------------------ */
 
-static const char *throttle_key(et_req *q, const char *login_id)
+/* 429 with Retry-After, DRF's throttle answer. */
+static int throttled(et_req *q, apr_int64_t wait)
 {
-    unsigned char digest[APR_SHA1_DIGESTSIZE];
-    apr_sha1_ctx_t ctx;
-    apr_sha1_init(&ctx);
-    apr_sha1_update(&ctx, login_id, (unsigned int)strlen(login_id));
-    apr_sha1_final(digest, &ctx);
-    return apr_pstrcat(q->r->pool, "t:", q->r->useragent_ip, ":",
-                       et_b64url_encode(q->r->pool, digest, sizeof(digest)), NULL);
-}
-
-/* Failures so far and when their window started (seconds). */
-static void throttle_read(et_req *q, const char *key, apr_int64_t *count, apr_int64_t *since)
-{
-    char buf[ET_CACHE_MAX_VALUE];
-    apr_size_t len = sizeof(buf) - 1;
-    *count = 0;
-    *since = 0;
-    if (et_cache_get(q->r, key, buf, &len) == APR_SUCCESS) {
-        buf[len] = '\0';
-        if (sscanf(buf, "%" APR_INT64_T_FMT ":%" APR_INT64_T_FMT, count, since) != 2)
-            *count = 0;
-    }
-}
-
-/* 429 with Retry-After while the client is over its allowance; else OK. */
-static int throttle_check(et_req *q, const char *key)
-{
-    apr_int64_t count, since, now = apr_time_sec(apr_time_now());
-    if (q->conf->throttle_max <= 0)
-        return OK;
-    throttle_read(q, key, &count, &since);
-    if (count < q->conf->throttle_max || now >= since + q->conf->throttle_window)
-        return OK;
-    apr_table_setn(q->r->err_headers_out, "Retry-After",
-                   et_i64_text(q->r->pool, since + q->conf->throttle_window - now));
-    return et_fail_detail(q, ET_E_THROTTLED,
-                          apr_psprintf(q->r->pool,
-                                       "Request was throttled. Expected available in %" APR_INT64_T_FMT
-                                       " seconds.", since + q->conf->throttle_window - now),
-                          apr_psprintf(q->r->pool,
-                                       "요청이 지연되었습니다. %" APR_INT64_T_FMT "초 후에 다시 시도하세요.",
-                                       since + q->conf->throttle_window - now));
-}
-
-static void throttle_fail(et_req *q, const char *key)
-{
-    apr_int64_t count, since, now = apr_time_sec(apr_time_now());
-    if (q->conf->throttle_max <= 0)
-        return;
-    throttle_read(q, key, &count, &since);
-    if (count == 0 || now >= since + q->conf->throttle_window) {
-        count = 0;
-        since = now;
-    }
-    et_cache_put(q->r, key,
-                 apr_psprintf(q->r->pool, "%" APR_INT64_T_FMT ":%" APR_INT64_T_FMT, count + 1,
-                              since),
-                 apr_time_from_sec(since + q->conf->throttle_window - now));
+    apr_table_setn(q->r->err_headers_out, "Retry-After", et_i64_text(q->r->pool, wait));
+    return et_fail_detail(
+        q, ET_E_THROTTLED,
+        apr_psprintf(q->r->pool,
+                     "Request was throttled. Expected available in %" APR_INT64_T_FMT " seconds.",
+                     wait),
+        apr_psprintf(q->r->pool,
+                     "요청이 지연되었습니다. %" APR_INT64_T_FMT "초 후에 다시 시도하세요.", wait));
 }
 
 int et_accounts_login(et_req *q)
 {
     const char *login_id = et_body_str(q, "login_id", ET_REQUIRED, 0, 150);
     const char *password = et_body_str(q, "password", ET_REQUIRED | ET_KEEP_SPACE, 0, 128);
-    const char *key;
+    apr_int64_t wait;
     et_rows *user;
     et_pw_check check;
-    int status, found;
+    int found;
 
     if (et_has_errors(q))
         return et_fail_invalid(q);
-    key = throttle_key(q, login_id);
-    if ((status = throttle_check(q, key)) != OK)
-        return status;
+    /* counted before the password is looked at, so parallel guesses cannot
+     * all be evaluated; a guess the database cannot count is not evaluated */
+    if (et_throttle_attempt(q->r, login_id, &wait) != APR_SUCCESS)
+        return et_fail_unavailable(q);
+    if (wait > 0)
+        return throttled(q, wait);
     if (load_user(q, "et_acc_user_by_login", login_id, &user) != OK)
         return et_fail_unavailable(q);
     found = user->nrows == 1;
@@ -308,11 +262,9 @@ int et_accounts_login(et_req *q)
                "user %s: refused a password longer than %d bytes whose first %d match the "
                "hash (a hash set before the limit keeps only those): they sign in with them",
                ET_CELL(user, 0, ET_U_ID), ET_PW_MAX_BYTES, ET_PW_MAX_BYTES);
-    if (check != ET_PW_RIGHT || !found) {
-        throttle_fail(q, key);
+    if (check != ET_PW_RIGHT || !found)
         return et_fail(q, ET_E_AUTH_FAILED);
-    }
-    et_cache_remove(q->r, key);
+    et_throttle_clear(q->r, login_id);
     return login_reply(q, HTTP_OK, user);
 }
 
