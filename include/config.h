@@ -119,7 +119,7 @@ typedef struct et_srv_conf {
     int password_cost;
     apr_off_t max_body;
     int token_cookies;               /* -1 unset, 0, 1 */
-    int throttle_max;                /* failures per window; 0 = off */
+    int throttle_max;                /* login attempts per window; 0 = off */
     int throttle_window;             /* seconds */
     int throttle_set;
     int hot_threshold;               /* likes that make a post HOT */

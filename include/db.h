@@ -44,7 +44,7 @@ apr_status_t et_db_commit(request_rec *r);
 void et_db_rollback(request_rec *r);
 
 /* The schema version this build expects (sql/<driver>/NNNN_*.sql). */
-#define ET_SCHEMA_VERSION 4
+#define ET_SCHEMA_VERSION 5
 
 /* Once per process: is the database at least ET_SCHEMA_VERSION? Logs and
  * answers 0 when it is older (the API then answers 503), -1 when the

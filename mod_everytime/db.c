@@ -16,6 +16,7 @@
 static const et_stmt *const statement_tables[] = {
     et_auth_statements,
     et_accounts_statements,
+    et_throttle_statements,
     et_schools_boards_statements,
     et_courses_statements,
     et_timetables_statements,

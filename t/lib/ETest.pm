@@ -363,4 +363,40 @@ sub together {
     return @out;
 }
 
+# --- the suite's database, for what the API does not show -------------------
+
+push @EXPORT_OK, qw(db_query);
+
+# Runs one SQL statement on the database the suite runs against (build/test
+# sets ET_TEST_DBDRIVER and ET_TEST_DBPARAMS) with its command-line client;
+# returns its rows as text, one per line, columns separated by tabs (sqlite3:
+# by '|'), with no header. Dies when the statement fails.
+sub db_query {
+    my ($sql) = @_;
+    my $driver = $ENV{ET_TEST_DBDRIVER} // '';
+    my $params = $ENV{ET_TEST_DBPARAMS} // '';
+    my @cmd;
+    local $ENV{MYSQL_PWD} = $ENV{MYSQL_PWD};
+    if ($driver eq 'sqlite3') {
+        @cmd = ('sqlite3', '-batch', '-bail', $params, $sql);
+    } elsif ($driver eq 'pgsql') {
+        @cmd = ('psql', '-X', '-q', '-A', '-t', '-F', "\t", '-v', 'ON_ERROR_STOP=1', $params,
+                '-c', $sql);
+    } elsif ($driver eq 'mysql') {
+        my %my = (host => '127.0.0.1', port => 3306, user => 'everytime', pass => '',
+                  dbname => 'everytime');
+        $my{$1} = $2 while $params =~ /(\w+)=(\S*)/g;
+        $ENV{MYSQL_PWD} = $my{pass};
+        @cmd = ('mariadb', '--no-defaults', '-N', '-B', '-u', $my{user}, '--protocol=tcp',
+                '-h', $my{host}, '-P', $my{port}, $my{dbname}, '-e', $sql);
+    } else {
+        die "db_query: unknown driver '$driver'\n";
+    }
+    open my $fh, '-|', @cmd or die "db_query: $cmd[0]: $!\n";
+    my $out = do { local $/; <$fh> } // '';
+    close $fh or die "db_query: $cmd[0] failed on: $sql\n";
+    $out =~ s/\s+$//;
+    return $out;
+}
+
 1;
