@@ -172,11 +172,14 @@ static int reply_comment(et_req *q, int status, apr_int64_t id)
     if (!ET_CELL(rows, 0, C_PARENT) &&
         load_replies(q, cell_i64(rows, 0, C_POST), id, id, &replies) != APR_SUCCESS)
         return et_fail_unavailable(q);
-    list = et_json_own(q->r->pool, json_array());
-    if (ET_CELL(rows, 0, C_PARENT))
+    /* a reply alone, or a top-level comment with its replies; the pool
+     * releases the one list either way */
+    if (ET_CELL(rows, 0, C_PARENT)) {
+        list = et_json_own(q->r->pool, json_array());
         json_array_append_new(list, comment_json(q, rows, 0, 0));
-    else
-        json_array_extend(list, thread_json(q, rows, 1, replies));
+    } else {
+        list = et_json_own(q->r->pool, thread_json(q, rows, 1, replies));
+    }
     return et_reply(q, status, json_array_get(list, 0));
 }
 

@@ -81,7 +81,11 @@ int et_fail(et_req *q, et_err e)
 int et_fail_invalid(et_req *q)
 {
     int status = et_fail(q, ET_E_INVALID);
-    json_object_set(q->reply, "errors", q->errors ? q->errors : json_object());
+    /* the pool owns q->errors; json_object_set takes a reference of its own,
+     * so a fresh object made here would never be released */
+    if (!q->errors)
+        q->errors = et_json_object(q->r->pool);
+    json_object_set(q->reply, "errors", q->errors);
     return status;
 }
 
