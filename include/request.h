@@ -22,6 +22,7 @@ typedef struct et_req {
     json_t *body;                      /* the JSON object sent, or an empty one */
     json_t *reply;                     /* what the route answers */
     json_t *errors;                    /* field errors collected by the readers */
+    apr_table_t *args;                 /* the decoded query string (et_query) */
     const et_claims *user;             /* NULL when anonymous */
     int ko;                            /* Korean detail messages */
 } et_req;
@@ -94,6 +95,10 @@ int et_body_bool(et_req *q, const char *field, int flags, int *out);
 const char *et_body_email(et_req *q, const char *field, int flags);
 int et_body_has(const et_req *q, const char *field);
 
+/* Decodes the query string as application/x-www-form-urlencoded ('+' is a
+ * space); run once before the route. A NUL in a parameter is 400 invalid
+ * naming it, never a filter cut short: OK, or that status. */
+int et_query_parse(et_req *q);
 /* Query string value, decoded, or NULL. */
 const char *et_query(et_req *q, const char *name);
 

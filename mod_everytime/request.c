@@ -7,7 +7,6 @@
 
 #include <apr_lib.h>
 #include <http_protocol.h>
-#include <util_script.h>
 
 typedef struct {
     int status;
@@ -334,15 +333,37 @@ const char *et_body_email(et_req *q, const char *field, int flags)
     return s;
 }
 
+/* Decodes the query string into q->args. A parameter whose name or value
+ * holds a NUL is left out, with a field error under its name: the number of
+ * such parameters. */
+static int parse_args(et_req *q)
+{
+    apr_array_header_t *fields = et_form_decode(q->r->pool, q->r->args);
+    int i, bad = 0;
+    q->args = apr_table_make(q->r->pool, fields->nelts);
+    for (i = 0; i < fields->nelts; i++) {
+        const et_form_field *f = &APR_ARRAY_IDX(fields, i, et_form_field);
+        if (strlen(f->name) != f->name_len || strlen(f->value) != f->value_len) {
+            et_field_error(q, f->name, ET_M_NUL_CHAR, 0);
+            bad++;
+        } else {
+            /* the last of repeated names wins, as QueryDict.get() has it */
+            apr_table_set(q->args, f->name, f->value);
+        }
+    }
+    return bad;
+}
+
+int et_query_parse(et_req *q)
+{
+    return parse_args(q) ? et_fail_invalid(q) : OK;
+}
+
 const char *et_query(et_req *q, const char *name)
 {
-    apr_table_t *args = NULL;
-    apr_pool_userdata_get((void **)&args, "everytime-args", q->r->pool);
-    if (!args) {
-        ap_args_to_table(q->r, &args);
-        apr_pool_userdata_setn(args, "everytime-args", NULL, q->r->pool);
-    }
-    return apr_table_get(args, name);
+    if (!q->args)
+        parse_args(q);
+    return apr_table_get(q->args, name);
 }
 
 int et_reply(et_req *q, int status, json_t *body)

@@ -238,6 +238,8 @@ static int dispatch(et_req *q)
         return et_fail_unavailable(q);
     if ((status = check_access(q)) != OK)
         return status;
+    if ((status = et_query_parse(q)) != OK)
+        return status;
     if ((q->route->flags & ET_JSON_BODY) && (status = et_read_json_body(q)) != OK)
         return status;
     if (!q->body)
