@@ -1,7 +1,8 @@
 /*
  * test_request.c: request.c's pure helpers: the Accept-Language choice of
- * Korean, the UTF-8 character count that length limits rely on, and query
- * strings (a '+' is a space, a NUL is 400 naming the parameter).
+ * Korean, the UTF-8 character count that length limits rely on, query
+ * strings (a '+' is a space, a NUL is 400 naming the parameter), and the
+ * API errors that httpd's statuses and failed body reads answer with.
  */
 #include "suites.h"
 #include "request.h"
@@ -138,7 +139,7 @@ START_TEST(utf8_long_text)
 }
 END_TEST
 
-/* ---- query strings ---------------------------------------------------------- */
+/* ---- query strings, httpd's statuses and body reads as API errors ---------- */
 
 static apr_pool_t *pool;
 
@@ -231,6 +232,80 @@ START_TEST(query_nul_in_korean)
 }
 END_TEST
 
+static const struct {
+    int status;
+    const char *code;
+} statuses[] = {
+    {HTTP_BAD_REQUEST, "parse_error"},
+    {HTTP_UNAUTHORIZED, "not_authenticated"},
+    {HTTP_FORBIDDEN, "permission_denied"},
+    {HTTP_NOT_FOUND, "not_found"},
+    {HTTP_METHOD_NOT_ALLOWED, "method_not_allowed"},
+    {HTTP_REQUEST_ENTITY_TOO_LARGE, "payload_too_large"},
+    {HTTP_REQUEST_URI_TOO_LARGE, "uri_too_long"},
+    {HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"},
+    {HTTP_SERVICE_UNAVAILABLE, "service_unavailable"},
+    {HTTP_REQUEST_TIME_OUT, "error"},
+    {HTTP_INTERNAL_SERVER_ERROR, "error"},
+    {HTTP_NOT_IMPLEMENTED, "error"},
+};
+
+START_TEST(status_json)
+{
+    et_req *en = new_req(NULL, 0), *ko = new_req(NULL, 1);
+    json_t *e = et_status_json(en, statuses[_i].status), *k;
+    k = et_status_json(ko, statuses[_i].status);
+    ck_assert_str_eq(str_at(e, "code"), statuses[_i].code);
+    ck_assert_str_eq(str_at(k, "code"), statuses[_i].code);
+    ck_assert_int_eq((int)json_object_size(e), 2); /* {"detail", "code"} */
+    ck_assert_msg(strcmp(str_at(e, "detail"), str_at(k, "detail")) != 0,
+                  "%d: the Korean detail is the English one", statuses[_i].status);
+    ck_assert_msg((unsigned char)str_at(k, "detail")[0] >= 0xe0, "%d: '%s' is not Korean",
+                  statuses[_i].status, str_at(k, "detail"));
+    /* httpd's answer carries its own headers */
+    ck_assert(apr_is_empty_table(en->r->err_headers_out));
+}
+END_TEST
+
+START_TEST(status_json_reason)
+{
+    et_req *q = new_req(NULL, 0);
+    ck_assert_str_eq(str_at(et_status_json(q, HTTP_REQUEST_TIME_OUT), "detail"),
+                     "Request Timeout.");
+    ck_assert_str_eq(str_at(et_status_json(q, HTTP_REQUEST_URI_TOO_LARGE), "detail"),
+                     "Request URI is too long.");
+}
+END_TEST
+
+static const struct {
+    apr_status_t rv;
+    int status;
+    const char *code;
+} body_reads[] = {
+    {APR_ENOSPC, HTTP_REQUEST_ENTITY_TOO_LARGE, "payload_too_large"}, /* over a limit */
+    {APR_EGENERAL, HTTP_BAD_REQUEST, "parse_error"},
+    {APR_INCOMPLETE, HTTP_BAD_REQUEST, "parse_error"}, /* the client stopped short */
+    {APR_EOF, HTTP_BAD_REQUEST, "parse_error"},
+    {APR_TIMEUP, HTTP_REQUEST_TIME_OUT, "error"},
+};
+
+START_TEST(body_read_errors)
+{
+    et_req *q = new_req(NULL, 0);
+    ck_assert_int_eq(et_fail_body_read(q, body_reads[_i].rv), body_reads[_i].status);
+    ck_assert_str_eq(str_at(q->reply, "code"), body_reads[_i].code);
+}
+END_TEST
+
+START_TEST(body_read_answered_by_httpd)
+{
+    et_req *q = new_req(NULL, 0);
+    q->reply = et_json_object(pool); /* whatever was there: httpd has answered */
+    ck_assert_int_eq(et_fail_body_read(q, AP_FILTER_ERROR), AP_FILTER_ERROR);
+    ck_assert_ptr_null(q->reply);
+}
+END_TEST
+
 Suite *request_suite(void)
 {
     Suite *s = suite_create("request");
@@ -254,5 +329,12 @@ Suite *request_suite(void)
     tcase_add_test(u, query_nul_in_korean);
     suite_add_tcase(s, u);
 
+    u = tcase_create("errors");
+    tcase_add_checked_fixture(u, setup, teardown);
+    tcase_add_loop_test(u, status_json, 0, (int)(sizeof(statuses) / sizeof(statuses[0])));
+    tcase_add_test(u, status_json_reason);
+    tcase_add_loop_test(u, body_read_errors, 0, (int)(sizeof(body_reads) / sizeof(body_reads[0])));
+    tcase_add_test(u, body_read_answered_by_httpd);
+    suite_add_tcase(s, u);
     return s;
 }
