@@ -111,11 +111,7 @@ static int upload_refused(et_req *q, et_up_status st, const et_upload *up)
             apr_pstrcat(q->r->pool, "멀티파트 폼을 해석할 수 없습니다 - ",
                         et_mp_status_text(up->form_error), NULL));
     case ET_UP_READ_ERROR:
-        return et_fail_detail(q, ET_E_PARSE, "The request body could not be read.",
-                              "요청 본문을 읽을 수 없습니다.");
-    case ET_UP_FILTER_ERROR:
-        q->reply = NULL; /* httpd has answered (LimitRequestBody, bad chunking) */
-        return ap_is_HTTP_ERROR(q->r->status) ? q->r->status : HTTP_BAD_REQUEST;
+        return et_fail_body_read(q, up->read_error);
     default:
         return et_fail_detail(q, ET_E_UNAVAILABLE, "The upload could not be stored.",
                               "업로드한 파일을 저장할 수 없습니다.");

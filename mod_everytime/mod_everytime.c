@@ -5,6 +5,7 @@
 #include "cache.h"
 #include "config.h"
 #include "et_jwt.h"
+#include "http_errors.h"
 #include "oauth.h"
 #include "oauth_http.h"
 #include "password.h"
@@ -92,6 +93,7 @@ static void et_register_hooks(apr_pool_t *p)
     ap_hook_child_init(et_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(et_handler, NULL, NULL, APR_HOOK_MIDDLE);
     et_auth_register_hooks(p);
+    et_http_errors_register_hooks(p);
 }
 
 module AP_MODULE_DECLARE_DATA everytime_module = {

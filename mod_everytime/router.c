@@ -243,6 +243,8 @@ static int dispatch(et_req *q)
         return et_fail_unavailable(q);
     if ((status = check_access(q)) != OK)
         return status;
+    if ((status = et_query_parse(q)) != OK)
+        return status;
     if ((q->route->flags & ET_JSON_BODY) && (status = et_read_json_body(q)) != OK)
         return status;
     if (!q->body)
@@ -262,9 +264,18 @@ int et_handler(request_rec *r)
     q->conf = et_conf(r->server);
     q->ko = et_prefers_korean(apr_table_get(r->headers_in, "Accept-Language"));
     status = dispatch(q);
-    /* whatever happened, a body that was not read must not confuse keep-alive */
-    ap_discard_request_body(r);
+    if (status == AP_FILTER_ERROR)
+        return AP_FILTER_ERROR; /* httpd refused the body and has answered */
+    /* The status first: after one that drops the connection (413, 400)
+     * ap_discard_request_body reads nothing, so a declared 500 MB body is
+     * not drained; after any other, what was not read is skipped so that
+     * keep-alive is not confused, and a body httpd refuses on the way
+     * (bad chunking) is answered by httpd alone. */
     r->status = status;
+    if (ap_status_drops_connection(status))
+        r->connection->keepalive = AP_CONN_CLOSE;
+    if (ap_discard_request_body(r) == AP_FILTER_ERROR)
+        return AP_FILTER_ERROR;
     apr_table_mergen(r->headers_out, "Vary", "Accept-Language");
     if (status == HTTP_NO_CONTENT || (!q->reply && !q->reply_text))
         return OK;
