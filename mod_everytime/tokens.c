@@ -2,10 +2,13 @@
  * tokens.c: refresh families and refresh-token rotation.
  *
  * SQL is the truth. The socache remembers, for a short while, whether a
- * family is live ("1") or revoked ("0"). A database answer is cached only
- * where nothing is cached yet, and a revocation overwrites: so a lookup that
- * raced a logout cannot put "live" back over it. Losing an entry (shmcb
- * drops entries when full) costs one query, never lets a revoked token in.
+ * family is live ("1") or revoked ("0"), under a key that names the family
+ * and its user: an answer about one pair never answers for a token that
+ * pairs the family with someone else, as the database's answer would not.
+ * A database answer is cached only where nothing is cached yet, and a
+ * revocation overwrites: so a lookup that raced a logout cannot put "live"
+ * back over it. Losing an entry (shmcb drops entries when full) costs one
+ * query, never lets a revoked token in.
  */
 #include "tokens.h"
 #include "api.h"
@@ -48,9 +51,9 @@ const et_stmt et_auth_statements[] = {
 #define LIVE "1"
 #define REVOKED "0"
 
-static const char *family_key(request_rec *r, const char *sid)
+static const char *family_key(request_rec *r, const char *sid, const char *user_id)
 {
-    return apr_pstrcat(r->pool, "f:", sid, NULL);
+    return apr_pstrcat(r->pool, "f:", sid, ":", user_id, NULL);
 }
 
 static apr_interval_time_t cache_ttl(request_rec *r)
@@ -65,10 +68,10 @@ static apr_interval_time_t revoked_ttl(request_rec *r)
     return apr_time_from_sec(c->cache_ttl > c->access_ttl ? c->cache_ttl : c->access_ttl);
 }
 
-static void remember_revoked(request_rec *r, const char *sid)
+static void remember_revoked(request_rec *r, const char *sid, const char *user_id)
 {
     if (et_conf(r->server)->cache_ttl > 0)
-        et_cache_put(r, family_key(r, sid), REVOKED, revoked_ttl(r));
+        et_cache_put(r, family_key(r, sid, user_id), REVOKED, revoked_ttl(r));
 }
 
 static apr_status_t issue_pair(request_rec *r, const char *user_id, const char *role,
@@ -154,7 +157,7 @@ apr_status_t et_tokens_family_live(request_rec *r, const char *sid, const char *
     int use_cache = et_conf(r->server)->cache_ttl > 0;
     et_rows *rows;
 
-    if (use_cache && et_cache_get(r, family_key(r, sid), buf, &len) == APR_SUCCESS) {
+    if (use_cache && et_cache_get(r, family_key(r, sid, user_id), buf, &len) == APR_SUCCESS) {
         buf[len] = '\0';
         *live = !strcmp(buf, LIVE);
         return APR_SUCCESS;
@@ -164,7 +167,7 @@ apr_status_t et_tokens_family_live(request_rec *r, const char *sid, const char *
     *live = rows->nrows == 1 && !strcmp(ET_CELL(rows, 0, 0), user_id) &&
             ET_CELL(rows, 0, 1) == NULL;
     if (use_cache && rows->nrows == 1 && !strcmp(ET_CELL(rows, 0, 0), user_id))
-        et_cache_put_if_absent(r, family_key(r, sid), *live ? LIVE : REVOKED,
+        et_cache_put_if_absent(r, family_key(r, sid, user_id), *live ? LIVE : REVOKED,
                                *live ? cache_ttl(r) : revoked_ttl(r));
     return APR_SUCCESS;
 }
@@ -185,7 +188,7 @@ apr_status_t et_tokens_revoke_family(request_rec *r, const char *sid, const char
                                  (apr_int64_t)apr_time_now(), sid, user_id);
     /* the cache learns only after the database holds it */
     if (rv == APR_SUCCESS)
-        remember_revoked(r, sid);
+        remember_revoked(r, sid, user_id);
     return rv;
 }
 
@@ -203,7 +206,7 @@ apr_status_t et_tokens_revoke_user(request_rec *r, const char *user_id, const ch
         return rv;
     for (i = 0; i < fams->nrows; i++)
         if (strcmp(ET_CELL(fams, i, 0), keep))
-            remember_revoked(r, ET_CELL(fams, i, 0));
+            remember_revoked(r, ET_CELL(fams, i, 0), user_id);
     return APR_SUCCESS;
 }
 
