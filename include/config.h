@@ -66,6 +66,8 @@
 #define ET_DEFAULT_GOOGLE_JWKS_URL       "https://www.googleapis.com/oauth2/v3/certs"
 #define ET_DEFAULT_APPLE_TOKEN_URL       "https://appleid.apple.com/auth/token"
 #define ET_DEFAULT_APPLE_JWKS_URL        "https://appleid.apple.com/auth/keys"
+/* bytes of the key that seals pagination cursors (HMAC-SHA256) */
+#define ET_CURSOR_KEY_LEN 32
 
 typedef enum { ET_ALG_UNSET = 0, ET_ALG_HS256, ET_ALG_RS256, ET_ALG_ES256 } et_alg_e;
 
@@ -129,6 +131,7 @@ typedef struct et_srv_conf {
     et_cache *cache;
     et_oauth_conf oauth;
     const char *dummy_hash;          /* bcrypt of nothing, for timing parity */
+    unsigned char cursor_key[ET_CURSOR_KEY_LEN]; /* derived from sign_key at start-up */
     int configured;                  /* post_config found it usable */
     volatile apr_uint32_t schema_state; /* per process: 0 unknown, or below */
 } et_srv_conf;
