@@ -45,6 +45,7 @@
 #define ET_DIR_APPLE_TEAM_ID         "EverytimeAppleTeamID"
 #define ET_DIR_APPLE_KEY_ID          "EverytimeAppleKeyID"
 #define ET_DIR_APPLE_KEY_FILE        "EverytimeAppleKeyFile"
+#define ET_DIR_REFRESH_REUSE         "EverytimeRefreshReuseInterval"
 
 #define ET_DEFAULT_ACCESS_TTL   300
 #define ET_DEFAULT_REFRESH_TTL  (14 * 24 * 3600)
@@ -66,6 +67,8 @@
 #define ET_DEFAULT_GOOGLE_JWKS_URL       "https://www.googleapis.com/oauth2/v3/certs"
 #define ET_DEFAULT_APPLE_TOKEN_URL       "https://appleid.apple.com/auth/token"
 #define ET_DEFAULT_APPLE_JWKS_URL        "https://appleid.apple.com/auth/keys"
+#define ET_DEFAULT_REFRESH_REUSE         0
+#define ET_MAX_REFRESH_REUSE             3600
 /* bytes of the key that seals pagination cursors (HMAC-SHA256) */
 #define ET_CURSOR_KEY_LEN 32
 
@@ -118,6 +121,7 @@ typedef struct et_srv_conf {
     apr_int64_t refresh_ttl;
     apr_int64_t sign_ttl;            /* social signup tokens */
     apr_int64_t cache_ttl;
+    apr_int64_t refresh_reuse;       /* seconds a spent refresh token may be retried */
     int password_cost;
     apr_off_t max_body;
     int token_cookies;               /* -1 unset, 0, 1 */

@@ -9,6 +9,11 @@
  * revocation overwrites: so a lookup that raced a logout cannot put "live"
  * back over it. Losing an entry (shmcb drops entries when full) costs one
  * query, never lets a revoked token in.
+ *
+ * Refresh rotation spends each refresh token once. Presenting a spent one
+ * revokes its family, unless EverytimeRefreshReuseInterval allows it: a
+ * client that lost the answer to a refresh and retries within that many
+ * seconds gets another pair of the same live family.
  */
 #include "tokens.h"
 #include "api.h"
@@ -108,7 +113,7 @@ apr_status_t et_tokens_login(request_rec *r, const char *user_id, const char *ro
     return rv;
 }
 
-/* Inside the spend transaction: the user must still be active. */
+/* Inside the spend transaction, or for a retry: the user must still be active. */
 static et_refresh_result next_pair(request_rec *r, const et_claims *rt, apr_int64_t now,
                                    et_token_pair *out)
 {
@@ -120,6 +125,26 @@ static et_refresh_result next_pair(request_rec *r, const et_claims *rt, apr_int6
     if (issue_pair(r, rt->user_id, ET_CELL(user, 0, 0), rt->sid, now, out) != APR_SUCCESS)
         return ET_REFRESH_ERROR;
     return ET_REFRESH_OK;
+}
+
+/* After a spend that changed nothing: is this a retry the reuse interval
+ * allows? 1 when the token was spent at most that long ago in a family of
+ * its user that is still live, 0 when not, -1 when the database failed.
+ * Read outside the spend transaction, so it sees the winner of a concurrent
+ * spend, whose commit the spend waited for. A retry changes no row: the new
+ * pair joins the family, so a revocation at any later moment ends it too. */
+static int retry_allowed(request_rec *r, const et_claims *rt)
+{
+    apr_int64_t interval = et_conf(r->server)->refresh_reuse;
+    et_rows *rows;
+    if (interval <= 0)
+        return 0;
+    if (et_db_select(r, "et_tok_refresh_state", &rows, "ss", rt->jti, rt->sid) != APR_SUCCESS)
+        return -1;
+    if (rows->nrows != 1 || ET_CELL(rows, 0, 0) == NULL || ET_CELL(rows, 0, 1) != NULL ||
+        strcmp(ET_CELL(rows, 0, 2), rt->user_id))
+        return 0;
+    return apr_time_now() - et_cell_i64(ET_CELL(rows, 0, 0)) <= apr_time_from_sec(interval);
 }
 
 et_refresh_result et_tokens_refresh(request_rec *r, const et_claims *rt, et_token_pair *out)
@@ -143,6 +168,12 @@ et_refresh_result et_tokens_refresh(request_rec *r, const et_claims *rt, et_toke
         return res;
     }
     et_db_rollback(r);
+    switch (retry_allowed(r, rt)) {
+    case 1:
+        return next_pair(r, rt, apr_time_now(), out);
+    case -1:
+        return ET_REFRESH_ERROR;
+    }
     /* spent already (a replay), or the family is gone: end the family */
     if (et_tokens_revoke_family(r, rt->sid, rt->user_id) != APR_SUCCESS)
         return ET_REFRESH_ERROR;
