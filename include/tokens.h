@@ -20,7 +20,9 @@ apr_status_t et_tokens_login(request_rec *r, const char *user_id, const char *ro
 
 typedef enum { ET_REFRESH_OK, ET_REFRESH_REFUSED, ET_REFRESH_ERROR } et_refresh_result;
 /* Spends a verified refresh token and issues the next pair. A token that
- * was spent already revokes its whole family. */
+ * was spent already revokes its whole family, unless it was spent at most
+ * EverytimeRefreshReuseInterval seconds ago and its family is live: then it
+ * gets another pair of that family (a client's retry). */
 et_refresh_result et_tokens_refresh(request_rec *r, const et_claims *refresh,
                                     et_token_pair *out);
 

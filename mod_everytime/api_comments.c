@@ -233,7 +233,7 @@ int et_comments_list(et_req *q)
     et_page page;
     et_rows *top, *replies = NULL;
     int status, shown;
-    if ((status = find_post(q, &post)) != OK || (status = et_page_read(q, &page)) != OK)
+    if ((status = find_post(q, &post)) != OK || (status = et_page_read(q, &page, "comments")) != OK)
         return status;
     if (et_db_select(q->r, "et_cmt_top", &top, "slll", caller_key(q), post_id,
                      page.has_cursor ? page.key1 : 0, (apr_int64_t)page.limit + 1)
@@ -378,7 +378,7 @@ int et_me_comments(et_req *q)
     et_rows *rows;
     json_t *list;
     int status, i, shown;
-    if ((status = et_page_read(q, &page)) != OK)
+    if ((status = et_page_read(q, &page, "me_comments")) != OK)
         return status;
     if (et_db_select(q->r, "et_cmt_mine", &rows, "ssll", q->user->user_id, q->user->user_id,
                      page.has_cursor ? page.key1 : APR_INT64_MAX, (apr_int64_t)page.limit + 1)

@@ -271,7 +271,7 @@ int et_messages_conversations(et_req *q)
     et_rows *rows;
     json_t *list;
     int i, shown, status;
-    if ((status = et_page_read(q, &page)) != OK)
+    if ((status = et_page_read(q, &page, "conversations")) != OK)
         return status;
     if (!page.has_cursor)
         page.key1 = page.key2 = APR_INT64_MAX;
@@ -295,7 +295,8 @@ int et_messages_read(et_req *q)
     et_rows *rows;
     json_t *list;
     int i, shown, status;
-    if ((status = et_page_read(q, &page)) != OK || (status = check_participant(q, conv)) != OK)
+    if ((status = et_page_read(q, &page, "messages")) != OK ||
+        (status = check_participant(q, conv)) != OK)
         return status;
     if (et_db_select(q->r, "et_msg_list", &rows, "lll", conv, page.key1,
                      (apr_int64_t)page.limit + 1) != APR_SUCCESS)

@@ -4,6 +4,7 @@
 #include "auth.h"
 #include "cache.h"
 #include "config.h"
+#include "cursor.h"
 #include "et_jwt.h"
 #include "http_errors.h"
 #include "oauth.h"
@@ -52,6 +53,9 @@ static int et_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
         const char *err = et_config_finish(pconf, v, c);
         if (!err)
             err = et_jwt_self_test(pconf, c);
+        /* after the self-test, which names a key that cannot sign */
+        if (!err)
+            err = et_cursor_derive_key(pconf, c, c->cursor_key);
         if (err && wanted) {
             ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, v, APLOGNO(10540) "%s", err);
             return !OK;

@@ -392,7 +392,7 @@ sub count_state {
     ($res, $d) = read_conv($author, $pconv, '?limit=0');
     ok t_cmp(verdict($res, $d), '400 invalid limit', 'limit=0: 400');
     ($res, $d) = read_conv($author, $pconv, '?limit=101');
-    ok t_cmp(verdict($res, $d), '400 invalid limit', 'limit=101: 400');
+    ok t_cmp($res->code . ' ' . scalar(results($d)), '200 45', 'limit=101: read as 100, all 45 messages');
     ($res, $d) = conversations($author, '?cursor=garbage');
     ok t_cmp(verdict($res, $d), '400 invalid cursor', 'GET /messages/ with a garbage cursor: 400');
     ($res, $d) = api(GET => "/messages/$pconv/?cursor=garbage", token => $starter->{access});
