@@ -469,8 +469,9 @@ int et_posts_patch(et_req *q)
 
 /* The post's media go with it, in the same transaction: an upload racing
  * the delete either finished first (and its files are removed here) or finds
- * the post deleted (api_media.c). A database failure leaves the post and its
- * media as they were, rather than a deleted post whose images are still served. */
+ * the post deleted (api_media.c). A database failure, the COMMIT's included,
+ * leaves the post, its media rows and their files as they were: the files
+ * are removed only once the COMMIT has succeeded. */
 int et_posts_delete(et_req *q)
 {
     et_rows *rows;
