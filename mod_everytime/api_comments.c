@@ -259,13 +259,18 @@ typedef struct {
 static int insert_comment(et_req *q, void *ctx)
 {
     new_comment *c = ctx;
-    apr_int64_t now = apr_time_now();
+    apr_int64_t now;
     et_rows *rows;
     int n;
     if (et_db_exec(q->r, "et_cmt_count_up", &n, "l", c->post_id) != APR_SUCCESS)
         return ET_TXN_RETRY;
     if (n == 0)
         return et_fail(q, ET_E_NOT_FOUND);
+    /* Read the clock only now that the post's row is ours: its writers take
+     * their ids in the order they get the lock, and so do their times. Read
+     * before, a writer that waited for the lock would be stamped earlier than
+     * the comments that got in ahead of it. */
+    now = apr_time_now();
     if (c->numbered && et_anon_number_assign(q->r, c->post_id, q->user->user_id) != APR_SUCCESS)
         return ET_TXN_RETRY;
     if (et_db_select(q->r, "et_cmt_insert", &rows, "llsslll", c->post_id, c->parent_id,

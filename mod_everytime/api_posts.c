@@ -387,7 +387,7 @@ static int read_post_fields(et_req *q, int required, post_fields *f)
 int et_posts_create(et_req *q)
 {
     post_fields f = {0, NULL, NULL, 0, 0};
-    apr_int64_t now = apr_time_now();
+    apr_int64_t now;
     et_rows *rows;
     int status;
     /* board, title and content are required; the flags default to false */
@@ -400,6 +400,11 @@ int et_posts_create(et_req *q)
         return et_fail_unavailable(q);
     if (et_has_errors(q))
         return et_fail_invalid(q);
+    /* Posts list newest first by id, and nothing orders the writers of new
+     * posts the way a post's row lock orders its comments: the clock is read
+     * as late as it can be, so that only the INSERT's own wait for a busy
+     * database is left for two posts' times to disagree with their ids. */
+    now = apr_time_now();
     if (et_db_select(q->r, "et_post_insert", &rows, "lsssllll", f.board, et_caller(q), f.title,
                      f.content, (apr_int64_t)f.is_anonymous, (apr_int64_t)f.is_question, now, now)
             != APR_SUCCESS ||
@@ -465,8 +470,9 @@ int et_posts_patch(et_req *q)
 
 /* The post's media go with it, in the same transaction: an upload racing
  * the delete either finished first (and its files are removed here) or finds
- * the post deleted (api_media.c). A database failure leaves the post and its
- * media as they were, rather than a deleted post whose images are still served. */
+ * the post deleted (api_media.c). A database failure, the COMMIT's included,
+ * leaves the post, its media rows and their files as they were: the files
+ * are removed only once the COMMIT has succeeded. */
 int et_posts_delete(et_req *q)
 {
     et_rows *rows;
