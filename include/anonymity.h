@@ -8,6 +8,7 @@
 #define ET_ANONYMITY_H
 
 #include "db.h"
+#include "group.h"
 
 /* Whether an anonymous comment by writer_id on this post takes a number:
  * everyone but the author of an anonymous post (who is 익명(글쓴이)). */
@@ -28,5 +29,8 @@ apr_status_t et_anon_number_get(request_rec *r, apr_int64_t post_id, const char 
 /* How an anonymous writer is shown in a post's comments: 익명(글쓴이) for the
  * anonymous post's author, else 익명<number> (익명 alone without a number). */
 const char *et_anon_label(apr_pool_t *p, int is_post_author, apr_int64_t number);
+
+/* The statements of the anonymous numbers. */
+extern const et_group et_domain_anonymity;
 
 #endif

@@ -28,6 +28,11 @@ typedef struct et_rows {
 
 #define ET_CELL(rows, i, j) ((rows)->cells[(i) * (rows)->ncols + (j)])
 
+/* register_hooks: the statement tables (a list ending with NULL) that
+ * et_db_register_statements registers. The database layer knows no group:
+ * the module hands it the tables of all of them. */
+void et_db_use_statements(const et_stmt *const *tables);
+
 /* Directive time: registers every statement table for the dialect. */
 const char *et_db_register_statements(cmd_parms *cmd, const char *dialect);
 

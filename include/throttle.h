@@ -10,6 +10,7 @@
 #define ET_THROTTLE_H
 
 #include "db.h"
+#include "group.h"
 
 /* Counts one attempt (EverytimeLoginThrottle max window). APR_SUCCESS with
  * *retry_after 0 when the attempt may go on, or with the seconds until the
@@ -19,5 +20,8 @@ apr_status_t et_throttle_attempt(request_rec *r, const char *login_id, apr_int64
 
 /* After a successful login: the client starts again from zero. */
 void et_throttle_clear(request_rec *r, const char *login_id);
+
+/* The login throttle's statements. */
+extern const et_group et_auth_throttle;
 
 #endif

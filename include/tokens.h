@@ -7,6 +7,7 @@
 #define ET_TOKENS_H
 
 #include "request.h"
+#include "group.h"
 
 typedef struct et_token_pair {
     const char *access;
@@ -42,5 +43,8 @@ apr_status_t et_tokens_revoke_user(request_rec *r, const char *user_id, const ch
 void et_tokens_set_cookies(request_rec *r, const et_token_pair *pair);
 void et_tokens_renew_cookies(request_rec *r, const et_token_pair *pair);
 void et_tokens_clear_cookies(request_rec *r);
+
+/* The statements of refresh families (no routes: the account routes use them). */
+extern const et_group et_auth_tokens;
 
 #endif

@@ -3,10 +3,9 @@
  * and the labels they are shown under.
  */
 #include "anonymity.h"
-#include "api.h"
 #include "community.h"
 
-const et_stmt et_anonymity_statements[] = {
+static const et_stmt statements[] = {
     {"et_anon_get", "SELECT number FROM post_anon_numbers WHERE post_id = %lld AND user_id = %s",
      NULL, NULL},
     /* the next number of the post; MariaDB reads its own target table
@@ -50,3 +49,5 @@ const char *et_anon_label(apr_pool_t *p, int is_post_author, apr_int64_t number)
         return ET_ANON_PLAIN;
     return apr_psprintf(p, ET_ANON_PREFIX "%" APR_INT64_T_FMT, number);
 }
+
+const et_group et_domain_anonymity = {"anonymity", statements, NULL};

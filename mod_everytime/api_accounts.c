@@ -3,7 +3,7 @@
  * The shapes and messages are simplejwt's and DRF's, per API.md.
  */
 #include "accounts.h"
-#include "api.h"
+#include "groups.h"
 #include "auth.h"
 #include "csrf.h"
 #include "password.h"
@@ -18,7 +18,7 @@
     "u.id, u.login_id, u.email, u.nickname, u.admission_year, u.role, u.created_at, " \
     "s.id, s.name, s.domain, u.password"
 
-const et_stmt et_accounts_statements[] = {
+static const et_stmt statements[] = {
     {"et_acc_user_get",
      "SELECT " USER_COLUMNS " FROM users u JOIN schools s ON s.id = u.school_id "
      "WHERE u.id = %s AND u.is_active = 1", NULL, NULL},
@@ -184,7 +184,7 @@ int et_accounts_school_exists(et_req *q, apr_int64_t school_id)
 
 /* --- routes -------------------------------------------------------------- */
 
-int et_accounts_signup(et_req *q)
+static int et_accounts_signup(et_req *q)
 {
     const char *login_id = read_login_id(q);
     const char *password = et_body_str(q, "password", ET_REQUIRED | ET_KEEP_SPACE, 0, 128);
@@ -235,7 +235,7 @@ static int throttled(et_req *q, apr_int64_t wait)
                      "요청이 지연되었습니다. %" APR_INT64_T_FMT "초 후에 다시 시도하세요.", wait));
 }
 
-int et_accounts_login(et_req *q)
+static int et_accounts_login(et_req *q)
 {
     const char *login_id = et_body_str(q, "login_id", ET_REQUIRED, 0, 150);
     const char *password = et_body_str(q, "password", ET_REQUIRED | ET_KEEP_SPACE, 0, 128);
@@ -292,7 +292,7 @@ static int verify_refresh(et_req *q, const char *token, et_claims *claims)
                          claims) == ET_JWT_OK;
 }
 
-int et_accounts_refresh(et_req *q)
+static int et_accounts_refresh(et_req *q)
 {
     int by_cookie = 0;
     const char *token = refresh_from_request(q, ET_REQUIRED, &by_cookie);
@@ -316,7 +316,7 @@ int et_accounts_refresh(et_req *q)
     }
 }
 
-int et_accounts_verify(et_req *q)
+static int et_accounts_verify(et_req *q)
 {
     const char *token = et_body_str(q, "token", ET_REQUIRED | ET_KEEP_SPACE, 0, 0);
     et_claims claims;
@@ -337,7 +337,7 @@ int et_accounts_verify(et_req *q)
     return et_reply(q, HTTP_OK, et_json_object(q->r->pool));
 }
 
-int et_accounts_logout(et_req *q)
+static int et_accounts_logout(et_req *q)
 {
     /* no CSRF check of its own: logout needs a user, and a user of the
      * access cookie has passed it already (a Bearer one needs none) */
@@ -356,7 +356,7 @@ int et_accounts_logout(et_req *q)
     return HTTP_NO_CONTENT;
 }
 
-int et_accounts_logout_all(et_req *q)
+static int et_accounts_logout_all(et_req *q)
 {
     if (et_tokens_revoke_user(q->r, q->user->user_id, NULL) != APR_SUCCESS)
         return et_fail_unavailable(q);
@@ -364,7 +364,7 @@ int et_accounts_logout_all(et_req *q)
     return HTTP_NO_CONTENT;
 }
 
-int et_accounts_me_get(et_req *q)
+static int et_accounts_me_get(et_req *q)
 {
     et_rows *user;
     if (load_user(q, "et_acc_user_get", q->user->user_id, &user) != OK)
@@ -386,7 +386,7 @@ static int current_password_ok(et_req *q, const et_rows *user)
     return current != NULL;
 }
 
-int et_accounts_me_patch(et_req *q)
+static int et_accounts_me_patch(et_req *q)
 {
     const char *nickname = et_body_str(q, "nickname", 0, 0, 30);
     const char *email = et_body_email(q, "email", 0);
@@ -421,7 +421,7 @@ int et_accounts_me_patch(et_req *q)
     return et_accounts_me_get(q);
 }
 
-int et_accounts_me_delete(et_req *q)
+static int et_accounts_me_delete(et_req *q)
 {
     const char *password = et_body_str(q, "password", ET_REQUIRED | ET_KEEP_SPACE, 0, 128);
     et_rows *user;
@@ -442,3 +442,18 @@ int et_accounts_me_delete(et_req *q)
     et_tokens_clear_cookies(q->r);
     return HTTP_NO_CONTENT;
 }
+
+/* Keep docs/openapi.json in step: t/api/schema.t compares the two. */
+static const et_route routes[] = {
+    {M_POST, "/accounts/signup", et_accounts_signup, ET_PUBLIC, ET_JSON_BODY},
+    {M_POST, "/accounts/login", et_accounts_login, ET_PUBLIC, ET_JSON_BODY},
+    {M_POST, "/accounts/token_refresh", et_accounts_refresh, ET_PUBLIC, ET_JSON_BODY},
+    {M_POST, "/accounts/token_verify", et_accounts_verify, ET_PUBLIC, ET_JSON_BODY},
+    {M_POST, "/accounts/logout", et_accounts_logout, ET_USER, ET_JSON_BODY},
+    {M_POST, "/accounts/logout_all", et_accounts_logout_all, ET_USER, 0},
+    {M_GET, "/accounts/me", et_accounts_me_get, ET_USER, 0},
+    {M_PATCH, "/accounts/me", et_accounts_me_patch, ET_USER, ET_JSON_BODY},
+    {M_DELETE, "/accounts/me", et_accounts_me_delete, ET_USER, ET_JSON_BODY},
+    ET_ROUTES_END};
+
+const et_group et_api_accounts = {"accounts", statements, routes};

@@ -6,7 +6,7 @@
  * as a placeholder with neither content nor author.
  */
 #include "anonymity.h"
-#include "api.h"
+#include "groups.h"
 #include "auth.h"
 #include "comments.h"
 #include "community.h"
@@ -38,7 +38,7 @@ enum {
     C_DELETED, C_CREATED, C_UPDATED, C_NUMBER, C_POST_AUTHOR, C_LIKED
 };
 
-const et_stmt et_comments_statements[] = {
+static const et_stmt statements[] = {
     /* a page of top-level comments: deleted ones only while a reply lives */
     {"et_cmt_top",
      COMMENT_SELECT "WHERE c.post_id = %lld AND c.parent_id IS NULL AND c.id > %lld "
@@ -226,7 +226,7 @@ static int find_post(et_req *q, et_post_ref *post)
 
 /* --- routes ------------------------------------------------------------------ */
 
-int et_comments_list(et_req *q)
+static int et_comments_list(et_req *q)
 {
     apr_int64_t post_id = q->ids[0];
     et_post_ref post;
@@ -296,7 +296,7 @@ static apr_int64_t thread_of(et_req *q, apr_int64_t post_id, apr_int64_t parent)
     return ET_CELL(rows, 0, 0) ? cell_i64(rows, 0, 0) : parent;
 }
 
-int et_comments_create(et_req *q)
+static int et_comments_create(et_req *q)
 {
     new_comment c = {0};
     et_post_ref post;
@@ -322,7 +322,7 @@ int et_comments_create(et_req *q)
     return reply_comment(q, HTTP_CREATED, c.id);
 }
 
-int et_comments_patch(et_req *q)
+static int et_comments_patch(et_req *q)
 {
     et_comment_ref comment;
     const char *content;
@@ -363,7 +363,7 @@ static int delete_comment(et_req *q, void *ctx)
     return n ? OK : et_fail(q, ET_E_NOT_FOUND);
 }
 
-int et_comments_delete(et_req *q)
+static int et_comments_delete(et_req *q)
 {
     gone_comment g;
     et_comment_ref comment;
@@ -377,7 +377,7 @@ int et_comments_delete(et_req *q)
     return HTTP_NO_CONTENT;
 }
 
-int et_me_comments(et_req *q)
+static int et_me_comments(et_req *q)
 {
     et_page page;
     et_rows *rows;
@@ -396,3 +396,14 @@ int et_me_comments(et_req *q)
         json_array_append_new(list, comment_json(q, rows, i, 0));
     return et_reply(q, HTTP_OK, et_page_json(q, list, et_page_next(q, &page, rows, C_ID, -1)));
 }
+
+/* Keep docs/openapi.json in step: t/api/schema.t compares the two. */
+static const et_route routes[] = {
+    {M_GET, "/posts/{int}/comments", et_comments_list, ET_PUBLIC, 0},
+    {M_POST, "/posts/{int}/comments", et_comments_create, ET_USER, ET_JSON_BODY},
+    {M_PATCH, "/comments/{int}", et_comments_patch, ET_USER, ET_JSON_BODY},
+    {M_DELETE, "/comments/{int}", et_comments_delete, ET_USER, 0},
+    {M_GET, "/me/comments", et_me_comments, ET_USER, 0},
+    ET_ROUTES_END};
+
+const et_group et_api_comments = {"comments", statements, routes};

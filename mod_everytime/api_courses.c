@@ -5,7 +5,7 @@
  * search; only an admin adds sections (build/import-courses loads a whole
  * catalogue).
  */
-#include "api.h"
+#include "groups.h"
 #include "community.h"
 #include "courses.h"
 #include "cursor.h"
@@ -14,7 +14,7 @@
 #define MAX_SLOTS       20
 #define MAX_QUERY_CHARS 100
 
-const et_stmt et_courses_statements[] = {
+static const et_stmt statements[] = {
     /* One page of sections by id, then their slots. A filter is off when
      * given '' (day: -1); the inner query picks limit + 1 sections (a LIMIT
      * in an IN subquery is what MariaDB refuses, a derived table it takes). */
@@ -94,7 +94,7 @@ static void day_error(et_req *q, const char *field, const char *given)
         apr_psprintf(p, "\"%s\"은(는) 유효하지 않은 선택입니다 (MON..SUN).", given));
 }
 
-int et_courses_list(et_req *q)
+static int et_courses_list(et_req *q)
 {
     const char *semester = query_text(q, "semester"), *text = query_text(q, "q");
     const char *department = query_text(q, "department"), *day_text = query_text(q, "day");
@@ -134,7 +134,7 @@ static int load_course(et_req *q, apr_int64_t id, json_t **out)
     return OK;
 }
 
-int et_courses_get(et_req *q)
+static int et_courses_get(et_req *q)
 {
     json_t *c;
     int status = load_course(q, q->ids[0], &c);
@@ -413,7 +413,7 @@ static int insert_course(et_req *q, void *ctx)
     return OK;
 }
 
-int et_courses_create(et_req *q)
+static int et_courses_create(et_req *q)
 {
     new_course c;
     json_t *course;
@@ -427,3 +427,12 @@ int et_courses_create(et_req *q)
         return status;
     return et_reply(q, HTTP_CREATED, course);
 }
+
+/* Keep docs/openapi.json in step: t/api/schema.t compares the two. */
+static const et_route routes[] = {
+    {M_GET, "/courses", et_courses_list, ET_PUBLIC, 0},
+    {M_POST, "/courses", et_courses_create, ET_ADMIN, ET_JSON_BODY},
+    {M_GET, "/courses/{int}", et_courses_get, ET_PUBLIC, 0},
+    ET_ROUTES_END};
+
+const et_group et_api_courses = {"courses", statements, routes};

@@ -15,7 +15,7 @@
  * FriendRequest with its new status; the request lists hold pending
  * requests only, newest first; a friend is {id, nickname, login_id}.
  */
-#include "api.h"
+#include "groups.h"
 #include "community.h"
 #include "cursor.h"
 #include "timeslots.h"
@@ -35,7 +35,7 @@
 
 enum { F_ID, F_FROM, F_FROM_NICK, F_TO, F_TO_NICK, F_STATUS, F_CREATED, F_UPDATED };
 
-const et_stmt et_friends_statements[] = {
+static const et_stmt statements[] = {
     {"et_frd_user_by_login",
      "SELECT id, nickname FROM users WHERE login_id = %s AND is_active = 1", NULL, NULL},
     /* a no-op write that takes both users' row locks (and SQLite's write
@@ -200,7 +200,7 @@ static int insert_request(et_req *q, void *ctx)
     return OK;
 }
 
-int et_friends_request(et_req *q)
+static int et_friends_request(et_req *q)
 {
     const char *login = et_body_str(q, "login_id", ET_REQUIRED, 0, MAX_LOGIN_ID);
     new_request n = {NULL, 0};
@@ -224,7 +224,7 @@ int et_friends_request(et_req *q)
     return reply_request(q, HTTP_CREATED, n.id);
 }
 
-int et_friends_requests(et_req *q)
+static int et_friends_requests(et_req *q)
 {
     et_rows *received, *sent;
     json_t *o;
@@ -299,19 +299,19 @@ static int answer_with(et_req *q, const char *verdict)
     return reply_request(q, HTTP_OK, a.id);
 }
 
-int et_friends_accept(et_req *q)
+static int et_friends_accept(et_req *q)
 {
     return answer_with(q, STATUS_ACCEPTED);
 }
 
-int et_friends_reject(et_req *q)
+static int et_friends_reject(et_req *q)
 {
     return answer_with(q, STATUS_REJECTED);
 }
 
 /* --- friends ------------------------------------------------------------------------ */
 
-int et_friends_list(et_req *q)
+static int et_friends_list(et_req *q)
 {
     et_rows *rows;
     json_t *list;
@@ -339,14 +339,14 @@ static int remove_friendship(et_req *q, void *ctx)
     return n ? OK : et_fail_detail(q, ET_E_NOT_FOUND, "You are not friends.", "친구가 아닙니다.");
 }
 
-int et_friends_delete(et_req *q)
+static int et_friends_delete(et_req *q)
 {
     const char *friend_id = path_user(q);
     int status = et_transaction(q, remove_friendship, (void *)friend_id);
     return status != OK ? status : HTTP_NO_CONTENT;
 }
 
-int et_friends_timetable(et_req *q)
+static int et_friends_timetable(et_req *q)
 {
     const char *semester = et_query(q, "semester"), *friend_id = path_user(q);
     json_t *timetable = NULL;
@@ -368,3 +368,16 @@ int et_friends_timetable(et_req *q)
         return status;
     return et_reply(q, HTTP_OK, timetable);
 }
+
+/* Keep docs/openapi.json in step: t/api/schema.t compares the two. */
+static const et_route routes[] = {
+    {M_POST, "/friends/requests", et_friends_request, ET_USER, ET_JSON_BODY},
+    {M_GET, "/friends/requests", et_friends_requests, ET_USER, 0},
+    {M_POST, "/friends/requests/{int}/accept", et_friends_accept, ET_USER, 0},
+    {M_POST, "/friends/requests/{int}/reject", et_friends_reject, ET_USER, 0},
+    {M_GET, "/friends", et_friends_list, ET_USER, 0},
+    {M_DELETE, "/friends/{uuid}", et_friends_delete, ET_USER, 0},
+    {M_GET, "/friends/{uuid}/timetable", et_friends_timetable, ET_USER, 0},
+    ET_ROUTES_END};
+
+const et_group et_api_friends = {"friends", statements, routes};

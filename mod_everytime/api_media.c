@@ -12,7 +12,7 @@
  * itself serves the directory (an Alias in the configuration), so a file is
  * reachable exactly when its row exists.
  */
-#include "api.h"
+#include "groups.h"
 #include "auth.h"
 #include "media.h"
 #include "posts.h"
@@ -21,7 +21,7 @@
 
 #include <apr_file_io.h>
 
-const et_stmt et_media_statements[] = {
+static const et_stmt statements[] = {
     /* Takes the post's row lock (on SQLite the write lock), so that uploads
      * to one post and its deletion run one after another and the count of
      * its media holds until commit. No column changes. */
@@ -192,7 +192,7 @@ static int store(et_req *q, apr_int64_t post_id, et_upload *up)
     return et_reply(q, HTTP_CREATED, o);
 }
 
-int et_media_upload(et_req *q)
+static int et_media_upload(et_req *q)
 {
     apr_int64_t post_id = q->ids[0];
     et_upload *up;
@@ -238,7 +238,7 @@ static void remove_files(request_rec *r, void *data)
         remove_file(r, dir, ET_CELL(rows, i, 0));
 }
 
-int et_media_delete(et_req *q)
+static int et_media_delete(et_req *q)
 {
     request_rec *r = q->r;
     et_post_ref post;
@@ -277,3 +277,12 @@ apr_status_t et_media_remove_for_post(request_rec *r, apr_int64_t post_id)
     et_db_after_commit(r, remove_files, rows);
     return APR_SUCCESS;
 }
+
+/* Keep docs/openapi.json in step: t/api/schema.t compares the two. */
+static const et_route routes[] = {
+    /* no ET_JSON_BODY: the upload streams its own body (upload.c) */
+    {M_POST, "/posts/{int}/media", et_media_upload, ET_USER, 0},
+    {M_DELETE, "/media/{int}", et_media_delete, ET_USER, 0},
+    ET_ROUTES_END};
+
+const et_group et_api_media = {"media", statements, routes};

@@ -8,7 +8,7 @@
  * "comment:<id>"; UNIQUE(starter_id, source) settles two first messages sent
  * at once.
  */
-#include "api.h"
+#include "groups.h"
 #include "community.h"
 #include "cursor.h"
 #include "util.h"
@@ -18,7 +18,7 @@
 /* The five columns message_json reads, from a messages table aliased m. */
 #define MESSAGE_COLUMNS "m.id, m.sender_id, m.content, m.created_at, m.read_at"
 
-const et_stmt et_messages_statements[] = {
+static const et_stmt statements[] = {
     /* the author to reach, and whether their account still exists */
     {"et_msg_post_author",
      "SELECT p.author_id, u.is_active FROM posts p JOIN users u ON u.id = p.author_id "
@@ -251,7 +251,7 @@ static int send_message(et_req *q, sending *s)
 /* --- routes ------------------------------------------------------------- */
 
 /* POST /messages/ {post | comment, content} */
-int et_messages_start(et_req *q)
+static int et_messages_start(et_req *q)
 {
     apr_int64_t post = 0, comment = 0;
     int has_post = et_body_int(q, "post", ET_NULLABLE, 1, APR_INT64_MAX, &post);
@@ -276,7 +276,7 @@ int et_messages_start(et_req *q)
 }
 
 /* GET /messages/: the caller's conversations, as starter or recipient. */
-int et_messages_conversations(et_req *q)
+static int et_messages_conversations(et_req *q)
 {
     const char *me = et_caller(q);
     et_page page;
@@ -300,7 +300,7 @@ int et_messages_conversations(et_req *q)
 
 /* GET /messages/{id}/: a page of messages, oldest first; the other side's
  * messages on it are read from now on. */
-int et_messages_read(et_req *q)
+static int et_messages_read(et_req *q)
 {
     apr_int64_t conv = q->ids[0];
     et_page page;
@@ -325,7 +325,7 @@ int et_messages_read(et_req *q)
 }
 
 /* POST /messages/{id}/ {content}: a reply from either side. */
-int et_messages_reply(et_req *q)
+static int et_messages_reply(et_req *q)
 {
     sending s = {0};
     int status;
@@ -337,3 +337,13 @@ int et_messages_reply(et_req *q)
         return status;
     return send_message(q, &s);
 }
+
+/* Keep docs/openapi.json in step: t/api/schema.t compares the two. */
+static const et_route routes[] = {
+    {M_POST, "/messages", et_messages_start, ET_USER, ET_JSON_BODY},
+    {M_GET, "/messages", et_messages_conversations, ET_USER, 0},
+    {M_GET, "/messages/{int}", et_messages_read, ET_USER, 0},
+    {M_POST, "/messages/{int}", et_messages_reply, ET_USER, ET_JSON_BODY},
+    ET_ROUTES_END};
+
+const et_group et_api_messages = {"messages", statements, routes};

@@ -1,14 +1,14 @@
 /*
  * api_ops.c: health and the OpenAPI document.
  */
-#include "api.h"
+#include "groups.h"
 #include "cache.h"
 #include "util.h"
 
 #include <http_protocol.h>
 #include <unistd.h>
 
-const et_stmt et_ops_statements[] = {
+static const et_stmt statements[] = {
     {"et_ops_ping", "SELECT 1", NULL, NULL},
     {"et_db_schema_version", "SELECT MAX(version) FROM schema_version", NULL, NULL},
     {NULL, NULL, NULL, NULL}
@@ -40,7 +40,7 @@ static int cache_ok(et_req *q)
     return rv == APR_SUCCESS || rv == APR_NOTFOUND;
 }
 
-int et_ops_health(et_req *q)
+static int et_ops_health(et_req *q)
 {
     int db = database_ok(q), cache = cache_ok(q);
     json_t *o = et_json_object(q->r->pool);
@@ -54,7 +54,7 @@ int et_ops_health(et_req *q)
  * validity is a test's concern: t/api/schema.t). A client holding it asks
  * with If-None-Match and gets a bodiless 304; httpd's own conditional logic
  * decides (weak comparison, lists, "*"). */
-int et_ops_schema(et_req *q)
+static int et_ops_schema(et_req *q)
 {
     apr_table_setn(q->r->headers_out, "ETag", et_openapi_json_etag);
     if (ap_meets_conditions(q->r) == HTTP_NOT_MODIFIED)
@@ -63,3 +63,11 @@ int et_ops_schema(et_req *q)
     q->reply_text_len = et_openapi_json_len;
     return HTTP_OK;
 }
+
+/* Keep docs/openapi.json in step: t/api/schema.t compares the two. */
+static const et_route routes[] = {
+    {M_GET, "/health", et_ops_health, ET_PUBLIC, ET_OWN_DB_CHECK},
+    {M_GET, "/schema", et_ops_schema, ET_PUBLIC, ET_OWN_DB_CHECK},
+    ET_ROUTES_END};
+
+const et_group et_api_ops = {"ops", statements, routes};

@@ -8,7 +8,7 @@
  * ?user= filter never matches a writer's anonymous posts for anyone but that
  * writer, or the list itself would tell who wrote them.
  */
-#include "api.h"
+#include "groups.h"
 #include "auth.h"
 #include "community.h"
 #include "cursor.h"
@@ -40,7 +40,7 @@
 /* One statement per index a list can walk (posts_live, posts_board,
  * posts_author, posts_hot), the remaining filters written so that '' or 0
  * turns them off. */
-const et_stmt et_posts_statements[] = {
+static const et_stmt statements[] = {
     {"et_post_list", BY_ID(TEXT_FILTERS ID_PAGE), NULL, NULL},
     {"et_post_list_board", BY_ID("AND p.board_id = %lld " TEXT_FILTERS ID_PAGE), NULL, NULL},
     /* the writer's anonymous posts only for the writer (the second argument) */
@@ -286,14 +286,14 @@ static int list_posts(et_req *q, const post_filters *f)
     return list_reply(q, rv, rows, &f->page);
 }
 
-int et_posts_list(et_req *q)
+static int et_posts_list(et_req *q)
 {
     post_filters f;
     int status = read_filters(q, &f, "posts");
     return status != OK ? status : list_posts(q, &f);
 }
 
-int et_posts_board_list(et_req *q)
+static int et_posts_board_list(et_req *q)
 {
     post_filters f;
     et_rows *rows;
@@ -308,7 +308,7 @@ int et_posts_board_list(et_req *q)
     return list_posts(q, &f);
 }
 
-int et_posts_mine(et_req *q)
+static int et_posts_mine(et_req *q)
 {
     post_filters f = {.board = 0, .title = "", .text = ""};
     int status = et_page_read(q, &f.page, "me_posts");
@@ -319,7 +319,7 @@ int et_posts_mine(et_req *q)
     return list_posts(q, &f);
 }
 
-int et_posts_hot(et_req *q)
+static int et_posts_hot(et_req *q)
 {
     const char *caller = caller_or_blank(q);
     apr_int64_t hot = KEY_MAX, id = KEY_MAX;
@@ -384,7 +384,7 @@ static int read_post_fields(et_req *q, int required, post_fields *f)
     return et_has_errors(q) ? et_fail_invalid(q) : OK;
 }
 
-int et_posts_create(et_req *q)
+static int et_posts_create(et_req *q)
 {
     post_fields f = {0, NULL, NULL, 0, 0};
     apr_int64_t now;
@@ -453,17 +453,17 @@ static int update_post(et_req *q, int full)
     return reply_post(q, HTTP_OK, q->ids[0]);
 }
 
-int et_posts_get(et_req *q)
+static int et_posts_get(et_req *q)
 {
     return reply_post(q, HTTP_OK, q->ids[0]);
 }
 
-int et_posts_put(et_req *q)
+static int et_posts_put(et_req *q)
 {
     return update_post(q, 1);
 }
 
-int et_posts_patch(et_req *q)
+static int et_posts_patch(et_req *q)
 {
     return update_post(q, 0);
 }
@@ -473,7 +473,7 @@ int et_posts_patch(et_req *q)
  * the post deleted (api_media.c). A database failure, the COMMIT's included,
  * leaves the post, its media rows and their files as they were: the files
  * are removed only once the COMMIT has succeeded. */
-int et_posts_delete(et_req *q)
+static int et_posts_delete(et_req *q)
 {
     et_rows *rows;
     int status = load_for_change(q, &rows);
@@ -490,3 +490,18 @@ int et_posts_delete(et_req *q)
     }
     return HTTP_NO_CONTENT;
 }
+
+/* Keep docs/openapi.json in step: t/api/schema.t compares the two. */
+static const et_route routes[] = {
+    {M_GET, "/boards/{int}/posts", et_posts_board_list, ET_PUBLIC, 0},
+    {M_GET, "/posts", et_posts_list, ET_PUBLIC, 0},
+    {M_POST, "/posts", et_posts_create, ET_USER, ET_JSON_BODY},
+    {M_GET, "/posts/hot", et_posts_hot, ET_PUBLIC, 0},
+    {M_GET, "/posts/{int}", et_posts_get, ET_PUBLIC, 0},
+    {M_PUT, "/posts/{int}", et_posts_put, ET_USER, ET_JSON_BODY},
+    {M_PATCH, "/posts/{int}", et_posts_patch, ET_USER, ET_JSON_BODY},
+    {M_DELETE, "/posts/{int}", et_posts_delete, ET_USER, 0},
+    {M_GET, "/me/posts", et_posts_mine, ET_USER, 0},
+    ET_ROUTES_END};
+
+const et_group et_api_posts = {"posts", statements, routes};

@@ -5,7 +5,7 @@
  * moves in the same transaction as the row it counts, and a post that
  * reaches EverytimeHotThreshold likes gets hot_at once, for good.
  */
-#include "api.h"
+#include "groups.h"
 #include "comments.h"
 #include "community.h"
 #include "cursor.h"
@@ -14,7 +14,7 @@
 /* "before" of a first page: every key is smaller */
 #define KEY_MAX APR_INT64_C(9223372036854775807)
 
-const et_stmt et_reactions_statements[] = {
+static const et_stmt statements[] = {
     /* The counted row is updated first: its lock orders concurrent reactions
      * to one target, so the check for an existing reaction below cannot race.
      * hot_at is assigned before like_count: MariaDB reads columns already
@@ -216,43 +216,43 @@ static int find_comment(et_req *q, int own_forbidden)
 
 /* --- routes ------------------------------------------------------------------- */
 
-int et_posts_like(et_req *q)
+static int et_posts_like(et_req *q)
 {
     int status = find_post(q, 1);
     return status != OK ? status : react(q, &post_like, q->ids[0], 1);
 }
 
-int et_posts_unlike(et_req *q)
+static int et_posts_unlike(et_req *q)
 {
     int status = find_post(q, 0);
     return status != OK ? status : react(q, &post_like, q->ids[0], 0);
 }
 
-int et_posts_scrap(et_req *q)
+static int et_posts_scrap(et_req *q)
 {
     int status = find_post(q, 0);
     return status != OK ? status : react(q, &post_scrap, q->ids[0], 1);
 }
 
-int et_posts_unscrap(et_req *q)
+static int et_posts_unscrap(et_req *q)
 {
     int status = find_post(q, 0);
     return status != OK ? status : react(q, &post_scrap, q->ids[0], 0);
 }
 
-int et_comments_like(et_req *q)
+static int et_comments_like(et_req *q)
 {
     int status = find_comment(q, 1);
     return status != OK ? status : react(q, &comment_like, q->ids[0], 1);
 }
 
-int et_comments_unlike(et_req *q)
+static int et_comments_unlike(et_req *q)
 {
     int status = find_comment(q, 0);
     return status != OK ? status : react(q, &comment_like, q->ids[0], 0);
 }
 
-int et_me_scraps(et_req *q)
+static int et_me_scraps(et_req *q)
 {
     const char *me = q->user->user_id;
     et_page page;
@@ -270,3 +270,16 @@ int et_me_scraps(et_req *q)
         return et_fail_unavailable(q);
     return et_reply(q, HTTP_OK, et_post_page_json(q, rows, &page));
 }
+
+/* Keep docs/openapi.json in step: t/api/schema.t compares the two. */
+static const et_route routes[] = {
+    {M_POST, "/posts/{int}/like", et_posts_like, ET_USER, 0},
+    {M_DELETE, "/posts/{int}/like", et_posts_unlike, ET_USER, 0},
+    {M_POST, "/posts/{int}/scrap", et_posts_scrap, ET_USER, 0},
+    {M_DELETE, "/posts/{int}/scrap", et_posts_unscrap, ET_USER, 0},
+    {M_GET, "/me/scraps", et_me_scraps, ET_USER, 0},
+    {M_POST, "/comments/{int}/like", et_comments_like, ET_USER, 0},
+    {M_DELETE, "/comments/{int}/like", et_comments_unlike, ET_USER, 0},
+    ET_ROUTES_END};
+
+const et_group et_api_reactions = {"reactions", statements, routes};

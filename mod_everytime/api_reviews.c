@@ -16,7 +16,7 @@
  * rating, text and semester and a new created_at (201, the same id): it
  * then lists as the newest. Lists are ordered by (created_at, id) for that.
  */
-#include "api.h"
+#include "groups.h"
 #include "auth.h"
 #include "community.h"
 #include "cursor.h"
@@ -38,7 +38,7 @@ enum {
     V_UPDATED
 };
 
-const et_stmt et_reviews_statements[] = {
+static const et_stmt statements[] = {
     {"et_rev_info", "SELECT id, review_count, rating_sum FROM course_infos WHERE id = %lld",
      NULL, NULL},
     {"et_rev_list",
@@ -141,7 +141,7 @@ static int load_info(et_req *q, et_rows **info)
 
 /* --- the list ------------------------------------------------------------------- */
 
-int et_reviews_list(et_req *q)
+static int et_reviews_list(et_req *q)
 {
     apr_int64_t created = KEY_MAX, id = KEY_MAX;
     et_rows *info, *rows;
@@ -247,7 +247,7 @@ static int write_review(et_req *q, void *ctx)
     return OK;
 }
 
-int et_reviews_create(et_req *q)
+static int et_reviews_create(et_req *q)
 {
     review_fields f = {0};
     et_rows *info;
@@ -295,7 +295,7 @@ static int update_review(et_req *q, void *ctx)
     return OK;
 }
 
-int et_reviews_patch(et_req *q)
+static int et_reviews_patch(et_req *q)
 {
     review_fields f;
     et_rows *rows;
@@ -330,7 +330,7 @@ static int delete_review(et_req *q, void *ctx)
     return OK;
 }
 
-int et_reviews_delete(et_req *q)
+static int et_reviews_delete(et_req *q)
 {
     review_fields f = {0};
     et_rows *rows;
@@ -343,3 +343,13 @@ int et_reviews_delete(et_req *q)
         return status;
     return HTTP_NO_CONTENT;
 }
+
+/* Keep docs/openapi.json in step: t/api/schema.t compares the two. */
+static const et_route routes[] = {
+    {M_GET, "/course-infos/{int}/reviews", et_reviews_list, ET_PUBLIC, 0},
+    {M_POST, "/course-infos/{int}/reviews", et_reviews_create, ET_USER, ET_JSON_BODY},
+    {M_PATCH, "/reviews/{int}", et_reviews_patch, ET_USER, ET_JSON_BODY},
+    {M_DELETE, "/reviews/{int}", et_reviews_delete, ET_USER, 0},
+    ET_ROUTES_END};
+
+const et_group et_api_reviews = {"reviews", statements, routes};

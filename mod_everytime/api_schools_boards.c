@@ -4,7 +4,7 @@
  * soft delete, and favourites (pinned boards, DRF's MyBoard).
  */
 #include "accounts.h"
-#include "api.h"
+#include "groups.h"
 #include "auth.h"
 #include "community.h"
 #include "cursor.h"
@@ -25,7 +25,7 @@ enum {
     B_CREATED, B_UPDATED, B_SCHOOL_ID, B_SCHOOL_NAME, B_SCHOOL_DOMAIN, B_FAVORITE
 };
 
-const et_stmt et_schools_boards_statements[] = {
+static const et_stmt statements[] = {
     /* '!' escapes LIKE wildcards the same way on every driver */
     {"et_sch_list",
      "SELECT id, name, domain FROM schools WHERE LOWER(name) LIKE LOWER(%s) ESCAPE '!' "
@@ -68,7 +68,7 @@ const et_stmt et_schools_boards_statements[] = {
 
 /* --- schools ------------------------------------------------------------------ */
 
-int et_schools_list(et_req *q)
+static int et_schools_list(et_req *q)
 {
     const char *name = et_query(q, "name");
     json_t *list;
@@ -88,7 +88,7 @@ int et_schools_list(et_req *q)
     return et_reply(q, HTTP_OK, et_page_json(q, list, NULL));
 }
 
-int et_schools_create(et_req *q)
+static int et_schools_create(et_req *q)
 {
     const char *name = et_body_str(q, "name", ET_REQUIRED, 0, 100);
     const char *domain = et_body_str(q, "domain", ET_ALLOW_BLANK | ET_NULLABLE, 0, 100);
@@ -184,7 +184,7 @@ static apr_int64_t query_id(et_req *q, const char *name)
     return v;
 }
 
-int et_boards_list(et_req *q)
+static int et_boards_list(et_req *q)
 {
     apr_int64_t school = query_id(q, "school");
     const char *category = et_query(q, "category");
@@ -205,7 +205,7 @@ int et_boards_list(et_req *q)
     return et_reply(q, HTTP_OK, board_list_json(q, rows));
 }
 
-int et_boards_get(et_req *q)
+static int et_boards_get(et_req *q)
 {
     et_rows *rows;
     int status = load_board(q, q->ids[0], &rows);
@@ -214,7 +214,7 @@ int et_boards_get(et_req *q)
     return et_reply(q, HTTP_OK, et_json_own(q->r->pool, board_json(q, rows, 0)));
 }
 
-int et_boards_mine(et_req *q)
+static int et_boards_mine(et_req *q)
 {
     et_rows *rows;
     if (et_db_select(q->r, "et_brd_pinned", &rows, "s", et_caller(q)) != APR_SUCCESS)
@@ -271,7 +271,7 @@ static int may_change(const et_req *q, const et_rows *board)
     return !strcmp(q->user->role, ET_ROLE_ADMIN) || (owner && !strcmp(owner, q->user->user_id));
 }
 
-int et_boards_create(et_req *q)
+static int et_boards_create(et_req *q)
 {
     board_fields f = {0, NULL, NULL, "", 1};
     apr_int64_t now = apr_time_now();
@@ -289,7 +289,7 @@ int et_boards_create(et_req *q)
     return et_reply(q, HTTP_CREATED, et_json_own(q->r->pool, board_json(q, rows, 0)));
 }
 
-int et_boards_patch(et_req *q)
+static int et_boards_patch(et_req *q)
 {
     board_fields f;
     et_rows *rows;
@@ -314,7 +314,7 @@ int et_boards_patch(et_req *q)
     return et_reply(q, HTTP_OK, et_json_own(q->r->pool, board_json(q, rows, 0)));
 }
 
-int et_boards_delete(et_req *q)
+static int et_boards_delete(et_req *q)
 {
     et_rows *rows;
     int status = load_board(q, q->ids[0], &rows);
@@ -336,7 +336,7 @@ static int already_pinned(et_req *q)
                           "이미 즐겨찾기한 게시판입니다.");
 }
 
-int et_boards_favorite(et_req *q)
+static int et_boards_favorite(et_req *q)
 {
     et_rows *rows, *pinned;
     int status = load_board(q, q->ids[0], &rows);
@@ -357,7 +357,7 @@ int et_boards_favorite(et_req *q)
     return et_reply(q, HTTP_CREATED, et_json_own(q->r->pool, board_json(q, rows, 0)));
 }
 
-int et_boards_unfavorite(et_req *q)
+static int et_boards_unfavorite(et_req *q)
 {
     et_rows *rows;
     int n = 0, status = load_board(q, q->ids[0], &rows);
@@ -370,3 +370,19 @@ int et_boards_unfavorite(et_req *q)
                               "즐겨찾기하지 않은 게시판입니다.");
     return HTTP_NO_CONTENT;
 }
+
+/* Keep docs/openapi.json in step: t/api/schema.t compares the two. */
+static const et_route routes[] = {
+    {M_GET, "/schools", et_schools_list, ET_PUBLIC, 0},
+    {M_POST, "/schools", et_schools_create, ET_ADMIN, ET_JSON_BODY},
+    {M_GET, "/boards", et_boards_list, ET_PUBLIC, 0},
+    {M_POST, "/boards", et_boards_create, ET_USER, ET_JSON_BODY},
+    {M_GET, "/boards/{int}", et_boards_get, ET_PUBLIC, 0},
+    {M_PATCH, "/boards/{int}", et_boards_patch, ET_USER, ET_JSON_BODY},
+    {M_DELETE, "/boards/{int}", et_boards_delete, ET_USER, 0},
+    {M_POST, "/boards/{int}/favorite", et_boards_favorite, ET_USER, 0},
+    {M_DELETE, "/boards/{int}/favorite", et_boards_unfavorite, ET_USER, 0},
+    {M_GET, "/me/boards", et_boards_mine, ET_USER, 0},
+    ET_ROUTES_END};
+
+const et_group et_api_schools_boards = {"schools_boards", statements, routes};

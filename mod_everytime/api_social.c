@@ -9,7 +9,7 @@
  * logged here; the provider clients do not log them either.
  */
 #include "accounts.h"
-#include "api.h"
+#include "groups.h"
 #include "auth.h"
 #include "oauth.h"
 #include "password.h"
@@ -29,7 +29,7 @@
 #define MAX_NICKNAME 30
 #define MAX_PROVIDER_ID 255 /* social_accounts.provider_user_id */
 
-const et_stmt et_social_statements[] = {
+static const et_stmt statements[] = {
     {"et_soc_linked",
      "SELECT u.id, u.role, u.is_active FROM social_accounts s JOIN users u ON u.id = s.user_id "
      "WHERE s.provider = %s AND s.provider_user_id = %s", NULL, NULL},
@@ -239,7 +239,7 @@ static int reply_need_signup(et_req *q, et_provider provider, const char *puid)
     return et_reply(q, HTTP_NOT_FOUND, o);
 }
 
-int et_social_login(et_req *q)
+static int et_social_login(et_req *q)
 {
     int provider = read_provider(q);
     const char *field = provider == ET_PROVIDER_KAKAO ? "oauthAccessToken" : "authorizationCode";
@@ -330,7 +330,7 @@ static int explain_insert_failure(et_req *q, const et_claims *sign, const new_us
     return et_fail_unavailable(q);
 }
 
-int et_social_signup(et_req *q)
+static int et_social_signup(et_req *q)
 {
     et_claims sign;
     new_user u;
@@ -453,7 +453,7 @@ static int kakao_create(et_req *q, const et_social_identity *who, linked_user *o
     return OK;
 }
 
-int et_social_kakao(et_req *q)
+static int et_social_kakao(et_req *q)
 {
     const char *token = kakao_bearer(q->r);
     et_social_identity who;
@@ -484,3 +484,14 @@ int et_social_kakao(et_req *q)
     et_json_set_str(o, "refresh_token", pair.refresh);
     return et_reply(q, HTTP_OK, o);
 }
+
+/* Keep docs/openapi.json in step: t/api/schema.t compares the two. */
+static const et_route routes[] = {
+    {M_POST, "/auth/login", et_social_login, ET_PUBLIC, ET_JSON_BODY},
+    /* the signToken comes in X-ACCESS-TOKEN, read by the route itself */
+    {M_POST, "/auth/signup", et_social_signup, ET_PUBLIC, ET_JSON_BODY},
+    /* public: the Bearer token here is Kakao's, read by the route itself */
+    {M_POST, "/accounts/kakao", et_social_kakao, ET_PUBLIC, 0},
+    ET_ROUTES_END};
+
+const et_group et_api_social = {"social", statements, routes};

@@ -10,7 +10,7 @@
  * primaries; writes to one timetable's courses lock that timetable's row,
  * so two concurrent adds cannot both pass the clash test.
  */
-#include "api.h"
+#include "groups.h"
 #include "community.h"
 #include "courses.h"
 #include "cursor.h"
@@ -32,7 +32,7 @@ enum { T_ID, T_USER, T_SEMESTER, T_NAME, T_PRIMARY, T_CREATED, T_UPDATED };
     "JOIN timetable_courses tc ON tc.timetable_id = t.id "       \
     "JOIN courses c ON c.id = tc.course_id " ET_COURSE_JOINS
 
-const et_stmt et_timetables_statements[] = {
+static const et_stmt statements[] = {
     {"et_tt_get",
      "SELECT " TIMETABLE_COLUMNS " FROM timetables t "
      "WHERE t.id = %lld AND t.is_deleted = 0",
@@ -193,7 +193,7 @@ static int reply_timetable(et_req *q, int status, apr_int64_t id)
     return rc == OK ? et_reply(q, status, t) : rc;
 }
 
-int et_timetables_list(et_req *q)
+static int et_timetables_list(et_req *q)
 {
     const char *semester = et_query(q, "semester");
     et_rows *tts, *courses;
@@ -216,7 +216,7 @@ int et_timetables_list(et_req *q)
     return et_reply(q, HTTP_OK, et_page_json(q, list, NULL));
 }
 
-int et_timetables_get(et_req *q)
+static int et_timetables_get(et_req *q)
 {
     return reply_timetable(q, HTTP_OK, q->ids[0]);
 }
@@ -273,7 +273,7 @@ static int insert_timetable(et_req *q, void *ctx)
     return OK;
 }
 
-int et_timetables_create(et_req *q)
+static int et_timetables_create(et_req *q)
 {
     tt_change c = {NULL, NULL, 0, 0, NULL};
     int status;
@@ -306,7 +306,7 @@ static int update_timetable(et_req *q, void *ctx)
     return still_live(q, c->id, n);
 }
 
-int et_timetables_patch(et_req *q)
+static int et_timetables_patch(et_req *q)
 {
     tt_change c = {NULL, NULL, 0, q->ids[0], NULL};
     int status = load_own(q, c.id, &c.tt);
@@ -348,7 +348,7 @@ static int delete_timetable(et_req *q, void *ctx)
     return OK;
 }
 
-int et_timetables_delete(et_req *q)
+static int et_timetables_delete(et_req *q)
 {
     tt_change c = {NULL, NULL, 0, q->ids[0], NULL};
     int status = load_own(q, c.id, &c.tt);
@@ -440,7 +440,7 @@ static int load_course_to_add(et_req *q, const et_rows *tt, tt_add *a)
     return OK;
 }
 
-int et_timetables_add_course(et_req *q)
+static int et_timetables_add_course(et_req *q)
 {
     tt_add a = {q->ids[0], 0, NULL, 0};
     et_rows *tt;
@@ -472,7 +472,7 @@ static int delete_entry(et_req *q, void *ctx)
     return OK;
 }
 
-int et_timetables_remove_course(et_req *q)
+static int et_timetables_remove_course(et_req *q)
 {
     tt_add a = {q->ids[0], q->ids[1], NULL, 0};
     et_rows *tt;
@@ -503,7 +503,7 @@ static json_t *semester_json(const et_rows *rows, int *i, apr_int64_t *total)
     return s;
 }
 
-int et_timetables_history(et_req *q)
+static int et_timetables_history(et_req *q)
 {
     et_rows *rows;
     json_t *list, *page;
@@ -521,3 +521,17 @@ int et_timetables_history(et_req *q)
     json_object_set_new(page, "next", json_null());
     return et_reply(q, HTTP_OK, page);
 }
+
+/* Keep docs/openapi.json in step: t/api/schema.t compares the two. */
+static const et_route routes[] = {
+    {M_GET, "/timetables", et_timetables_list, ET_USER, 0},
+    {M_POST, "/timetables", et_timetables_create, ET_USER, ET_JSON_BODY},
+    {M_GET, "/timetables/{int}", et_timetables_get, ET_USER, 0},
+    {M_PATCH, "/timetables/{int}", et_timetables_patch, ET_USER, ET_JSON_BODY},
+    {M_DELETE, "/timetables/{int}", et_timetables_delete, ET_USER, 0},
+    {M_POST, "/timetables/{int}/courses", et_timetables_add_course, ET_USER, ET_JSON_BODY},
+    {M_DELETE, "/timetables/{int}/courses/{int}", et_timetables_remove_course, ET_USER, 0},
+    {M_GET, "/me/courses", et_timetables_history, ET_USER, 0},
+    ET_ROUTES_END};
+
+const et_group et_api_timetables = {"timetables", statements, routes};

@@ -3,8 +3,6 @@
  * bind arguments, read result sets to their end and manage transactions.
  */
 #include "db.h"
-#include "api.h"
-
 #include "config.h"
 
 #include <apr_atomic.h>
@@ -12,34 +10,26 @@
 #include <mod_dbd.h>
 #include <apr_optional.h>
 
-/* Every resource file's statement table. */
-static const et_stmt *const statement_tables[] = {
-    et_auth_statements,
-    et_accounts_statements,
-    et_throttle_statements,
-    et_schools_boards_statements,
-    et_courses_statements,
-    et_timetables_statements,
-    et_posts_statements,
-    et_ops_statements,
-    et_reviews_statements,
-    et_friends_statements,
-    et_media_statements,
-    et_messages_statements,
-    et_anonymity_statements,
-    et_comments_statements,
-    et_reactions_statements,
-    et_social_statements,
-};
+/* The statement tables to register, handed over once by register_hooks
+ * (et_db_use_statements) before any directive is read. A plain static is
+ * safe: it is written only there, while httpd runs one thread, and only read
+ * after; a restart that reloads the module writes it again, before the
+ * configuration is read again. */
+static const et_stmt *const *statement_tables;
+
+void et_db_use_statements(const et_stmt *const *tables)
+{
+    statement_tables = tables;
+}
 
 /* The registered SQL of a label for a dialect, and the table's own copy of
  * the label (it outlives any connection). */
 static const et_stmt *find_statement(const char *label)
 {
-    apr_size_t t;
-    for (t = 0; t < sizeof(statement_tables) / sizeof(statement_tables[0]); t++) {
+    const et_stmt *const *t;
+    for (t = statement_tables; t && *t; t++) {
         const et_stmt *st;
-        for (st = statement_tables[t]; st->label; st++)
+        for (st = *t; st->label; st++)
             if (!strcmp(st->label, label))
                 return st;
     }
@@ -60,7 +50,7 @@ static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire;
 
 const char *et_db_register_statements(cmd_parms *cmd, const char *dialect)
 {
-    apr_size_t t;
+    const et_stmt *const *t;
     if (!dbd_prepare) {
         dbd_prepare = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
         dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
@@ -68,9 +58,9 @@ const char *et_db_register_statements(cmd_parms *cmd, const char *dialect)
     if (!dbd_prepare || !dbd_acquire)
         return apr_psprintf(cmd->pool, "%s needs mod_dbd: load it before this directive",
                             cmd->cmd->name);
-    for (t = 0; t < sizeof(statement_tables) / sizeof(statement_tables[0]); t++) {
+    for (t = statement_tables; t && *t; t++) {
         const et_stmt *st;
-        for (st = statement_tables[t]; st->label; st++)
+        for (st = *t; st->label; st++)
             dbd_prepare(cmd->server, dialect_sql(st, dialect), st->label);
     }
     return NULL;
@@ -163,7 +153,7 @@ static int recover_connection(request_rec *r, req_db *d, const char *label)
     const char *driver = apr_dbd_name(d->dbd->driver);
     const char *dialect = et_conf(r->server)->database;
     const et_stmt *first = find_statement(label);
-    apr_size_t t;
+    const et_stmt *const *t;
 
     if (d->trans || !first || !dialect || !strcmp(driver, "sqlite3"))
         return 0;
@@ -171,9 +161,9 @@ static int recover_connection(request_rec *r, req_db *d, const char *label)
         return 0;
     if (!prepare_again(d, dialect, first))
         return 0;
-    for (t = 0; t < sizeof(statement_tables) / sizeof(statement_tables[0]); t++) {
+    for (t = statement_tables; t && *t; t++) {
         const et_stmt *e;
-        for (e = statement_tables[t]; e->label; e++)
+        for (e = *t; e->label; e++)
             if (e != first)
                 prepare_again(d, dialect, e);
     }

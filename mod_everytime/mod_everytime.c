@@ -1,11 +1,15 @@
 /*
- * mod_everytime.c: the module declaration and hook registration.
+ * mod_everytime.c: the module declaration, its hooks, and the composition:
+ * the one list of groups (groups.c) goes to the database layer (their
+ * statements) and to the router (their routes), which know no group.
  */
 #include "auth.h"
 #include "cache.h"
 #include "config.h"
 #include "cursor.h"
+#include "db.h"
 #include "et_jwt.h"
+#include "groups.h"
 #include "http_errors.h"
 #include "oauth.h"
 #include "oauth_http.h"
@@ -87,9 +91,33 @@ static void et_child_init(apr_pool_t *pchild, server_rec *s)
     et_oauth_child_init(pchild, s);
 }
 
+static int et_handler(request_rec *r)
+{
+    return et_router_handle(r, et_groups);
+}
+
+/* The statement tables of every group, for the database layer. From p, the
+ * pool the module is loaded into (pconf): it lives as long as the
+ * configuration that registers them, and a restart builds it again. */
+static const et_stmt *const *statement_tables(apr_pool_t *p)
+{
+    const et_group *const *g;
+    const et_stmt **tables;
+    int n = 0;
+    for (g = et_groups; *g; g++)
+        n++;
+    tables = apr_pcalloc(p, sizeof(*tables) * (n + 1));
+    for (n = 0, g = et_groups; *g; g++)
+        if ((*g)->statements)
+            tables[n++] = (*g)->statements;
+    return tables;
+}
+
 static void et_register_hooks(apr_pool_t *p)
 {
     static const char *const after_dbd[] = {"mod_dbd.c", "mod_socache_shmcb.c", NULL};
+    /* before any directive: EverytimeDatabase registers them */
+    et_db_use_statements(statement_tables(p));
     ap_hook_pre_config(et_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(et_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(et_post_config, after_dbd, NULL, APR_HOOK_MIDDLE);

@@ -1,98 +1,16 @@
 /*
- * router.c: one static table of routes, walked by one function. Handlers
- * validate, query and build a reply; this file answers 404/405/401/403,
- * reads the body and writes whatever the route answered.
+ * router.c: dispatch over the route tables of the groups it is handed,
+ * walked in their order. Handlers validate, query and build a reply; this
+ * file answers 404/405/401/403, reads the body and writes whatever the route
+ * answered.
  */
 #include "router.h"
-#include "api.h"
 #include "auth.h"
 #include "csrf.h"
 #include "util.h"
 
 #include <http_protocol.h>
 #include <http_request.h>
-
-/* Keep docs/openapi.json in step: t/api/schema.t compares the two. */
-static const et_route routes[] = {
-    {M_POST, "/accounts/signup", et_accounts_signup, ET_PUBLIC, ET_JSON_BODY},
-    {M_POST, "/accounts/login", et_accounts_login, ET_PUBLIC, ET_JSON_BODY},
-    {M_POST, "/accounts/token_refresh", et_accounts_refresh, ET_PUBLIC, ET_JSON_BODY},
-    {M_POST, "/accounts/token_verify", et_accounts_verify, ET_PUBLIC, ET_JSON_BODY},
-    {M_POST, "/accounts/logout", et_accounts_logout, ET_USER, ET_JSON_BODY},
-    {M_POST, "/accounts/logout_all", et_accounts_logout_all, ET_USER, 0},
-    {M_GET, "/accounts/me", et_accounts_me_get, ET_USER, 0},
-    {M_PATCH, "/accounts/me", et_accounts_me_patch, ET_USER, ET_JSON_BODY},
-    {M_DELETE, "/accounts/me", et_accounts_me_delete, ET_USER, ET_JSON_BODY},
-    {M_POST, "/auth/login", et_social_login, ET_PUBLIC, ET_JSON_BODY},
-    /* the signToken comes in X-ACCESS-TOKEN, read by the route itself */
-    {M_POST, "/auth/signup", et_social_signup, ET_PUBLIC, ET_JSON_BODY},
-    /* public: the Bearer token here is Kakao's, read by the route itself */
-    {M_POST, "/accounts/kakao", et_social_kakao, ET_PUBLIC, 0},
-    {M_GET, "/schools", et_schools_list, ET_PUBLIC, 0},
-    {M_POST, "/schools", et_schools_create, ET_ADMIN, ET_JSON_BODY},
-    {M_GET, "/boards", et_boards_list, ET_PUBLIC, 0},
-    {M_POST, "/boards", et_boards_create, ET_USER, ET_JSON_BODY},
-    {M_GET, "/boards/{int}", et_boards_get, ET_PUBLIC, 0},
-    {M_PATCH, "/boards/{int}", et_boards_patch, ET_USER, ET_JSON_BODY},
-    {M_DELETE, "/boards/{int}", et_boards_delete, ET_USER, 0},
-    {M_POST, "/boards/{int}/favorite", et_boards_favorite, ET_USER, 0},
-    {M_DELETE, "/boards/{int}/favorite", et_boards_unfavorite, ET_USER, 0},
-    {M_GET, "/me/boards", et_boards_mine, ET_USER, 0},
-    {M_GET, "/boards/{int}/posts", et_posts_board_list, ET_PUBLIC, 0},
-    {M_GET, "/posts", et_posts_list, ET_PUBLIC, 0},
-    {M_POST, "/posts", et_posts_create, ET_USER, ET_JSON_BODY},
-    {M_GET, "/posts/hot", et_posts_hot, ET_PUBLIC, 0},
-    {M_GET, "/posts/{int}", et_posts_get, ET_PUBLIC, 0},
-    {M_PUT, "/posts/{int}", et_posts_put, ET_USER, ET_JSON_BODY},
-    {M_PATCH, "/posts/{int}", et_posts_patch, ET_USER, ET_JSON_BODY},
-    {M_DELETE, "/posts/{int}", et_posts_delete, ET_USER, 0},
-    {M_GET, "/me/posts", et_posts_mine, ET_USER, 0},
-    {M_POST, "/posts/{int}/like", et_posts_like, ET_USER, 0},
-    {M_DELETE, "/posts/{int}/like", et_posts_unlike, ET_USER, 0},
-    {M_POST, "/posts/{int}/scrap", et_posts_scrap, ET_USER, 0},
-    {M_DELETE, "/posts/{int}/scrap", et_posts_unscrap, ET_USER, 0},
-    {M_GET, "/me/scraps", et_me_scraps, ET_USER, 0},
-    {M_GET, "/posts/{int}/comments", et_comments_list, ET_PUBLIC, 0},
-    {M_POST, "/posts/{int}/comments", et_comments_create, ET_USER, ET_JSON_BODY},
-    {M_PATCH, "/comments/{int}", et_comments_patch, ET_USER, ET_JSON_BODY},
-    {M_DELETE, "/comments/{int}", et_comments_delete, ET_USER, 0},
-    {M_POST, "/comments/{int}/like", et_comments_like, ET_USER, 0},
-    {M_DELETE, "/comments/{int}/like", et_comments_unlike, ET_USER, 0},
-    {M_GET, "/me/comments", et_me_comments, ET_USER, 0},
-    {M_POST, "/messages", et_messages_start, ET_USER, ET_JSON_BODY},
-    {M_GET, "/messages", et_messages_conversations, ET_USER, 0},
-    {M_GET, "/messages/{int}", et_messages_read, ET_USER, 0},
-    {M_POST, "/messages/{int}", et_messages_reply, ET_USER, ET_JSON_BODY},
-    /* no ET_JSON_BODY: the upload streams its own body (upload.c) */
-    {M_POST, "/posts/{int}/media", et_media_upload, ET_USER, 0},
-    {M_DELETE, "/media/{int}", et_media_delete, ET_USER, 0},
-    {M_GET, "/courses", et_courses_list, ET_PUBLIC, 0},
-    {M_POST, "/courses", et_courses_create, ET_ADMIN, ET_JSON_BODY},
-    {M_GET, "/courses/{int}", et_courses_get, ET_PUBLIC, 0},
-    {M_GET, "/timetables", et_timetables_list, ET_USER, 0},
-    {M_POST, "/timetables", et_timetables_create, ET_USER, ET_JSON_BODY},
-    {M_GET, "/timetables/{int}", et_timetables_get, ET_USER, 0},
-    {M_PATCH, "/timetables/{int}", et_timetables_patch, ET_USER, ET_JSON_BODY},
-    {M_DELETE, "/timetables/{int}", et_timetables_delete, ET_USER, 0},
-    {M_POST, "/timetables/{int}/courses", et_timetables_add_course, ET_USER, ET_JSON_BODY},
-    {M_DELETE, "/timetables/{int}/courses/{int}", et_timetables_remove_course, ET_USER, 0},
-    {M_GET, "/me/courses", et_timetables_history, ET_USER, 0},
-    {M_GET, "/course-infos/{int}/reviews", et_reviews_list, ET_PUBLIC, 0},
-    {M_POST, "/course-infos/{int}/reviews", et_reviews_create, ET_USER, ET_JSON_BODY},
-    {M_PATCH, "/reviews/{int}", et_reviews_patch, ET_USER, ET_JSON_BODY},
-    {M_DELETE, "/reviews/{int}", et_reviews_delete, ET_USER, 0},
-    {M_POST, "/friends/requests", et_friends_request, ET_USER, ET_JSON_BODY},
-    {M_GET, "/friends/requests", et_friends_requests, ET_USER, 0},
-    {M_POST, "/friends/requests/{int}/accept", et_friends_accept, ET_USER, 0},
-    {M_POST, "/friends/requests/{int}/reject", et_friends_reject, ET_USER, 0},
-    {M_GET, "/friends", et_friends_list, ET_USER, 0},
-    {M_DELETE, "/friends/{uuid}", et_friends_delete, ET_USER, 0},
-    {M_GET, "/friends/{uuid}/timetable", et_friends_timetable, ET_USER, 0},
-    {M_GET, "/health", et_ops_health, ET_PUBLIC, ET_OWN_DB_CHECK},
-    {M_GET, "/schema", et_ops_schema, ET_PUBLIC, ET_OWN_DB_CHECK},
-};
-
-#define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
 
 /* Compares one pattern segment with one path segment of length n. */
 static int segment_matches(const char *pat, apr_size_t plen, const char *seg, apr_size_t n,
@@ -153,18 +71,20 @@ static const char *method_name(int method)
     }
 }
 
-const et_route *et_route_find(apr_pool_t *p, int method, const char *path, et_req *q,
-                              const char **allow)
+const et_route *et_route_find(const et_group *const *groups, apr_pool_t *p, int method,
+                              const char *path, et_req *q, const char **allow)
 {
-    apr_size_t i;
     const char *methods = "";
-    for (i = 0; i < N_ROUTES; i++) {
-        if (!et_route_match(routes[i].pattern, path, q))
-            continue;
-        if (routes[i].method == method)
-            return &routes[i];
-        methods = apr_pstrcat(p, methods, *methods ? ", " : "", method_name(routes[i].method),
-                              NULL);
+    const et_route *rt;
+    for (; *groups; groups++) {
+        for (rt = (*groups)->routes; rt && rt->pattern; rt++) {
+            if (!et_route_match(rt->pattern, path, q))
+                continue;
+            if (rt->method == method)
+                return rt;
+            methods = apr_pstrcat(p, methods, *methods ? ", " : "", method_name(rt->method),
+                                  NULL);
+        }
     }
     *allow = methods;
     return NULL;
@@ -217,7 +137,7 @@ static int check_access(et_req *q)
     return OK;
 }
 
-static int dispatch(et_req *q)
+static int dispatch(et_req *q, const et_group *const *groups)
 {
     request_rec *r = q->r;
     const char *allow = "";
@@ -225,7 +145,7 @@ static int dispatch(et_req *q)
 
     if (r->header_only)
         method = M_GET;
-    q->route = et_route_find(r->pool, method, route_path(r), q, &allow);
+    q->route = et_route_find(groups, r->pool, method, route_path(r), q, &allow);
     if (!q->route) {
         if (!*allow)
             return et_fail(q, ET_E_NOT_FOUND);
@@ -252,7 +172,7 @@ static int dispatch(et_req *q)
     return q->route->fn(q);
 }
 
-int et_handler(request_rec *r)
+int et_router_handle(request_rec *r, const et_group *const *groups)
 {
     et_req *q;
     int status;
@@ -263,7 +183,7 @@ int et_handler(request_rec *r)
     q->r = r;
     q->conf = et_conf(r->server);
     q->ko = et_prefers_korean(apr_table_get(r->headers_in, "Accept-Language"));
-    status = dispatch(q);
+    status = dispatch(q, groups);
     if (status == AP_FILTER_ERROR)
         return AP_FILTER_ERROR; /* httpd refused the body and has answered */
     /* The status first: after one that drops the connection (413, 400)

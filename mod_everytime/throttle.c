@@ -10,7 +10,6 @@
  * driver by the statement table.
  */
 #include "throttle.h"
-#include "api.h"
 #include "config.h"
 #include "util.h"
 
@@ -22,7 +21,7 @@
 #define ATTEMPT_INSERT                                                  \
     "INSERT INTO login_attempts (throttle_key, window_ends, attempts) " \
     "VALUES (%s, %lld, 1) "
-const et_stmt et_throttle_statements[] = {
+static const et_stmt statements[] = {
     {"et_thr_attempt",
      ATTEMPT_INSERT "ON CONFLICT (throttle_key) DO UPDATE SET "
                     "attempts = CASE WHEN login_attempts.window_ends > %lld "
@@ -110,3 +109,5 @@ void et_throttle_clear(request_rec *r, const char *login_id)
     if (et_conf(r->server)->throttle_max > 0)
         et_db_exec(r, "et_thr_clear", NULL, "s", throttle_key(r, login_id));
 }
+
+const et_group et_auth_throttle = {"throttle", statements, NULL};

@@ -16,7 +16,6 @@
  * seconds gets another pair of the same live family.
  */
 #include "tokens.h"
-#include "api.h"
 #include "auth.h"
 #include "cache.h"
 #include "csrf.h"
@@ -24,7 +23,7 @@
 
 #include <util_cookies.h>
 
-const et_stmt et_auth_statements[] = {
+static const et_stmt statements[] = {
     {"et_tok_family_insert",
      "INSERT INTO token_families (id, user_id, created_at, expires_at) "
      "VALUES (%s, %s, %lld, %lld)", NULL, NULL},
@@ -274,3 +273,5 @@ void et_tokens_clear_cookies(request_rec *r)
     ap_cookie_remove(r, ET_COOKIE_REFRESH, cookie_attrs, r->headers_out, NULL);
     et_csrf_clear_cookie(r);
 }
+
+const et_group et_auth_tokens = {"tokens", statements, NULL};

@@ -1,12 +1,13 @@
 # t/api/schema.t: GET /schema/ serves the OpenAPI 3.1 document (the bytes of
 # docs/openapi.json, with an ETag, and 304 to a matching If-None-Match), and
-# the document and router.c's route table name the same (method, path) pairs.
+# the document and the groups' route tables name the same (method, path) pairs.
 use strict;
 use warnings;
 
 use Apache::Test;
 use Apache::TestUtil;
 use Digest::SHA qw(sha256_hex);
+use File::Find ();
 use FindBin ();
 use lib "$FindBin::Bin/../lib";
 use ETest;
@@ -16,19 +17,25 @@ binmode STDERR, ':encoding(UTF-8)';
 
 # --- the route table, from the source -----------------------------------------------
 
-my $router = Apache::Test::vars('t_dir') . '/../mod_everytime/router.c';
-open my $fh, '<', $router or die "$router: $!";
-my $src = do { local $/; <$fh> };
-close $fh;
-$src =~ s{/\*.*?\*/}{}gs;   # a commented-out row is not a route
-$src =~ s{//[^\n]*}{}g;
-my ($table) = $src =~ /\broutes\[\]\s*=\s*\{(.*?)\n\};/s;
-die "no route table in $router" unless defined $table;
+# every group's table ("static const et_route routes[] = {...}"), wherever
+# its file is under mod_everytime/
+my $srcdir = Apache::Test::vars('t_dir') . '/../mod_everytime';
 my @routes;   # [METHOD, pattern]
-while ($table =~ /\{\s*M_([A-Z]+)\s*,\s*"([^"]+)"/g) {
-    push @routes, [ $1, $2 ];
+my @files;
+File::Find::find(sub { push @files, $File::Find::name if /\.c$/ }, $srcdir);
+for my $file (sort @files) {
+    open my $fh, '<', $file or die "$file: $!";
+    my $src = do { local $/; <$fh> };
+    close $fh;
+    $src =~ s{/\*.*?\*/}{}gs;   # a commented-out row is not a route
+    $src =~ s{//[^\n]*}{}g;
+    my ($table) = $src =~ /\bet_route\s+routes\[\]\s*=\s*\{(.*?)\n\s*ET_ROUTES_END\s*\};/s
+        or next;
+    while ($table =~ /\{\s*M_([A-Z]+)\s*,\s*"([^"]+)"/g) {
+        push @routes, [ $1, $2 ];
+    }
 }
-die "no routes parsed from $router" unless @routes;
+die "no routes parsed from the route tables under $srcdir" unless @routes;
 
 # "/boards/{int}/" and "/boards/{id}" both become "/boards/{}".
 sub norm {
@@ -110,7 +117,7 @@ my @stray = sort grep {
     !exists $table{$_} && !($m eq 'HEAD' && exists $table{"GET $p"})
 } keys %documented;
 ok t_cmp(join('; ', map { "$_ ($documented{$_})" } @stray), '',
-         'the document names no (method, path) that router.c does not route');
+         'the document names no (method, path) that no route table routes');
 
 # --- every route is routed -------------------------------------------------------------------
 

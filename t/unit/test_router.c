@@ -3,6 +3,7 @@
  * table: typed {int} and {uuid} segments, 404 and 405 with Allow.
  */
 #include "suites.h"
+#include "groups.h"
 #include "router.h"
 
 #include <apr_pools.h>
@@ -202,22 +203,22 @@ START_TEST(find_in_table)
     const char *allow = "unset";
     const et_route *rt;
 
-    rt = et_route_find(pool, M_GET, "/accounts/me", q, &allow);
+    rt = et_route_find(et_groups, pool, M_GET, "/accounts/me", q, &allow);
     ck_assert_ptr_nonnull(rt);
     ck_assert_int_eq(rt->method, M_GET);
     ck_assert_str_eq(rt->pattern, "/accounts/me");
     ck_assert_int_eq(rt->access, ET_USER);
 
-    rt = et_route_find(pool, M_PATCH, "/accounts/me", q, &allow);
+    rt = et_route_find(et_groups, pool, M_PATCH, "/accounts/me", q, &allow);
     ck_assert_ptr_nonnull(rt);
     ck_assert_int_eq(rt->method, M_PATCH);
     ck_assert(rt->flags & ET_JSON_BODY);
 
-    rt = et_route_find(pool, M_POST, "/schools", q, &allow);
+    rt = et_route_find(et_groups, pool, M_POST, "/schools", q, &allow);
     ck_assert_ptr_nonnull(rt);
     ck_assert_int_eq(rt->access, ET_ADMIN);
 
-    rt = et_route_find(pool, M_POST, "/accounts/login", q, &allow);
+    rt = et_route_find(et_groups, pool, M_POST, "/accounts/login", q, &allow);
     ck_assert_ptr_nonnull(rt);
     ck_assert_int_eq(rt->access, ET_PUBLIC);
 }
@@ -227,16 +228,16 @@ START_TEST(find_method_not_allowed)
 {
     const char *allow = NULL;
 
-    ck_assert_ptr_null(et_route_find(pool, M_DELETE, "/schools", q, &allow));
+    ck_assert_ptr_null(et_route_find(et_groups, pool, M_DELETE, "/schools", q, &allow));
     ck_assert_ptr_nonnull(allow);
     ck_assert_str_eq(allow, "GET, POST");
 
     allow = NULL;
-    ck_assert_ptr_null(et_route_find(pool, M_PUT, "/accounts/me", q, &allow));
+    ck_assert_ptr_null(et_route_find(et_groups, pool, M_PUT, "/accounts/me", q, &allow));
     ck_assert_str_eq(allow, "GET, PATCH, DELETE");
 
     allow = NULL;
-    ck_assert_ptr_null(et_route_find(pool, M_GET, "/accounts/login", q, &allow));
+    ck_assert_ptr_null(et_route_find(et_groups, pool, M_GET, "/accounts/login", q, &allow));
     ck_assert_str_eq(allow, "POST");
 }
 END_TEST
@@ -249,7 +250,7 @@ START_TEST(find_unknown)
     apr_size_t i;
     for (i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
         const char *allow = NULL;
-        ck_assert_msg(et_route_find(pool, M_GET, unknown[i], q, &allow) == NULL, "found '%s'",
+        ck_assert_msg(et_route_find(et_groups, pool, M_GET, unknown[i], q, &allow) == NULL, "found '%s'",
                       unknown[i]);
         ck_assert_ptr_nonnull(allow);
         ck_assert_msg(!strcmp(allow, ""), "allow for '%s': '%s'", unknown[i], allow);

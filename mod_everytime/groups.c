@@ -1,0 +1,30 @@
+/*
+ * groups.c: the one list of the module's groups. A new resource group is a
+ * new api/<group>.c with its et_group, and one line here.
+ */
+#include "groups.h"
+#include "anonymity.h"
+#include "throttle.h"
+#include "tokens.h"
+
+const et_group *const et_groups[] = {
+    /* statements only: what the routes below build on */
+    &et_auth_tokens,
+    &et_auth_throttle,
+    &et_domain_anonymity,
+    /* the API, in the order the router tries the routes */
+    &et_api_accounts,
+    &et_api_social,
+    &et_api_schools_boards,
+    &et_api_posts,
+    &et_api_reactions,
+    &et_api_comments,
+    &et_api_messages,
+    &et_api_media,
+    &et_api_courses,
+    &et_api_timetables,
+    &et_api_reviews,
+    &et_api_friends,
+    &et_api_ops,
+    NULL,
+};
