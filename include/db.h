@@ -48,6 +48,18 @@ apr_status_t et_db_begin(request_rec *r);
 apr_status_t et_db_commit(request_rec *r);
 void et_db_rollback(request_rec *r);
 
+/* A write transaction that is run again (a few times) when the database
+ * refused it for a reason a second attempt clears: a deadlock (MariaDB), a
+ * busy database (SQLite), a lost race on a unique key. fn runs its
+ * statements and answers OK to commit, ET_DB_RETRY after a statement failed,
+ * or another status, which rolls back and is answered. Answers OK, that
+ * status, or ET_DB_GAVE_UP when no transaction could begin or every attempt
+ * failed (logged). */
+#define ET_DB_RETRY (-1)
+#define ET_DB_GAVE_UP (-2)
+typedef int (*et_db_txn_fn)(void *ctx);
+int et_db_transaction(request_rec *r, et_db_txn_fn fn, void *ctx);
+
 /* Runs fn(r, data) once the request's open transaction has committed, or at
  * once when none is open (a statement outside one has committed already). A
  * transaction that rolls back, or whose COMMIT fails, drops it. For what a

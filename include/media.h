@@ -1,10 +1,14 @@
 /*
- * media.h: what other resource groups need of post media (api_media.c).
+ * media.h: what other resource groups need of post media (media.c).
  */
 #ifndef ET_MEDIA_H
 #define ET_MEDIA_H
 
-#include "everytime.h"
+#include "db.h"
+#include "group.h"
+
+/* The statements of the removal below. */
+extern const et_group et_domain_media;
 
 /* The most media one post may have. */
 #define ET_MEDIA_PER_POST 10
@@ -19,5 +23,10 @@
  * left; the rows are gone either way. APR_SUCCESS, or the database error
  * (logged). */
 apr_status_t et_media_remove_for_post(request_rec *r, apr_int64_t post_id);
+
+/* Removes the files named in column 0 of rows once the transaction open on
+ * r has committed (at once when none is open): the rows that named them
+ * have been deleted by then. */
+void et_media_remove_files(request_rec *r, const et_rows *rows);
 
 #endif

@@ -8,7 +8,16 @@
 
 #include "cursor.h"
 #include "db.h"
+#include "group.h"
 #include "request.h"
+
+/* The statements of the lookup below (posts.c). */
+extern const et_group et_domain_posts;
+
+/* The live posts: not deleted, on a board that is not deleted. */
+#define ET_LIVE_POSTS                                                               \
+    "FROM posts p JOIN boards b ON b.id = p.board_id AND b.is_deleted = 0 "         \
+    "WHERE p.is_deleted = 0 "
 
 /* A live post: not deleted, on a board that is not deleted. */
 typedef struct et_post_ref {
@@ -37,7 +46,7 @@ int et_post_lookup(request_rec *r, apr_int64_t id, et_post_ref *out);
  * next page) by a descending (sort_key, id); the outer one adds the author,
  * the caller's like and scrap, and the media, one row per media file.
  * The inner query leaves out deleted posts and posts of deleted boards
- * itself (see api_posts.c's statements for examples).
+ * itself (ET_LIVE_POSTS; see api_posts.c's statements for examples).
  */
 #define ET_POST_INNER_COLUMNS                                                            \
     "p.id, p.board_id, p.author_id, p.title, p.content, p.is_anonymous, p.is_question, " \
@@ -59,5 +68,11 @@ int et_post_lookup(request_rec *r, apr_int64_t id, et_post_ref *out);
  * shown, as page->list's cursor (sort_key, id), when the query found another
  * post. */
 json_t *et_post_page_json(et_req *q, const et_rows *rows, const et_page *page);
+
+/* The Posts of such rows (one row per media file, a post's rows adjacent),
+ * at most limit of them; *next, a cursor of the list called name, continues
+ * after the last one shown when the rows held another post, else NULL. */
+json_t *et_posts_from_rows(et_req *q, const et_rows *rows, int limit, const char *name,
+                           const char **next);
 
 #endif

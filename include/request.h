@@ -122,6 +122,9 @@ int et_read_json_body(et_req *q);
 /* Replies. */
 int et_reply(et_req *q, int status, json_t *body);
 
+/* The caller's user id, or NULL for anonymous callers. */
+const char *et_caller(const et_req *q);
+
 /* Chooses Korean when Accept-Language prefers ko over en. */
 int et_prefers_korean(const char *accept_language);
 /* UTF-8 length in characters, or -1 for invalid UTF-8. */

@@ -3,7 +3,6 @@
  * and the labels they are shown under.
  */
 #include "anonymity.h"
-#include "community.h"
 
 static const et_stmt statements[] = {
     {"et_anon_get", "SELECT number FROM post_anon_numbers WHERE post_id = %lld AND user_id = %s",

@@ -2,21 +2,19 @@
  * api_accounts.c: signup, login, token refresh/verify, logout, and "me".
  * The shapes and messages are simplejwt's and DRF's, per API.md.
  */
-#include "accounts.h"
 #include "groups.h"
 #include "auth.h"
 #include "csrf.h"
 #include "password.h"
 #include "throttle.h"
 #include "tokens.h"
+#include "users.h"
 #include "util.h"
 
 #include <apr_lib.h>
 #include <util_cookies.h>
 
-#define USER_COLUMNS                                                                   \
-    "u.id, u.login_id, u.email, u.nickname, u.admission_year, u.role, u.created_at, " \
-    "s.id, s.name, s.domain, u.password"
+#define USER_COLUMNS ET_USER_COLUMNS
 
 static const et_stmt statements[] = {
     {"et_acc_user_get",
@@ -25,10 +23,6 @@ static const et_stmt statements[] = {
     {"et_acc_user_by_login",
      "SELECT " USER_COLUMNS " FROM users u JOIN schools s ON s.id = u.school_id "
      "WHERE u.login_id = %s AND u.is_active = 1", NULL, NULL},
-    {"et_acc_taken",
-     "SELECT login_id, email, nickname FROM users "
-     "WHERE (login_id = %s OR email = %s OR nickname = %s) AND id <> %s", NULL, NULL},
-    {"et_acc_school_exists", "SELECT id FROM schools WHERE id = %lld", NULL, NULL},
     {"et_acc_insert",
      "INSERT INTO users (id, login_id, password, email, nickname, school_id, admission_year, "
      "role, is_active, created_at, updated_at) "
@@ -40,33 +34,6 @@ static const et_stmt statements[] = {
      NULL, NULL},
     {NULL, NULL, NULL, NULL}
 };
-
-json_t *et_school_json(const char *id, const char *name, const char *domain)
-{
-    json_t *s = json_object();
-    et_json_set_int(s, "id", et_cell_i64(id));
-    et_json_set_str(s, "name", name);
-    et_json_set_str(s, "domain", domain);
-    return s;
-}
-
-json_t *et_user_json(et_req *q, const et_rows *rows, int i)
-{
-    json_t *u = json_object();
-    et_json_set_str(u, "id", ET_CELL(rows, i, ET_U_ID));
-    et_json_set_str(u, "login_id", ET_CELL(rows, i, ET_U_LOGIN));
-    et_json_set_str(u, "email", ET_CELL(rows, i, ET_U_EMAIL));
-    et_json_set_str(u, "nickname", ET_CELL(rows, i, ET_U_NICK));
-    json_object_set_new(u, "school",
-                        et_school_json(ET_CELL(rows, i, ET_U_SCHOOL_ID),
-                                       ET_CELL(rows, i, ET_U_SCHOOL_NAME),
-                                       ET_CELL(rows, i, ET_U_SCHOOL_DOMAIN)));
-    et_json_set_int(u, "admission_year", et_cell_i64(ET_CELL(rows, i, ET_U_YEAR)));
-    et_json_set_str(u, "role", ET_CELL(rows, i, ET_U_ROLE));
-    et_json_set_str(u, "created_at",
-                    et_cell_time(q->r->pool, ET_CELL(rows, i, ET_U_CREATED)));
-    return u;
-}
 
 static json_t *pair_json(const et_token_pair *pair)
 {
@@ -142,46 +109,6 @@ static int password_acceptable(et_req *q, const char *field, const char *pw,
     return fails == 0;
 }
 
-/* 409 naming each field whose value another user holds; OK when none. */
-int et_accounts_check_taken(et_req *q, const char *login_id, const char *email, const char *nickname,
-                       const char *self_id)
-{
-    static const char *const fields[] = {"login_id", "email", "nickname"};
-    const char *wanted[3] = {login_id, email, nickname};
-    et_rows *rows;
-    int i, f;
-    if (et_db_select(q->r, "et_acc_taken", &rows, "ssss", login_id ? login_id : "",
-                     email ? email : "", nickname ? nickname : "", self_id ? self_id : "")
-        != APR_SUCCESS)
-        return et_fail_unavailable(q);
-    if (rows->nrows == 0)
-        return OK;
-    for (i = 0; i < rows->nrows; i++)
-        for (f = 0; f < 3; f++)
-            if (wanted[f] && ET_CELL(rows, i, f) && !strcmp(ET_CELL(rows, i, f), wanted[f]))
-                et_field_error_text(q, fields[f],
-                                    apr_psprintf(q->r->pool, "A user with that %s already exists.",
-                                                 fields[f]),
-                                    "이미 사용 중입니다.");
-    et_fail_detail(q, ET_E_CONFLICT, "A user with these details already exists.",
-                   "이미 사용 중인 정보가 있습니다.");
-    if (q->errors)
-        json_object_set(q->reply, "errors", q->errors);
-    return HTTP_CONFLICT;
-}
-
-int et_accounts_school_exists(et_req *q, apr_int64_t school_id)
-{
-    et_rows *rows;
-    if (et_db_select(q->r, "et_acc_school_exists", &rows, "l", school_id) != APR_SUCCESS)
-        return -1;
-    if (rows->nrows == 0) {
-        et_field_invalid_pk(q, "school_id", school_id);
-        return 0;
-    }
-    return 1;
-}
-
 /* --- routes -------------------------------------------------------------- */
 
 static int et_accounts_signup(et_req *q)
@@ -199,11 +126,11 @@ static int et_accounts_signup(et_req *q)
     et_body_int(q, "admission_year", ET_REQUIRED, 1950, 2100, &year);
     if (password)
         password_acceptable(q, "password", password, login_id);
-    if (school_id && et_accounts_school_exists(q, school_id) < 0)
+    if (school_id && et_users_school_exists(q, school_id) < 0)
         return et_fail_unavailable(q);
     if (et_has_errors(q))
         return et_fail_invalid(q);
-    if ((status = et_accounts_check_taken(q, login_id, email, nickname, NULL)) != OK)
+    if ((status = et_users_check_taken(q, login_id, email, nickname, NULL)) != OK)
         return status;
     if (!(hash = et_password_hash(q->r->pool, password, q->conf->password_cost)) ||
         !(id = et_uuid(q->r->pool)))
@@ -212,7 +139,7 @@ static int et_accounts_signup(et_req *q)
     if (et_db_exec(q->r, "et_acc_insert", NULL, "sssssllll", id, login_id, hash, email, nickname,
                    school_id, year, now, now) != APR_SUCCESS) {
         /* a concurrent signup took a value between our check and insert */
-        status = et_accounts_check_taken(q, login_id, email, nickname, NULL);
+        status = et_users_check_taken(q, login_id, email, nickname, NULL);
         return status == OK ? et_fail_unavailable(q) : status;
     }
     if (load_user(q, "et_acc_user_get", id, &user) != OK || user->nrows != 1)
@@ -404,7 +331,7 @@ static int et_accounts_me_patch(et_req *q)
     if (et_has_errors(q))
         return et_fail_invalid(q);
     if ((email || nickname) &&
-        (status = et_accounts_check_taken(q, NULL, email, nickname, q->user->user_id)) != OK)
+        (status = et_users_check_taken(q, NULL, email, nickname, q->user->user_id)) != OK)
         return status;
     hash = password ? et_password_hash(q->r->pool, password, q->conf->password_cost)
                     : ET_CELL(user, 0, ET_U_PASSWORD);
@@ -412,7 +339,7 @@ static int et_accounts_me_patch(et_req *q)
                             email ? email : ET_CELL(user, 0, ET_U_EMAIL),
                             nickname ? nickname : ET_CELL(user, 0, ET_U_NICK), hash,
                             (apr_int64_t)apr_time_now(), q->user->user_id) != APR_SUCCESS) {
-        status = et_accounts_check_taken(q, NULL, email, nickname, q->user->user_id);
+        status = et_users_check_taken(q, NULL, email, nickname, q->user->user_id);
         return status == OK ? et_fail_unavailable(q) : status;
     }
     /* a new password ends every other session of the user */

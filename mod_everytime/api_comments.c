@@ -9,7 +9,8 @@
 #include "groups.h"
 #include "auth.h"
 #include "comments.h"
-#include "community.h"
+#include "users.h"
+#include "transaction.h"
 #include "cursor.h"
 #include "posts.h"
 #include "util.h"
@@ -28,10 +29,7 @@
     "(SELECT COUNT(*) FROM comment_likes l WHERE l.comment_id = c.id AND l.user_id = %s) "  \
     "FROM comments c JOIN users u ON u.id = c.author_id JOIN posts p ON p.id = c.post_id "  \
     "LEFT JOIN post_anon_numbers n ON n.post_id = c.post_id AND n.user_id = c.author_id "
-/* a comment is live while it, its post and the post's board are */
-#define LIVE_COMMENT                                                                        \
-    "c.is_deleted = 0 AND p.is_deleted = 0 "                                               \
-    "AND EXISTS (SELECT 1 FROM boards b WHERE b.id = p.board_id AND b.is_deleted = 0) "
+#define LIVE_COMMENT ET_LIVE_COMMENT
 
 enum {
     C_ID, C_POST, C_PARENT, C_AUTHOR, C_NICK, C_ACTIVE, C_CONTENT, C_ANON, C_LIKES,
@@ -49,9 +47,6 @@ static const et_stmt statements[] = {
      COMMENT_SELECT "WHERE c.post_id = %lld AND c.parent_id BETWEEN %lld AND %lld "
      "AND c.is_deleted = 0 ORDER BY c.id", NULL, NULL},
     {"et_cmt_get", COMMENT_SELECT "WHERE c.id = %lld AND " LIVE_COMMENT, NULL, NULL},
-    {"et_cmt_ref",
-     "SELECT c.id, c.post_id, c.author_id, c.is_anonymous FROM comments c "
-     "JOIN posts p ON p.id = c.post_id WHERE c.id = %lld AND " LIVE_COMMENT, NULL, NULL},
     {"et_cmt_mine",
      COMMENT_SELECT "WHERE c.author_id = %s AND " LIVE_COMMENT
      "AND c.id < %lld ORDER BY c.id DESC LIMIT %lld", NULL, NULL},
@@ -184,22 +179,6 @@ static int reply_comment(et_req *q, int status, apr_int64_t id)
 }
 
 /* --- lookups -------------------------------------------------------------------- */
-
-enum { REF_ID, REF_POST, REF_AUTHOR, REF_ANON };
-
-int et_comment_lookup(request_rec *r, apr_int64_t id, et_comment_ref *out)
-{
-    et_rows *rows;
-    if (et_db_select(r, "et_cmt_ref", &rows, "l", id) != APR_SUCCESS)
-        return -1;
-    if (!rows->nrows)
-        return 0;
-    out->id = cell_i64(rows, 0, REF_ID);
-    out->post_id = cell_i64(rows, 0, REF_POST);
-    out->author_id = ET_CELL(rows, 0, REF_AUTHOR);
-    out->is_anonymous = cell_i64(rows, 0, REF_ANON) != 0;
-    return 1;
-}
 
 /* The comment of the path for a change by its author or an admin: OK, or
  * 404 / 403 / 503 already set up. */

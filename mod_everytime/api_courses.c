@@ -6,7 +6,7 @@
  * catalogue).
  */
 #include "groups.h"
-#include "community.h"
+#include "transaction.h"
 #include "courses.h"
 #include "cursor.h"
 #include "util.h"

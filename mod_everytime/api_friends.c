@@ -16,7 +16,8 @@
  * requests only, newest first; a friend is {id, nickname, login_id}.
  */
 #include "groups.h"
-#include "community.h"
+#include "users.h"
+#include "transaction.h"
 #include "cursor.h"
 #include "timeslots.h"
 #include "timetables.h"

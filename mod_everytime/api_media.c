@@ -1,6 +1,6 @@
 /*
- * api_media.c: POST /posts/{id}/media/ and DELETE /media/{id}/, and the
- * removal of a deleted post's files (media.h).
+ * api_media.c: POST /posts/{id}/media/ and DELETE /media/{id}/ (the
+ * removal of a deleted post's files is media.c's).
  *
  * upload.c streams the body into a temporary file in EverytimeMediaDir; this
  * file decides who may upload, names the file (a random id and the extension
@@ -31,11 +31,9 @@ static const et_stmt statements[] = {
     {"et_media_insert",
      "INSERT INTO media (post_id, uploader_id, file_name, content_type, size, created_at) "
      "VALUES (%lld, %s, %s, %s, %lld, %lld) RETURNING id", NULL, NULL},
-    /* the file name first, as in et_media_of_post: remove_files reads column 0 */
+    /* the file name first, as in et_media_of_post: et_media_remove_files reads column 0 */
     {"et_media_get", "SELECT file_name, post_id FROM media WHERE id = %lld", NULL, NULL},
     {"et_media_delete", "DELETE FROM media WHERE id = %lld", NULL, NULL},
-    {"et_media_of_post", "SELECT file_name FROM media WHERE post_id = %lld", NULL, NULL},
-    {"et_media_delete_post", "DELETE FROM media WHERE post_id = %lld", NULL, NULL},
     {NULL, NULL, NULL, NULL}
 };
 
@@ -213,31 +211,6 @@ static int et_media_upload(et_req *q)
     return store(q, post_id, up);
 }
 
-/* Removes dir/name; a name that is not one of ours is never joined to a path. */
-static void remove_file(request_rec *r, const char *dir, const char *name)
-{
-    apr_status_t rv;
-    if (!dir || !name || !*name || name[0] == '.' || strchr(name, '/')) {
-        ET_LOG(r, APLOG_ERR, 0, APLOGNO(10604) "media file '%s' not removed: %s",
-               name ? name : "", dir ? "not a media file name" : "EverytimeMediaDir is not set");
-        return;
-    }
-    rv = apr_file_remove(apr_pstrcat(r->pool, dir, "/", name, NULL), r->pool);
-    if (rv != APR_SUCCESS && !APR_STATUS_IS_ENOENT(rv))
-        ET_LOG(r, APLOG_ERR, rv, APLOGNO(10605) "cannot remove media file %s/%s", dir, name);
-}
-
-/* The files named in column 0 of rows: et_db_after_commit's work once the
- * deletion of those rows has committed. */
-static void remove_files(request_rec *r, void *data)
-{
-    const et_rows *rows = data;
-    const char *dir = et_conf(r->server)->media_dir;
-    int i;
-    for (i = 0; i < rows->nrows; i++)
-        remove_file(r, dir, ET_CELL(rows, i, 0));
-}
-
 static int et_media_delete(et_req *q)
 {
     request_rec *r = q->r;
@@ -261,21 +234,8 @@ static int et_media_delete(et_req *q)
     if (n == 0)
         return et_fail(q, ET_E_NOT_FOUND); /* a concurrent delete won */
     /* the DELETE ran on its own and has committed: the file goes now */
-    et_db_after_commit(r, remove_files, rows);
+    et_media_remove_files(r, rows);
     return HTTP_NO_CONTENT;
-}
-
-apr_status_t et_media_remove_for_post(request_rec *r, apr_int64_t post_id)
-{
-    et_rows *rows;
-    if (et_db_select(r, "et_media_of_post", &rows, "l", post_id) != APR_SUCCESS)
-        return APR_EGENERAL;
-    if (!rows->nrows)
-        return APR_SUCCESS;
-    if (et_db_exec(r, "et_media_delete_post", NULL, "l", post_id) != APR_SUCCESS)
-        return APR_EGENERAL;
-    et_db_after_commit(r, remove_files, rows);
-    return APR_SUCCESS;
 }
 
 /* Keep docs/openapi.json in step: t/api/schema.t compares the two. */

@@ -9,7 +9,9 @@
  * at once.
  */
 #include "groups.h"
-#include "community.h"
+#include "anonymity.h"
+#include "users.h"
+#include "transaction.h"
 #include "cursor.h"
 #include "util.h"
 

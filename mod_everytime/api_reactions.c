@@ -7,7 +7,7 @@
  */
 #include "groups.h"
 #include "comments.h"
-#include "community.h"
+#include "transaction.h"
 #include "cursor.h"
 #include "posts.h"
 

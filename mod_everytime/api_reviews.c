@@ -18,7 +18,8 @@
  */
 #include "groups.h"
 #include "auth.h"
-#include "community.h"
+#include "users.h"
+#include "transaction.h"
 #include "cursor.h"
 #include "timeslots.h"
 #include "util.h"

@@ -3,10 +3,9 @@
  * list, user-created boards with an owner, edits by the owner or an admin,
  * soft delete, and favourites (pinned boards, DRF's MyBoard).
  */
-#include "accounts.h"
+#include "users.h"
 #include "groups.h"
 #include "auth.h"
-#include "community.h"
 #include "cursor.h"
 #include "util.h"
 

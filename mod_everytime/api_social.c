@@ -8,7 +8,7 @@
  * Provider credentials (access tokens, codes) and signTokens are never
  * logged here; the provider clients do not log them either.
  */
-#include "accounts.h"
+#include "users.h"
 #include "groups.h"
 #include "auth.h"
 #include "oauth.h"
@@ -325,7 +325,7 @@ static int explain_insert_failure(et_req *q, const et_claims *sign, const new_us
     if (linked > 0)
         return link_conflict(q);
     if (linked == 0 &&
-        (status = et_accounts_check_taken(q, NULL, u->email, u->nickname, NULL)) != OK)
+        (status = et_users_check_taken(q, NULL, u->email, u->nickname, NULL)) != OK)
         return status;
     return et_fail_unavailable(q);
 }
@@ -345,13 +345,13 @@ static int et_social_signup(et_req *q)
     u.email = et_body_email(q, "email", ET_NULLABLE);
     et_body_int(q, "school_id", ET_REQUIRED, 1, APR_INT64_C(999999999999), &u.school_id);
     et_body_int(q, "admission_year", ET_REQUIRED, 1950, 2100, &u.year);
-    if (u.school_id && et_accounts_school_exists(q, u.school_id) < 0)
+    if (u.school_id && et_users_school_exists(q, u.school_id) < 0)
         return et_fail_unavailable(q);
     if (et_has_errors(q))
         return et_fail_invalid(q);
     if ((linked = find_link(q->r, sign.provider, sign.provider_user_id, &other)) != 0)
         return linked < 0 ? et_fail_unavailable(q) : link_conflict(q);
-    if ((status = et_accounts_check_taken(q, NULL, u.email, u.nickname, NULL)) != OK)
+    if ((status = et_users_check_taken(q, NULL, u.email, u.nickname, NULL)) != OK)
         return status;
     if (prepare_user(q, sign.provider, &u) != APR_SUCCESS)
         return et_fail_unavailable(q);

@@ -11,26 +11,20 @@
  * so two concurrent adds cannot both pass the clash test.
  */
 #include "groups.h"
-#include "community.h"
+#include "transaction.h"
 #include "courses.h"
 #include "cursor.h"
 #include "timetables.h"
 #include "util.h"
 
-#define TIMETABLE_COLUMNS \
-    "t.id, t.user_id, t.semester, t.name, t.is_primary, t.created_at, t.updated_at"
-enum { T_ID, T_USER, T_SEMESTER, T_NAME, T_PRIMARY, T_CREATED, T_UPDATED };
+#define TIMETABLE_COLUMNS ET_TIMETABLE_COLUMNS
 
 /* Semesters in calendar order: spring (1), summer (S), fall (2), winter (W). */
 #define SEMESTER_ORDER(col)                                                              \
     "SUBSTR(" col ", 1, 4), CASE SUBSTR(" col ", 6, 1) WHEN '1' THEN 0 WHEN 'S' THEN 1 " \
     "WHEN '2' THEN 2 ELSE 3 END"
 
-/* The courses of timetables, after a first column that groups them. */
-#define TIMETABLE_COURSES(first)                                 \
-    "SELECT " first ", " ET_COURSE_COLUMNS " FROM timetables t " \
-    "JOIN timetable_courses tc ON tc.timetable_id = t.id "       \
-    "JOIN courses c ON c.id = tc.course_id " ET_COURSE_JOINS
+#define TIMETABLE_COURSES(first) ET_TIMETABLE_COURSES(first)
 
 static const et_stmt statements[] = {
     {"et_tt_get",
@@ -41,15 +35,6 @@ static const et_stmt statements[] = {
      "SELECT " TIMETABLE_COLUMNS " FROM timetables t "
      "WHERE t.user_id = %s AND t.is_deleted = 0 AND (%s = '' OR t.semester = %s) "
      "ORDER BY " SEMESTER_ORDER("t.semester") ", t.created_at, t.id",
-     NULL, NULL},
-    {"et_tt_primary",
-     "SELECT " TIMETABLE_COLUMNS " FROM timetables t "
-     "WHERE t.user_id = %s AND t.semester = %s AND t.is_primary = 1 AND t.is_deleted = 0 "
-     "ORDER BY t.id LIMIT 1",
-     NULL, NULL},
-    {"et_tt_courses",
-     TIMETABLE_COURSES("t.id")
-     "WHERE t.id = %lld ORDER BY t.id, " ET_COURSE_SLOT_ORDER,
      NULL, NULL},
     {"et_tt_user_courses",
      TIMETABLE_COURSES("t.id")
@@ -110,63 +95,6 @@ static const et_stmt statements[] = {
      "DELETE FROM timetable_courses WHERE timetable_id = %lld AND course_id = %lld", NULL, NULL},
     {NULL, NULL, NULL, NULL}};
 
-/* --- rendering ------------------------------------------------------------------- */
-
-/* The courses of timetable id among rows (grouped by the timetable id in
- * column 0) as a JSON array, adding their credits to *credits. */
-static json_t *courses_of(const et_rows *rows, apr_int64_t id, apr_int64_t *credits)
-{
-    json_t *list = json_array(), *c;
-    int i = 0;
-    while (i < rows->nrows && et_cell_i64(ET_CELL(rows, i, 0)) != id)
-        i++;
-    while (i < rows->nrows && et_cell_i64(ET_CELL(rows, i, 0)) == id) {
-        *credits += et_cell_i64(ET_CELL(rows, i, 1 + ET_CC_CREDITS));
-        i = et_course_json(rows, i, 1, &c);
-        json_array_append_new(list, c);
-    }
-    return list;
-}
-
-/* The Timetable of row i of tts with its courses from the course rows. */
-static json_t *timetable_json(et_req *q, const et_rows *tts, int i, const et_rows *courses)
-{
-    apr_pool_t *p = q->r->pool;
-    apr_int64_t id = et_cell_i64(ET_CELL(tts, i, T_ID)), credits = 0;
-    json_t *t = json_object();
-    et_json_set_int(t, "id", id);
-    et_json_set_str(t, "semester", ET_CELL(tts, i, T_SEMESTER));
-    et_json_set_str(t, "name", ET_CELL(tts, i, T_NAME));
-    et_json_set_bool(t, "is_primary", et_cell_i64(ET_CELL(tts, i, T_PRIMARY)) != 0);
-    json_object_set_new(t, "courses", courses_of(courses, id, &credits));
-    et_json_set_int(t, "total_credits", credits);
-    et_json_set_str(t, "created_at", et_cell_time(p, ET_CELL(tts, i, T_CREATED)));
-    et_json_set_str(t, "updated_at", et_cell_time(p, ET_CELL(tts, i, T_UPDATED)));
-    return et_json_own(p, t);
-}
-
-/* The Timetable of the single row of tt, its courses read now. */
-static int one_timetable_json(et_req *q, const et_rows *tt, json_t **out)
-{
-    et_rows *courses;
-    if (et_db_select(q->r, "et_tt_courses", &courses, "l", et_cell_i64(ET_CELL(tt, 0, T_ID))) !=
-        APR_SUCCESS)
-        return et_fail_unavailable(q);
-    *out = timetable_json(q, tt, 0, courses);
-    return OK;
-}
-
-int et_timetable_primary_json(et_req *q, const char *user_id, const char *semester, json_t **out)
-{
-    et_rows *tt;
-    if (et_db_select(q->r, "et_tt_primary", &tt, "ss", user_id, semester) != APR_SUCCESS)
-        return et_fail_unavailable(q);
-    if (!tt->nrows)
-        return et_fail_detail(q, ET_E_NOT_FOUND, "No primary timetable for this semester.",
-                              "이 학기의 기본 시간표가 없습니다.");
-    return one_timetable_json(q, tt, out);
-}
-
 /* --- reading ------------------------------------------------------------------- */
 
 /* The caller's live timetable of the path into *tt: OK, 404 (unknown or
@@ -177,7 +105,7 @@ static int load_own(et_req *q, apr_int64_t id, et_rows **tt)
         return et_fail_unavailable(q);
     if (!(*tt)->nrows)
         return et_fail(q, ET_E_NOT_FOUND);
-    if (strcmp(ET_CELL(*tt, 0, T_USER), et_caller(q)))
+    if (strcmp(ET_CELL(*tt, 0, ET_TT_USER), et_caller(q)))
         return et_fail(q, ET_E_PERMISSION_DENIED);
     return OK;
 }
@@ -189,7 +117,7 @@ static int reply_timetable(et_req *q, int status, apr_int64_t id)
     json_t *t;
     int rc = load_own(q, id, &tt);
     if (rc == OK)
-        rc = one_timetable_json(q, tt, &t);
+        rc = et_timetable_one_json(q, tt, &t);
     return rc == OK ? et_reply(q, status, t) : rc;
 }
 
@@ -212,7 +140,7 @@ static int et_timetables_list(et_req *q)
         return et_fail_unavailable(q);
     list = json_array();
     for (i = 0; i < tts->nrows; i++)
-        json_array_append(list, timetable_json(q, tts, i, courses));
+        json_array_append(list, et_timetable_json(q, tts, i, courses));
     return et_reply(q, HTTP_OK, et_page_json(q, list, NULL));
 }
 
@@ -312,7 +240,7 @@ static int et_timetables_patch(et_req *q)
     int status = load_own(q, c.id, &c.tt);
     if (status != OK)
         return status;
-    c.semester = ET_CELL(c.tt, 0, T_SEMESTER);
+    c.semester = ET_CELL(c.tt, 0, ET_TT_SEMESTER);
     c.name = et_body_str(q, "name", 0, 0, 50);
     if (et_body_bool(q, "is_primary", ET_NULLABLE, &c.make_primary) == 1 && !c.make_primary)
         /* a semester always keeps one primary: another one is chosen instead */
@@ -337,7 +265,7 @@ static int delete_timetable(et_req *q, void *ctx)
         return ET_TXN_RETRY;
     if (n == 0)
         return et_fail(q, ET_E_NOT_FOUND);
-    if (!et_cell_i64(ET_CELL(c->tt, 0, T_PRIMARY)))
+    if (!et_cell_i64(ET_CELL(c->tt, 0, ET_TT_PRIMARY)))
         return OK;
     /* the semester keeps a primary: the oldest timetable left */
     if (et_db_select(q->r, "et_tt_oldest", &rows, "ss", et_caller(q), c->semester) != APR_SUCCESS)
@@ -354,7 +282,7 @@ static int et_timetables_delete(et_req *q)
     int status = load_own(q, c.id, &c.tt);
     if (status != OK)
         return status;
-    c.semester = ET_CELL(c.tt, 0, T_SEMESTER);
+    c.semester = ET_CELL(c.tt, 0, ET_TT_SEMESTER);
     if ((status = et_transaction(q, delete_timetable, &c)) != OK)
         return status;
     return HTTP_NO_CONTENT;
@@ -423,7 +351,7 @@ static int insert_entry(et_req *q, void *ctx)
 static int load_course_to_add(et_req *q, const et_rows *tt, tt_add *a)
 {
     apr_pool_t *p = q->r->pool;
-    const char *mine = ET_CELL(tt, 0, T_SEMESTER), *its;
+    const char *mine = ET_CELL(tt, 0, ET_TT_SEMESTER), *its;
     et_rows *rows;
     if (et_db_select(q->r, "et_tt_course", &rows, "l", a->course) != APR_SUCCESS)
         return et_fail_unavailable(q);

@@ -424,3 +424,24 @@ apr_int64_t et_cell_i64(const char *cell)
 {
     return cell ? apr_atoi64(cell) : 0;
 }
+
+#define TXN_ATTEMPTS 5
+
+int et_db_transaction(request_rec *r, et_db_txn_fn fn, void *ctx)
+{
+    int attempt, status;
+    for (attempt = 0; attempt < TXN_ATTEMPTS; attempt++) {
+        if (attempt)
+            /* let the transaction we collided with finish */
+            apr_sleep(apr_time_from_msec(5 * attempt));
+        if (et_db_begin(r) != APR_SUCCESS)
+            return ET_DB_GAVE_UP;
+        status = fn(ctx);
+        if (status == OK && et_db_commit(r) == APR_SUCCESS)
+            return OK;
+        et_db_rollback(r);
+        if (status != OK && status != ET_DB_RETRY)
+            return status;
+    }
+    return ET_DB_GAVE_UP;
+}

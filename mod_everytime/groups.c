@@ -4,14 +4,24 @@
  */
 #include "groups.h"
 #include "anonymity.h"
+#include "comments.h"
+#include "media.h"
+#include "posts.h"
 #include "throttle.h"
+#include "timetables.h"
 #include "tokens.h"
+#include "users.h"
 
 const et_group *const et_groups[] = {
     /* statements only: what the routes below build on */
     &et_auth_tokens,
     &et_auth_throttle,
+    &et_domain_users,
+    &et_domain_posts,
+    &et_domain_comments,
     &et_domain_anonymity,
+    &et_domain_media,
+    &et_domain_timetables,
     /* the API, in the order the router tries the routes */
     &et_api_accounts,
     &et_api_social,

@@ -439,6 +439,11 @@ static double entry_q(const char *params)
     return qp ? atof(qp + 2) : 1.0;
 }
 
+const char *et_caller(const et_req *q)
+{
+    return q->user ? q->user->user_id : NULL;
+}
+
 int et_prefers_korean(const char *header)
 {
     double best_q = -1.0;

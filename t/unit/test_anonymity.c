@@ -4,7 +4,6 @@
  */
 #include "suites.h"
 #include "anonymity.h"
-#include "community.h"
 
 #include <apr_pools.h>
 
