@@ -33,10 +33,6 @@ et_oauth_result et_oauth_identify(request_rec *r, et_provider provider, const ch
 int et_provider_from_name(const char *name);
 const char *et_provider_name(et_provider provider);
 
-/* True for an https:// URL, or an http:// one to 127.0.0.1 or localhost when
- * allow_loopback is set (the test suite's mock providers). */
-int et_oauth_url_allowed(const char *url, int allow_loopback);
-
 /* child_init: the per-thread HTTP handles and the per-process JWKS table,
  * before any thread runs. */
 void et_oauth_child_init(apr_pool_t *pchild, server_rec *s);

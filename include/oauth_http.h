@@ -16,6 +16,10 @@ typedef struct et_http_reply {
     apr_size_t len;
 } et_http_reply;
 
+/* True for an https:// URL, or an http:// one to 127.0.0.1 or localhost when
+ * allow_loopback is set (the test suite's mock providers). */
+int et_http_url_allowed(const char *url, int allow_loopback);
+
 /* The end of an exchange: now + EverytimeOAuthTimeout. Every call of one
  * login shares it, so a login with several calls still ends in time. */
 apr_time_t et_http_deadline(const et_oauth_conf *o);

@@ -5,7 +5,7 @@
 #include "config.h"
 #include "cache.h"
 #include "db.h"
-#include "oauth.h"
+#include "oauth_http.h"
 
 #include <apr_file_io.h>
 #include <apr_lib.h>
@@ -431,7 +431,7 @@ static const char *set_oauth_loopback(cmd_parms *cmd, void *dc, int on)
 static const char *set_oauth_url(cmd_parms *cmd, void *dc, const char *v)
 {
     (void)dc;
-    if (!et_oauth_url_allowed(v, 1))
+    if (!et_http_url_allowed(v, 1))
         return apr_psprintf(cmd->pool, "%s: '%s' must be an https:// URL (http:// only for "
                             "127.0.0.1 or localhost with %s On)",
                             cmd->cmd->name, v, ET_DIR_OAUTH_LOOPBACK);
@@ -610,7 +610,7 @@ static const char *oauth_finish(apr_pool_t *p, et_oauth_conf *o)
     int apple;
     apr_size_t i;
     for (i = 0; i < sizeof(urls) / sizeof(urls[0]); i++)
-        if (!et_oauth_url_allowed(urls[i][1], o->allow_loopback))
+        if (!et_http_url_allowed(urls[i][1], o->allow_loopback))
             return apr_psprintf(p, "%s: '%s' is http:// but %s is Off", urls[i][0],
                                 urls[i][1], ET_DIR_OAUTH_LOOPBACK);
     if (o->connect_timeout > o->timeout)

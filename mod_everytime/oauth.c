@@ -84,40 +84,6 @@ const char *et_provider_name(et_provider provider)
     return (unsigned)provider < 3 ? provider_names[provider] : NULL;
 }
 
-/* http://127.0.0.1 or http://localhost, then an optional :port, then / or
- * the end - so "http://localhost@evil.example/" is not loopback. */
-static int loopback_http(const char *url)
-{
-    const char *rest = NULL;
-    if (!strncmp(url, "http://127.0.0.1", 16))
-        rest = url + 16;
-    else if (!strncmp(url, "http://localhost", 16))
-        rest = url + 16;
-    if (!rest)
-        return 0;
-    if (*rest == ':') {
-        const char *d = ++rest;
-        while (apr_isdigit(*rest))
-            rest++;
-        if (rest == d || rest - d > 5)
-            return 0;
-    }
-    return *rest == '/' || *rest == '\0';
-}
-
-int et_oauth_url_allowed(const char *url, int allow_loopback)
-{
-    const char *c;
-    if (!url)
-        return 0;
-    for (c = url; *c; c++)
-        if ((unsigned char)*c <= ' ' || *c == 0x7f)
-            return 0;
-    if (!strncmp(url, "https://", 8))
-        return url[8] && url[8] != '/';
-    return allow_loopback && loopback_http(url);
-}
-
 void et_oauth_child_init(apr_pool_t *pchild, server_rec *s)
 {
     et_http_child_init(pchild, s);

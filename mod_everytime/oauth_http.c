@@ -15,9 +15,9 @@
  * half-read answer is never read by the next call.
  */
 #include "oauth_http.h"
-#include "oauth.h"
 
 #include <apr_escape.h>
+#include <apr_lib.h>
 #include <apr_thread_proc.h>
 #include <curl/curl.h>
 
@@ -64,6 +64,40 @@ static size_t on_data(char *data, size_t size, size_t n, void *arg)
 static int is_http(const char *url)
 {
     return !strncmp(url, "http://", 7);
+}
+
+/* http://127.0.0.1 or http://localhost, then an optional :port, then / or
+ * the end - so "http://localhost@evil.example/" is not loopback. */
+static int loopback_http(const char *url)
+{
+    const char *rest = NULL;
+    if (!strncmp(url, "http://127.0.0.1", 16))
+        rest = url + 16;
+    else if (!strncmp(url, "http://localhost", 16))
+        rest = url + 16;
+    if (!rest)
+        return 0;
+    if (*rest == ':') {
+        const char *d = ++rest;
+        while (apr_isdigit(*rest))
+            rest++;
+        if (rest == d || rest - d > 5)
+            return 0;
+    }
+    return *rest == '/' || *rest == '\0';
+}
+
+int et_http_url_allowed(const char *url, int allow_loopback)
+{
+    const char *c;
+    if (!url)
+        return 0;
+    for (c = url; *c; c++)
+        if ((unsigned char)*c <= ' ' || *c == 0x7f)
+            return 0;
+    if (!strncmp(url, "https://", 8))
+        return url[8] && url[8] != '/';
+    return allow_loopback && loopback_http(url);
 }
 
 apr_time_t et_http_deadline(const et_oauth_conf *o)
@@ -209,7 +243,7 @@ apr_status_t et_http_call(request_rec *r, const et_oauth_conf *o, apr_time_t dea
     int own;
 
     memset(out, 0, sizeof(*out));
-    if (!et_oauth_url_allowed(url, o->allow_loopback)) {
+    if (!et_http_url_allowed(url, o->allow_loopback)) {
         ET_LOG(r, APLOG_ERR, 0, APLOGNO(10700) "provider URL %s is not allowed (%s)", url,
                ET_DIR_OAUTH_LOOPBACK);
         return APR_EINVAL;

@@ -374,19 +374,19 @@ END_TEST
 
 START_TEST(url_rule)
 {
-    ck_assert_int_eq(et_oauth_url_allowed("https://kapi.kakao.com/v2/user/me", 0), 1);
-    ck_assert_int_eq(et_oauth_url_allowed("https:///x", 1), 0);
-    ck_assert_int_eq(et_oauth_url_allowed("http://kapi.kakao.com/v2/user/me", 1), 0);
-    ck_assert_int_eq(et_oauth_url_allowed("http://127.0.0.1:8529/token", 0), 0);
-    ck_assert_int_eq(et_oauth_url_allowed("http://127.0.0.1:8529/token", 1), 1);
-    ck_assert_int_eq(et_oauth_url_allowed("http://localhost/token", 1), 1);
-    ck_assert_int_eq(et_oauth_url_allowed("http://localhost", 1), 1);
-    ck_assert_int_eq(et_oauth_url_allowed("http://localhost@evil.example/", 1), 0);
-    ck_assert_int_eq(et_oauth_url_allowed("http://localhost:80@evil.example/", 1), 0);
-    ck_assert_int_eq(et_oauth_url_allowed("http://127.0.0.1.evil.example/", 1), 0);
-    ck_assert_int_eq(et_oauth_url_allowed("ftp://127.0.0.1/", 1), 0);
-    ck_assert_int_eq(et_oauth_url_allowed("https://a.example/x y", 1), 0);
-    ck_assert_int_eq(et_oauth_url_allowed(NULL, 1), 0);
+    ck_assert_int_eq(et_http_url_allowed("https://kapi.kakao.com/v2/user/me", 0), 1);
+    ck_assert_int_eq(et_http_url_allowed("https:///x", 1), 0);
+    ck_assert_int_eq(et_http_url_allowed("http://kapi.kakao.com/v2/user/me", 1), 0);
+    ck_assert_int_eq(et_http_url_allowed("http://127.0.0.1:8529/token", 0), 0);
+    ck_assert_int_eq(et_http_url_allowed("http://127.0.0.1:8529/token", 1), 1);
+    ck_assert_int_eq(et_http_url_allowed("http://localhost/token", 1), 1);
+    ck_assert_int_eq(et_http_url_allowed("http://localhost", 1), 1);
+    ck_assert_int_eq(et_http_url_allowed("http://localhost@evil.example/", 1), 0);
+    ck_assert_int_eq(et_http_url_allowed("http://localhost:80@evil.example/", 1), 0);
+    ck_assert_int_eq(et_http_url_allowed("http://127.0.0.1.evil.example/", 1), 0);
+    ck_assert_int_eq(et_http_url_allowed("ftp://127.0.0.1/", 1), 0);
+    ck_assert_int_eq(et_http_url_allowed("https://a.example/x y", 1), 0);
+    ck_assert_int_eq(et_http_url_allowed(NULL, 1), 0);
 }
 END_TEST
 
