@@ -3,18 +3,18 @@
  * the one list of groups (groups.c) goes to the database layer (their
  * statements) and to the router (their routes), which know no group.
  */
-#include "auth.h"
-#include "cache.h"
-#include "config.h"
-#include "cursor.h"
-#include "db.h"
-#include "et_jwt.h"
-#include "groups.h"
-#include "http_errors.h"
-#include "oauth.h"
-#include "oauth_http.h"
-#include "password.h"
-#include "router.h"
+#include "auth/auth.h"
+#include "infra/cache.h"
+#include "core/config.h"
+#include "core/cursor.h"
+#include "infra/db.h"
+#include "auth/et_jwt.h"
+#include "api/groups.h"
+#include "core/http_errors.h"
+#include "auth/social/oauth.h"
+#include "infra/http_client.h"
+#include "auth/password.h"
+#include "core/router.h"
 
 #include <apr_hash.h>
 #include <http_core.h>

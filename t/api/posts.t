@@ -483,7 +483,7 @@ sub walk {
              '/posts/hot/: deleted posts vanish');
 }
 
-# --- media in posts and lists (uploaded through api_media.c) ------------------------------
+# --- media in posts and lists (uploaded through api/media.c) ------------------------------
 
 {
     my $png = "\x89PNG\r\n\x1A\n\x00\x00\x00\x0DIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"

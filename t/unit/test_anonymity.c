@@ -3,7 +3,7 @@
  * anonymous writers take a number.
  */
 #include "suites.h"
-#include "anonymity.h"
+#include "domain/anonymity.h"
 
 #include <apr_pools.h>
 

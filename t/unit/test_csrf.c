@@ -3,7 +3,7 @@
  * comparison of header and cookie, and which methods need no token.
  */
 #include "suites.h"
-#include "csrf.h"
+#include "auth/csrf.h"
 
 #include <httpd.h>
 #include <string.h>

@@ -5,8 +5,8 @@
  * whichever PEM encoding holds a key, never the signing key itself.
  */
 #include "suites.h"
-#include "cursor.h"
-#include "util.h"
+#include "core/cursor.h"
+#include "infra/util.h"
 
 #include <apr_pools.h>
 #include <apr_strings.h>

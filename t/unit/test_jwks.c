@@ -1,13 +1,13 @@
 /*
  * test_jwks.c: jwks.c's key sets and id_token checks with RSA keys generated
  * here, oauth.c's Apple client_secret (verified with OpenSSL, not with the
- * code that made it), its URL rule and the form encoding of oauth_http.c.
+ * code that made it), its URL rule and the form encoding of infra/http_client.c.
  */
 #include "suites.h"
-#include "jwks.h"
-#include "oauth.h"
-#include "oauth_http.h"
-#include "util.h"
+#include "auth/social/jwks.h"
+#include "auth/social/oauth.h"
+#include "infra/http_client.h"
+#include "infra/util.h"
 
 #include <apr_pools.h>
 #include <apr_strings.h>

@@ -3,8 +3,8 @@
  * keys generated here; hand-made tokens for every way a token must be refused.
  */
 #include "suites.h"
-#include "et_jwt.h"
-#include "util.h"
+#include "auth/et_jwt.h"
+#include "infra/util.h"
 
 #include <apr_pools.h>
 #include <apr_strings.h>

@@ -5,7 +5,7 @@
  * into the test program, so a missing httpd stub shows at every "make check".
  */
 #include "suites.h"
-#include "config.h"
+#include "core/config.h"
 
 #include <ap_mmn.h>
 #include <string.h>

@@ -7,7 +7,7 @@
  * few bodies ("fuzz-ish", with a fixed seed so a failure repeats).
  */
 #include "suites.h"
-#include "multipart.h"
+#include "domain/multipart.h"
 
 #include <apr_pools.h>
 #include <apr_strings.h>

@@ -7,7 +7,7 @@
  * and a vhost's explicit 0 winning over the main server's value.
  */
 #include "suites.h"
-#include "config.h"
+#include "core/config.h"
 
 #include <apr_file_io.h>
 #include <apr_strings.h>

@@ -3,7 +3,7 @@
  * speed), the 72-byte limit on both sides, and the password policy's flags.
  */
 #include "suites.h"
-#include "password.h"
+#include "auth/password.h"
 
 #include <apr_general.h>
 #include <apr_md5.h>

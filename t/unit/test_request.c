@@ -5,7 +5,7 @@
  * API errors that httpd's statuses and failed body reads answer with.
  */
 #include "suites.h"
-#include "request.h"
+#include "core/request.h"
 
 #include <apr_strings.h>
 #include <stdio.h>

@@ -3,8 +3,8 @@
  * table: typed {int} and {uuid} segments, 404 and 405 with Allow.
  */
 #include "suites.h"
-#include "groups.h"
-#include "router.h"
+#include "api/groups.h"
+#include "core/router.h"
 
 #include <apr_pools.h>
 #include <apr_strings.h>

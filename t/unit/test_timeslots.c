@@ -4,7 +4,7 @@
  * midnight (00:00 starts, 24:00 ends), several slots per section, other days.
  */
 #include "suites.h"
-#include "timeslots.h"
+#include "domain/timeslots.h"
 
 #include <string.h>
 

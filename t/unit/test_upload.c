@@ -7,7 +7,7 @@
  */
 #include "suites.h"
 #include "stubs.h"
-#include "upload.h"
+#include "domain/upload.h"
 
 #include <apr_file_info.h>
 #include <apr_file_io.h>

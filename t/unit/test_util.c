@@ -4,7 +4,7 @@
  * query strings decoded as application/x-www-form-urlencoded.
  */
 #include "suites.h"
-#include "util.h"
+#include "infra/util.h"
 
 #include <apr_pools.h>
 #include <apr_strings.h>

@@ -1,0 +1,387 @@
+/*
+ * api/schools_boards.c: schools (signup needs one) and boards: the public
+ * list, user-created boards with an owner, edits by the owner or an admin,
+ * soft delete, and favourites (pinned boards, DRF's MyBoard).
+ */
+#include "domain/users.h"
+#include "api/groups.h"
+#include "auth/auth.h"
+#include "core/cursor.h"
+#include "infra/util.h"
+
+/* The Board columns, in the order board_json reads them. The favourite join
+ * takes the caller's id ('' for anonymous callers, which matches no row). */
+#define BOARD_COLUMNS                                                                      \
+    "SELECT b.id, b.category, b.name, b.description, b.allow_anonymous, b.owner_id, "      \
+    "u.nickname, u.is_active, b.created_at, b.updated_at, s.id, s.name, s.domain, f.user_id " \
+    "FROM boards b JOIN schools s ON s.id = b.school_id "                                   \
+    "LEFT JOIN users u ON u.id = b.owner_id "
+#define BOARD_FAVORITE_JOIN \
+    "LEFT JOIN board_favorites f ON f.board_id = b.id AND f.user_id = %s "
+
+enum {
+    B_ID, B_CATEGORY, B_NAME, B_DESCRIPTION, B_ANON, B_OWNER, B_OWNER_NICK, B_OWNER_ACTIVE,
+    B_CREATED, B_UPDATED, B_SCHOOL_ID, B_SCHOOL_NAME, B_SCHOOL_DOMAIN, B_FAVORITE
+};
+
+static const et_stmt statements[] = {
+    /* '!' escapes LIKE wildcards the same way on every driver */
+    {"et_sch_list",
+     "SELECT id, name, domain FROM schools WHERE LOWER(name) LIKE LOWER(%s) ESCAPE '!' "
+     "ORDER BY id", NULL, NULL},
+    {"et_sch_by_name", "SELECT id FROM schools WHERE name = %s", NULL, NULL},
+    {"et_sch_insert",
+     "INSERT INTO schools (name, domain, created_at, updated_at) VALUES (%s, %s, %lld, %lld) "
+     "RETURNING id", NULL, NULL},
+    {"et_sch_exists", "SELECT id FROM schools WHERE id = %lld", NULL, NULL},
+    /* the filters are off when given 0 / '' (one statement, not one per combination) */
+    {"et_brd_list",
+     BOARD_COLUMNS BOARD_FAVORITE_JOIN
+     "WHERE b.is_deleted = 0 AND (%lld = 0 OR b.school_id = %lld) "
+     "AND (%s = '' OR b.category = %s) AND LOWER(b.name) LIKE LOWER(%s) ESCAPE '!' "
+     "ORDER BY b.id", NULL, NULL},
+    {"et_brd_get",
+     BOARD_COLUMNS BOARD_FAVORITE_JOIN "WHERE b.id = %lld AND b.is_deleted = 0", NULL, NULL},
+    {"et_brd_pinned",
+     BOARD_COLUMNS "JOIN board_favorites f ON f.board_id = b.id AND f.user_id = %s "
+     "WHERE b.is_deleted = 0 ORDER BY f.created_at, b.id", NULL, NULL},
+    {"et_brd_insert",
+     "INSERT INTO boards (school_id, category, name, description, allow_anonymous, owner_id, "
+     "is_deleted, created_at, updated_at) VALUES (%lld, %s, %s, %s, %lld, %s, 0, %lld, %lld) "
+     "RETURNING id", NULL, NULL},
+    {"et_brd_update",
+     "UPDATE boards SET school_id = %lld, category = %s, name = %s, description = %s, "
+     "allow_anonymous = %lld, updated_at = %lld WHERE id = %lld AND is_deleted = 0", NULL, NULL},
+    {"et_brd_delete",
+     "UPDATE boards SET is_deleted = 1, updated_at = %lld WHERE id = %lld AND is_deleted = 0",
+     NULL, NULL},
+    {"et_brd_fav_get", "SELECT board_id FROM board_favorites WHERE user_id = %s AND board_id = %lld",
+     NULL, NULL},
+    {"et_brd_fav_insert",
+     "INSERT INTO board_favorites (user_id, board_id, created_at) VALUES (%s, %lld, %lld)", NULL,
+     NULL},
+    {"et_brd_fav_delete", "DELETE FROM board_favorites WHERE user_id = %s AND board_id = %lld",
+     NULL, NULL},
+    {NULL, NULL, NULL, NULL}
+};
+
+/* --- schools ------------------------------------------------------------------ */
+
+static int et_schools_list(et_req *q)
+{
+    const char *name = et_query(q, "name");
+    json_t *list;
+    et_rows *rows;
+    int i;
+    if (name && et_utf8_chars(name) < 0) {
+        et_field_error(q, "name", ET_M_NOT_STRING, 0);
+        return et_fail_invalid(q);
+    }
+    if (et_db_select(q->r, "et_sch_list", &rows, "s",
+                     et_like_contains(q->r->pool, name ? name : "")) != APR_SUCCESS)
+        return et_fail_unavailable(q);
+    list = json_array();
+    for (i = 0; i < rows->nrows; i++)
+        json_array_append_new(list, et_school_json(ET_CELL(rows, i, 0), ET_CELL(rows, i, 1),
+                                                   ET_CELL(rows, i, 2)));
+    return et_reply(q, HTTP_OK, et_page_json(q, list, NULL));
+}
+
+static int et_schools_create(et_req *q)
+{
+    const char *name = et_body_str(q, "name", ET_REQUIRED, 0, 100);
+    const char *domain = et_body_str(q, "domain", ET_ALLOW_BLANK | ET_NULLABLE, 0, 100);
+    apr_int64_t now = apr_time_now();
+    et_rows *rows;
+    if (et_has_errors(q))
+        return et_fail_invalid(q);
+    if (domain && !*domain)
+        domain = NULL;
+    if (et_db_select(q->r, "et_sch_by_name", &rows, "s", name) != APR_SUCCESS)
+        return et_fail_unavailable(q);
+    if (rows->nrows)
+        return et_fail_detail(q, ET_E_CONFLICT, "A school with that name already exists.",
+                              "같은 이름의 학교가 이미 있습니다.");
+    if (et_db_select(q->r, "et_sch_insert", &rows, "ssll", name, domain, now, now) != APR_SUCCESS ||
+        rows->nrows != 1) {
+        /* lost a race with a concurrent insert of the same name? */
+        if (et_db_select(q->r, "et_sch_by_name", &rows, "s", name) == APR_SUCCESS && rows->nrows)
+            return et_fail_detail(q, ET_E_CONFLICT, "A school with that name already exists.",
+                                  "같은 이름의 학교가 이미 있습니다.");
+        return et_fail_unavailable(q);
+    }
+    return et_reply(q, HTTP_CREATED,
+                    et_json_own(q->r->pool, et_school_json(ET_CELL(rows, 0, 0), name, domain)));
+}
+
+/* --- boards: reading ------------------------------------------------------------ */
+
+/* The caller's id for the favourite join: '' matches nobody. */
+static const char *caller_or_blank(const et_req *q)
+{
+    return et_caller(q) ? et_caller(q) : "";
+}
+
+static json_t *owner_json(const et_rows *rows, int i)
+{
+    if (!ET_CELL(rows, i, B_OWNER))
+        return json_null(); /* a seeded board */
+    if (et_cell_i64(ET_CELL(rows, i, B_OWNER_ACTIVE)) != 1)
+        return et_author_json(NULL, NULL, ET_DELETED_USER);
+    return et_author_json(ET_CELL(rows, i, B_OWNER), ET_CELL(rows, i, B_OWNER_NICK), NULL);
+}
+
+static json_t *board_json(et_req *q, const et_rows *rows, int i)
+{
+    apr_pool_t *p = q->r->pool;
+    json_t *b = json_object();
+    et_json_set_int(b, "id", et_cell_i64(ET_CELL(rows, i, B_ID)));
+    json_object_set_new(b, "school",
+                        et_school_json(ET_CELL(rows, i, B_SCHOOL_ID), ET_CELL(rows, i, B_SCHOOL_NAME),
+                                       ET_CELL(rows, i, B_SCHOOL_DOMAIN)));
+    et_json_set_str(b, "category", ET_CELL(rows, i, B_CATEGORY));
+    et_json_set_str(b, "name", ET_CELL(rows, i, B_NAME));
+    et_json_set_str(b, "description", ET_CELL(rows, i, B_DESCRIPTION));
+    et_json_set_bool(b, "allow_anonymous", et_cell_i64(ET_CELL(rows, i, B_ANON)) != 0);
+    json_object_set_new(b, "owner", owner_json(rows, i));
+    /* only a signed-in caller has favourites */
+    if (et_caller(q))
+        et_json_set_bool(b, "is_favorite", ET_CELL(rows, i, B_FAVORITE) != NULL);
+    et_json_set_str(b, "created_at",
+                    et_cell_time(p, ET_CELL(rows, i, B_CREATED)));
+    et_json_set_str(b, "updated_at",
+                    et_cell_time(p, ET_CELL(rows, i, B_UPDATED)));
+    return b;
+}
+
+static json_t *board_list_json(et_req *q, const et_rows *rows)
+{
+    json_t *list = json_array();
+    int i;
+    for (i = 0; i < rows->nrows; i++)
+        json_array_append_new(list, board_json(q, rows, i));
+    return et_page_json(q, list, NULL);
+}
+
+/* The live board of the path into *out: OK, 404 or 503 already set up. */
+static int load_board(et_req *q, apr_int64_t id, et_rows **out)
+{
+    if (et_db_select(q->r, "et_brd_get", out, "sl", caller_or_blank(q), id) != APR_SUCCESS)
+        return et_fail_unavailable(q);
+    return (*out)->nrows ? OK : et_fail(q, ET_E_NOT_FOUND);
+}
+
+/* A query parameter that must be a positive integer when present. */
+static apr_int64_t query_id(et_req *q, const char *name)
+{
+    const char *text = et_query(q, name);
+    apr_int64_t v = 0;
+    if (text && (et_parse_i64(text, &v) || v < 1)) {
+        et_field_error(q, name, ET_M_NOT_INT, 0);
+        return 0;
+    }
+    return v;
+}
+
+static int et_boards_list(et_req *q)
+{
+    apr_int64_t school = query_id(q, "school");
+    const char *category = et_query(q, "category");
+    const char *name = et_query(q, "name");
+    et_rows *rows;
+    if (category && et_utf8_chars(category) < 0)
+        et_field_error(q, "category", ET_M_NOT_STRING, 0);
+    if (name && et_utf8_chars(name) < 0)
+        et_field_error(q, "name", ET_M_NOT_STRING, 0);
+    if (et_has_errors(q))
+        return et_fail_invalid(q);
+    if (!category)
+        category = "";
+    if (et_db_select(q->r, "et_brd_list", &rows, "sllsss", caller_or_blank(q), school, school,
+                     category, category, et_like_contains(q->r->pool, name ? name : ""))
+        != APR_SUCCESS)
+        return et_fail_unavailable(q);
+    return et_reply(q, HTTP_OK, board_list_json(q, rows));
+}
+
+static int et_boards_get(et_req *q)
+{
+    et_rows *rows;
+    int status = load_board(q, q->ids[0], &rows);
+    if (status != OK)
+        return status;
+    return et_reply(q, HTTP_OK, et_json_own(q->r->pool, board_json(q, rows, 0)));
+}
+
+static int et_boards_mine(et_req *q)
+{
+    et_rows *rows;
+    if (et_db_select(q->r, "et_brd_pinned", &rows, "s", et_caller(q)) != APR_SUCCESS)
+        return et_fail_unavailable(q);
+    return et_reply(q, HTTP_OK, board_list_json(q, rows));
+}
+
+/* --- boards: writing ------------------------------------------------------------ */
+
+/* The fields of a board as a write leaves them. */
+typedef struct {
+    apr_int64_t school;
+    const char *category;
+    const char *name;
+    const char *description;
+    int allow_anonymous;
+} board_fields;
+
+/* Records a field error unless the school exists; -1 when the database failed. */
+static int check_school(et_req *q, apr_int64_t school)
+{
+    et_rows *rows;
+    if (et_db_select(q->r, "et_sch_exists", &rows, "l", school) != APR_SUCCESS)
+        return -1;
+    if (!rows->nrows)
+        et_field_invalid_pk(q, "school", school);
+    return 0;
+}
+
+/* Reads the body over f: required fields only when creating (required set);
+ * absent fields keep f's values. OK, or 400/503 already set up. */
+static int read_board_fields(et_req *q, int required, board_fields *f)
+{
+    int need = required ? ET_REQUIRED : 0, school_given;
+    const char *s;
+    school_given = et_body_int(q, "school", need, 1, APR_INT64_C(999999999999), &f->school) == 1;
+    if ((s = et_body_str(q, "category", need, 0, 50)))
+        f->category = s;
+    if ((s = et_body_str(q, "name", need, 0, 100)))
+        f->name = s;
+    if ((s = et_body_str(q, "description", ET_ALLOW_BLANK | ET_NULLABLE, 0, 500)))
+        f->description = s;
+    else if (et_body_has(q, "description") && json_is_null(json_object_get(q->body, "description")))
+        f->description = "";
+    et_body_bool(q, "allow_anonymous", 0, &f->allow_anonymous);
+    if (school_given && check_school(q, f->school) < 0)
+        return et_fail_unavailable(q);
+    return et_has_errors(q) ? et_fail_invalid(q) : OK;
+}
+
+static int may_change(const et_req *q, const et_rows *board)
+{
+    const char *owner = ET_CELL(board, 0, B_OWNER);
+    return !strcmp(q->user->role, ET_ROLE_ADMIN) || (owner && !strcmp(owner, q->user->user_id));
+}
+
+static int et_boards_create(et_req *q)
+{
+    board_fields f = {0, NULL, NULL, "", 1};
+    apr_int64_t now = apr_time_now();
+    et_rows *rows;
+    int status = read_board_fields(q, 1, &f);
+    if (status != OK)
+        return status;
+    if (et_db_select(q->r, "et_brd_insert", &rows, "lssslsll", f.school, f.category, f.name,
+                     f.description, (apr_int64_t)f.allow_anonymous, et_caller(q), now, now)
+            != APR_SUCCESS ||
+        rows->nrows != 1)
+        return et_fail_unavailable(q);
+    if ((status = load_board(q, et_cell_i64(ET_CELL(rows, 0, 0)), &rows)) != OK)
+        return status;
+    return et_reply(q, HTTP_CREATED, et_json_own(q->r->pool, board_json(q, rows, 0)));
+}
+
+static int et_boards_patch(et_req *q)
+{
+    board_fields f;
+    et_rows *rows;
+    int status = load_board(q, q->ids[0], &rows);
+    if (status != OK)
+        return status;
+    if (!may_change(q, rows))
+        return et_fail(q, ET_E_PERMISSION_DENIED);
+    f.school = et_cell_i64(ET_CELL(rows, 0, B_SCHOOL_ID));
+    f.category = ET_CELL(rows, 0, B_CATEGORY);
+    f.name = ET_CELL(rows, 0, B_NAME);
+    f.description = ET_CELL(rows, 0, B_DESCRIPTION);
+    f.allow_anonymous = et_cell_i64(ET_CELL(rows, 0, B_ANON)) != 0;
+    if ((status = read_board_fields(q, 0, &f)) != OK)
+        return status;
+    if (et_db_exec(q->r, "et_brd_update", NULL, "lssslll", f.school, f.category, f.name,
+                   f.description, (apr_int64_t)f.allow_anonymous, (apr_int64_t)apr_time_now(),
+                   q->ids[0]) != APR_SUCCESS)
+        return et_fail_unavailable(q);
+    if ((status = load_board(q, q->ids[0], &rows)) != OK)
+        return status;
+    return et_reply(q, HTTP_OK, et_json_own(q->r->pool, board_json(q, rows, 0)));
+}
+
+static int et_boards_delete(et_req *q)
+{
+    et_rows *rows;
+    int status = load_board(q, q->ids[0], &rows);
+    if (status != OK)
+        return status;
+    if (!may_change(q, rows))
+        return et_fail(q, ET_E_PERMISSION_DENIED);
+    if (et_db_exec(q->r, "et_brd_delete", NULL, "ll", (apr_int64_t)apr_time_now(), q->ids[0])
+        != APR_SUCCESS)
+        return et_fail_unavailable(q);
+    return HTTP_NO_CONTENT;
+}
+
+/* --- favourites ------------------------------------------------------------------- */
+
+static int already_pinned(et_req *q)
+{
+    return et_fail_detail(q, ET_E_CONFLICT, "This board is already in your favorites.",
+                          "이미 즐겨찾기한 게시판입니다.");
+}
+
+static int et_boards_favorite(et_req *q)
+{
+    et_rows *rows, *pinned;
+    int status = load_board(q, q->ids[0], &rows);
+    if (status != OK)
+        return status;
+    if (ET_CELL(rows, 0, B_FAVORITE))
+        return already_pinned(q);
+    if (et_db_exec(q->r, "et_brd_fav_insert", NULL, "sll", et_caller(q), q->ids[0],
+                   (apr_int64_t)apr_time_now()) != APR_SUCCESS) {
+        /* lost a race with the same user's concurrent pin? */
+        if (et_db_select(q->r, "et_brd_fav_get", &pinned, "sl", et_caller(q), q->ids[0])
+                == APR_SUCCESS && pinned->nrows)
+            return already_pinned(q);
+        return et_fail_unavailable(q);
+    }
+    if ((status = load_board(q, q->ids[0], &rows)) != OK)
+        return status;
+    return et_reply(q, HTTP_CREATED, et_json_own(q->r->pool, board_json(q, rows, 0)));
+}
+
+static int et_boards_unfavorite(et_req *q)
+{
+    et_rows *rows;
+    int n = 0, status = load_board(q, q->ids[0], &rows);
+    if (status != OK)
+        return status;
+    if (et_db_exec(q->r, "et_brd_fav_delete", &n, "sl", et_caller(q), q->ids[0]) != APR_SUCCESS)
+        return et_fail_unavailable(q);
+    if (n == 0)
+        return et_fail_detail(q, ET_E_NOT_FOUND, "This board is not in your favorites.",
+                              "즐겨찾기하지 않은 게시판입니다.");
+    return HTTP_NO_CONTENT;
+}
+
+/* Keep docs/openapi.json in step: t/api/schema.t compares the two. */
+static const et_route routes[] = {
+    {M_GET, "/schools", et_schools_list, ET_PUBLIC, 0},
+    {M_POST, "/schools", et_schools_create, ET_ADMIN, ET_JSON_BODY},
+    {M_GET, "/boards", et_boards_list, ET_PUBLIC, 0},
+    {M_POST, "/boards", et_boards_create, ET_USER, ET_JSON_BODY},
+    {M_GET, "/boards/{int}", et_boards_get, ET_PUBLIC, 0},
+    {M_PATCH, "/boards/{int}", et_boards_patch, ET_USER, ET_JSON_BODY},
+    {M_DELETE, "/boards/{int}", et_boards_delete, ET_USER, 0},
+    {M_POST, "/boards/{int}/favorite", et_boards_favorite, ET_USER, 0},
+    {M_DELETE, "/boards/{int}/favorite", et_boards_unfavorite, ET_USER, 0},
+    {M_GET, "/me/boards", et_boards_mine, ET_USER, 0},
+    ET_ROUTES_END};
+
+const et_group et_api_schools_boards = {"schools_boards", statements, routes};

@@ -1,0 +1,32 @@
+/*
+ * comments.h: what other resource groups need to know about a comment:
+ * whether it is live (on a live post of a live board) and who wrote it.
+ */
+#ifndef ET_COMMENTS_H
+#define ET_COMMENTS_H
+
+#include "infra/db.h"
+#include "core/group.h"
+
+/* The statements of the lookup below (comments.c). */
+extern const et_group et_domain_comments;
+
+/* A comment c on its post p is live while it, its post and the post's
+ * board are. */
+#define ET_LIVE_COMMENT                                                                     \
+    "c.is_deleted = 0 AND p.is_deleted = 0 "                                               \
+    "AND EXISTS (SELECT 1 FROM boards b WHERE b.id = p.board_id AND b.is_deleted = 0) "
+
+typedef struct et_comment_ref {
+    apr_int64_t id;
+    apr_int64_t post_id;
+    const char *author_id; /* never put it in a reply when is_anonymous */
+    int is_anonymous;
+} et_comment_ref;
+
+/* 1 and *out filled when comment id is live, 0 when it does not exist or is
+ * deleted, or its post or board is (answer 404), -1 when the database
+ * failed (answer 503). */
+int et_comment_lookup(request_rec *r, apr_int64_t id, et_comment_ref *out);
+
+#endif

@@ -1,0 +1,98 @@
+/*
+ * users.c: the User and School objects, how an author is shown (by name,
+ * anonymously, or as a deleted account), and the checks that signups and
+ * profile changes share: which of login_id, email and nickname are taken,
+ * and whether a school exists.
+ */
+#include "domain/users.h"
+#include "infra/util.h"
+
+static const et_stmt statements[] = {
+    {"et_acc_taken",
+     "SELECT login_id, email, nickname FROM users "
+     "WHERE (login_id = %s OR email = %s OR nickname = %s) AND id <> %s", NULL, NULL},
+    {"et_acc_school_exists", "SELECT id FROM schools WHERE id = %lld", NULL, NULL},
+    {NULL, NULL, NULL, NULL}
+};
+
+const et_group et_domain_users = {"users", statements, NULL};
+
+json_t *et_school_json(const char *id, const char *name, const char *domain)
+{
+    json_t *s = json_object();
+    et_json_set_int(s, "id", et_cell_i64(id));
+    et_json_set_str(s, "name", name);
+    et_json_set_str(s, "domain", domain);
+    return s;
+}
+
+json_t *et_user_json(et_req *q, const et_rows *rows, int i)
+{
+    json_t *u = json_object();
+    et_json_set_str(u, "id", ET_CELL(rows, i, ET_U_ID));
+    et_json_set_str(u, "login_id", ET_CELL(rows, i, ET_U_LOGIN));
+    et_json_set_str(u, "email", ET_CELL(rows, i, ET_U_EMAIL));
+    et_json_set_str(u, "nickname", ET_CELL(rows, i, ET_U_NICK));
+    json_object_set_new(u, "school",
+                        et_school_json(ET_CELL(rows, i, ET_U_SCHOOL_ID),
+                                       ET_CELL(rows, i, ET_U_SCHOOL_NAME),
+                                       ET_CELL(rows, i, ET_U_SCHOOL_DOMAIN)));
+    et_json_set_int(u, "admission_year", et_cell_i64(ET_CELL(rows, i, ET_U_YEAR)));
+    et_json_set_str(u, "role", ET_CELL(rows, i, ET_U_ROLE));
+    et_json_set_str(u, "created_at",
+                    et_cell_time(q->r->pool, ET_CELL(rows, i, ET_U_CREATED)));
+    return u;
+}
+
+json_t *et_author_json(const char *user_id, const char *nickname, const char *label)
+{
+    json_t *a = json_object();
+    if (label) {
+        json_object_set_new(a, "id", json_null());
+        et_json_set_str(a, "nickname", label);
+    } else {
+        et_json_set_str(a, "id", user_id);
+        et_json_set_str(a, "nickname", nickname);
+    }
+    return a;
+}
+
+/* 409 naming each field whose value another user holds; OK when none. */
+int et_users_check_taken(et_req *q, const char *login_id, const char *email, const char *nickname,
+                         const char *self_id)
+{
+    static const char *const fields[] = {"login_id", "email", "nickname"};
+    const char *wanted[3] = {login_id, email, nickname};
+    et_rows *rows;
+    int i, f;
+    if (et_db_select(q->r, "et_acc_taken", &rows, "ssss", login_id ? login_id : "",
+                     email ? email : "", nickname ? nickname : "", self_id ? self_id : "")
+        != APR_SUCCESS)
+        return et_fail_unavailable(q);
+    if (rows->nrows == 0)
+        return OK;
+    for (i = 0; i < rows->nrows; i++)
+        for (f = 0; f < 3; f++)
+            if (wanted[f] && ET_CELL(rows, i, f) && !strcmp(ET_CELL(rows, i, f), wanted[f]))
+                et_field_error_text(q, fields[f],
+                                    apr_psprintf(q->r->pool, "A user with that %s already exists.",
+                                                 fields[f]),
+                                    "이미 사용 중입니다.");
+    et_fail_detail(q, ET_E_CONFLICT, "A user with these details already exists.",
+                   "이미 사용 중인 정보가 있습니다.");
+    if (q->errors)
+        json_object_set(q->reply, "errors", q->errors);
+    return HTTP_CONFLICT;
+}
+
+int et_users_school_exists(et_req *q, apr_int64_t school_id)
+{
+    et_rows *rows;
+    if (et_db_select(q->r, "et_acc_school_exists", &rows, "l", school_id) != APR_SUCCESS)
+        return -1;
+    if (rows->nrows == 0) {
+        et_field_invalid_pk(q, "school_id", school_id);
+        return 0;
+    }
+    return 1;
+}

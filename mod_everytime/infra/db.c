@@ -1,0 +1,447 @@
+/*
+ * db.c: statements registered with mod_dbd at config time, and helpers that
+ * bind arguments, read result sets to their end and manage transactions.
+ */
+#include "infra/db.h"
+#include "core/config.h"
+
+#include <apr_atomic.h>
+#include <apr_general.h>
+#include <mod_dbd.h>
+#include <apr_optional.h>
+
+/* The statement tables to register, handed over once by register_hooks
+ * (et_db_use_statements) before any directive is read. A plain static is
+ * safe: it is written only there, while httpd runs one thread, and only read
+ * after; a restart that reloads the module writes it again, before the
+ * configuration is read again. */
+static const et_stmt *const *statement_tables;
+
+void et_db_use_statements(const et_stmt *const *tables)
+{
+    statement_tables = tables;
+}
+
+/* The registered SQL of a label for a dialect, and the table's own copy of
+ * the label (it outlives any connection). */
+static const et_stmt *find_statement(const char *label)
+{
+    const et_stmt *const *t;
+    for (t = statement_tables; t && *t; t++) {
+        const et_stmt *st;
+        for (st = *t; st->label; st++)
+            if (!strcmp(st->label, label))
+                return st;
+    }
+    return NULL;
+}
+
+static const char *dialect_sql(const et_stmt *st, const char *dialect)
+{
+    if (!strcmp(dialect, "pgsql") && st->sql_pgsql)
+        return st->sql_pgsql;
+    if (!strcmp(dialect, "mysql") && st->sql_mysql)
+        return st->sql_mysql;
+    return st->sql;
+}
+
+static APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) *dbd_prepare;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire;
+
+const char *et_db_register_statements(cmd_parms *cmd, const char *dialect)
+{
+    const et_stmt *const *t;
+    if (!dbd_prepare) {
+        dbd_prepare = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
+        dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
+    }
+    if (!dbd_prepare || !dbd_acquire)
+        return apr_psprintf(cmd->pool, "%s needs mod_dbd: load it before this directive",
+                            cmd->cmd->name);
+    for (t = statement_tables; t && *t; t++) {
+        const et_stmt *st;
+        for (st = *t; st->label; st++)
+            dbd_prepare(cmd->server, dialect_sql(st, dialect), st->label);
+    }
+    return NULL;
+}
+
+/* Work waiting for the open transaction to commit (et_db_after_commit). */
+typedef struct after_commit {
+    et_db_after_fn fn;
+    void *data;
+    struct after_commit *next;
+} after_commit;
+
+typedef struct {
+    ap_dbd_t *dbd;
+    apr_dbd_transaction_t *trans;
+    after_commit *after, **after_tail; /* in the order they were asked for */
+} req_db;
+
+static const char *const db_note = "everytime-db";
+
+static req_db *req_db_get(request_rec *r)
+{
+    req_db *d = NULL;
+    apr_pool_userdata_get((void **)&d, db_note, r->pool);
+    if (!d) {
+        d = apr_pcalloc(r->pool, sizeof(*d));
+        apr_pool_userdata_setn(d, db_note, NULL, r->pool);
+    }
+    if (!d->dbd && dbd_acquire) {
+        d->dbd = dbd_acquire(r);
+        if (!d->dbd)
+            ET_LOG(r, APLOG_ERR, 0, APLOGNO(10510) "no database connection");
+    }
+    return d;
+}
+
+const char *et_db_driver(request_rec *r)
+{
+    req_db *d = req_db_get(r);
+    return d->dbd ? apr_dbd_name(d->dbd->driver) : NULL;
+}
+
+static apr_dbd_prepared_t *statement(request_rec *r, req_db *d, const char *label)
+{
+    apr_dbd_prepared_t *st = apr_hash_get(d->dbd->prepared, label, APR_HASH_KEY_STRING);
+    if (!st)
+        ET_LOG(r, APLOG_ERR, 0, APLOGNO(10511) "statement %s is not prepared", label);
+    return st;
+}
+
+/* Turns the format and varargs into the pointer array the pb* calls want. */
+static const void **bind_args(request_rec *r, const char *fmt, va_list ap)
+{
+    int n = (int)strlen(fmt), i;
+    const void **args = apr_pcalloc(r->pool, sizeof(void *) * (n + 1));
+    for (i = 0; i < n; i++) {
+        if (fmt[i] == 's') {
+            args[i] = va_arg(ap, const char *);
+        } else {
+            apr_int64_t *v = apr_palloc(r->pool, sizeof(*v));
+            *v = va_arg(ap, apr_int64_t);
+            args[i] = v;
+        }
+    }
+    return args;
+}
+
+/* Prepares one statement on the request's connection, replacing mod_dbd's. */
+static int prepare_again(req_db *d, const char *dialect, const et_stmt *e)
+{
+    /* must start NULL: drivers fill in a statement they are handed */
+    apr_dbd_prepared_t *st = NULL;
+    if (apr_dbd_prepare(d->dbd->driver, d->dbd->pool, d->dbd->handle, dialect_sql(e, dialect),
+                        e->label, &st) != 0)
+        return 0;
+    apr_hash_set(d->dbd->prepared, e->label, APR_HASH_KEY_STRING, st);
+    return 1;
+}
+
+/* A network database that restarted leaves mod_dbd's pooled connections
+ * stale: the first statement fails, and when the driver reconnects (pgsql's
+ * PQreset, mysql's reconnect) the session has lost its prepared statements,
+ * which mod_dbd never prepares again. So, outside a transaction, a failure on
+ * pgsql/mysql checks the connection and tries to prepare the statement anew:
+ * a healthy session that still has it refuses (the original error stands);
+ * a reconnected one accepts, and then gets every other statement back too.
+ * 1 when the caller may retry once. */
+static int recover_connection(request_rec *r, req_db *d, const char *label)
+{
+    const char *driver = apr_dbd_name(d->dbd->driver);
+    const char *dialect = et_conf(r->server)->database;
+    const et_stmt *first = find_statement(label);
+    const et_stmt *const *t;
+
+    if (d->trans || !first || !dialect || !strcmp(driver, "sqlite3"))
+        return 0;
+    if (apr_dbd_check_conn(d->dbd->driver, r->pool, d->dbd->handle) != APR_SUCCESS)
+        return 0;
+    if (!prepare_again(d, dialect, first))
+        return 0;
+    for (t = statement_tables; t && *t; t++) {
+        const et_stmt *e;
+        for (e = *t; e->label; e++)
+            if (e != first)
+                prepare_again(d, dialect, e);
+    }
+    ET_LOG(r, APLOG_WARNING, 0, APLOGNO(10514) "the database connection was re-established: "
+           "statements prepared again");
+    return 1;
+}
+
+static apr_status_t db_error(request_rec *r, req_db *d, const char *label, int rv)
+{
+    ET_LOG(r, APLOG_ERR, 0, APLOGNO(10512) "statement %s failed: %s", label,
+           apr_dbd_error(d->dbd->driver, d->dbd->handle, rv));
+    return APR_EGENERAL;
+}
+
+apr_status_t et_db_select(request_rec *r, const char *label, et_rows **out,
+                          const char *fmt, ...)
+{
+    req_db *d = req_db_get(r);
+    apr_dbd_prepared_t *st;
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    apr_array_header_t *cells;
+    et_rows *rows;
+    const void **args;
+    va_list ap;
+    int rv, j, random;
+
+    if (!d->dbd || !(st = statement(r, d, label)))
+        return APR_EGENERAL;
+    va_start(ap, fmt);
+    args = bind_args(r, fmt, ap);
+    va_end(ap);
+    /* Random access makes pgsql fetch the whole result at once: sequentially
+     * it reports a lost connection as "no more rows". mysql's random mode
+     * cannot step with -1 ("next row"), and reports errors sequentially. */
+    random = strcmp(apr_dbd_name(d->dbd->driver), "mysql") != 0;
+    rv = apr_dbd_pbselect(d->dbd->driver, r->pool, d->dbd->handle, &res, st, random, args);
+    if (rv && recover_connection(r, d, label) && (st = statement(r, d, label)))
+        rv = apr_dbd_pbselect(d->dbd->driver, r->pool, d->dbd->handle, &res, st, random, args);
+    if (rv)
+        return db_error(r, d, label, rv);
+    rows = apr_pcalloc(r->pool, sizeof(*rows));
+    cells = apr_array_make(r->pool, 16, sizeof(char *));
+    /* Read to the end all the same: a row left unread is never cleaned up */
+    while ((rv = apr_dbd_get_row(d->dbd->driver, r->pool, res, &row, -1)) == 0) {
+        /* pgsql knows its columns only once the first row has arrived */
+        if (rows->nrows == 0)
+            rows->ncols = apr_dbd_num_cols(d->dbd->driver, res);
+        for (j = 0; j < rows->ncols; j++) {
+            char *cell = NULL;
+            if (apr_dbd_datum_get(d->dbd->driver, row, j, APR_DBD_TYPE_STRING, &cell)
+                != APR_SUCCESS)
+                cell = NULL;
+            APR_ARRAY_PUSH(cells, const char *) = cell ? apr_pstrdup(r->pool, cell) : NULL;
+        }
+        rows->nrows++;
+    }
+    if (rv != -1)
+        return db_error(r, d, label, rv);
+    rows->cells = (const char **)cells->elts;
+    *out = rows;
+    return APR_SUCCESS;
+}
+
+/* SQLite has one writer at a time, and apr's driver gives up on a busy
+ * database after about 1.6 s of flat retries. Under a burst of writers that
+ * loses requests, so a write outside a transaction, or a BEGIN, is tried
+ * again with growing, jittered waits for up to ET_SQLITE_BUSY_WAIT before the
+ * request answers 503. */
+#define ET_SQLITE_BUSY_WAIT apr_time_from_sec(8)
+#define SQLITE_BUSY_CODE 5
+#define SQLITE_LOCKED_CODE 6
+
+typedef int (*db_attempt)(request_rec *r, req_db *d, void *ctx);
+
+static int is_sqlite(const req_db *d)
+{
+    return !strcmp(apr_dbd_name(d->dbd->driver), "sqlite3");
+}
+
+static int sqlite_busy_retry(request_rec *r, req_db *d, db_attempt attempt, void *ctx)
+{
+    apr_time_t give_up = apr_time_now() + ET_SQLITE_BUSY_WAIT;
+    apr_interval_time_t wait = 5000;
+    unsigned char jitter;
+    int rv = -1;
+    while (rv && apr_time_now() < give_up) {
+        apr_generate_random_bytes(&jitter, 1);
+        apr_sleep(wait + (apr_interval_time_t)jitter * 100);
+        if (wait < 200000)
+            wait *= 2;
+        rv = attempt(r, d, ctx);
+    }
+    return rv;
+}
+
+typedef struct {
+    apr_dbd_prepared_t *st;
+    const void **args;
+    int nrows;
+} exec_call;
+
+static int exec_once(request_rec *r, req_db *d, void *ctx)
+{
+    exec_call *c = ctx;
+    return apr_dbd_pbquery(d->dbd->driver, r->pool, d->dbd->handle, &c->nrows, c->st, c->args);
+}
+
+apr_status_t et_db_exec(request_rec *r, const char *label, int *nrows, const char *fmt, ...)
+{
+    req_db *d = req_db_get(r);
+    apr_dbd_prepared_t *st;
+    const void **args;
+    exec_call call = {NULL, NULL, 0};
+    va_list ap;
+    int rv;
+
+    if (!d->dbd || !(st = statement(r, d, label)))
+        return APR_EGENERAL;
+    va_start(ap, fmt);
+    args = bind_args(r, fmt, ap);
+    va_end(ap);
+    call.st = st;
+    call.args = args;
+    rv = exec_once(r, d, &call);
+    if (rv && recover_connection(r, d, label) && (call.st = statement(r, d, label)))
+        rv = exec_once(r, d, &call);
+    if ((rv == SQLITE_BUSY_CODE || rv == SQLITE_LOCKED_CODE) && !d->trans && is_sqlite(d))
+        rv = sqlite_busy_retry(r, d, exec_once, &call);
+    if (rv)
+        return db_error(r, d, label, rv);
+    if (nrows)
+        *nrows = call.nrows;
+    return APR_SUCCESS;
+}
+
+static apr_status_t rollback_open(void *data)
+{
+    req_db *d = data;
+    d->after = NULL; /* what waited for a commit that never comes */
+    if (d->trans) {
+        apr_dbd_transaction_mode_set(d->dbd->driver, d->trans, APR_DBD_TRANSACTION_ROLLBACK);
+        apr_dbd_transaction_end(d->dbd->driver, d->dbd->pool, d->trans);
+        d->trans = NULL;
+    }
+    return APR_SUCCESS;
+}
+
+/* One BEGIN. The drivers attach a transaction to the connection even when
+ * BEGIN fails; left there it would poison every later statement on this
+ * pooled connection, so a failed one is ended at once. */
+static int begin_once(request_rec *r, req_db *d, void *ctx)
+{
+    apr_dbd_transaction_t *t = NULL;
+    int rv = apr_dbd_transaction_start(d->dbd->driver, r->pool, d->dbd->handle, &t);
+    (void)ctx;
+    if (rv && t) {
+        apr_dbd_transaction_mode_set(d->dbd->driver, t, APR_DBD_TRANSACTION_ROLLBACK);
+        apr_dbd_transaction_end(d->dbd->driver, r->pool, t);
+    }
+    d->trans = rv ? NULL : t;
+    return rv;
+}
+
+apr_status_t et_db_begin(request_rec *r)
+{
+    req_db *d = req_db_get(r);
+    int rv;
+    if (!d->dbd)
+        return APR_EGENERAL;
+    rv = begin_once(r, d, NULL);
+    if (rv && recover_connection(r, d, "et_ops_ping"))
+        rv = begin_once(r, d, NULL);
+    if (rv && is_sqlite(d))
+        rv = sqlite_busy_retry(r, d, begin_once, NULL);
+    if (rv) {
+        d->trans = NULL;
+        return db_error(r, d, "BEGIN", rv);
+    }
+    apr_pool_cleanup_register(r->pool, d, rollback_open, apr_pool_cleanup_null);
+    return APR_SUCCESS;
+}
+
+/* Detached before they run: one of them may open a transaction of its own. */
+static void run_after_commit(request_rec *r, req_db *d)
+{
+    after_commit *a = d->after;
+    d->after = NULL;
+    for (; a; a = a->next)
+        a->fn(r, a->data);
+}
+
+apr_status_t et_db_commit(request_rec *r)
+{
+    req_db *d = req_db_get(r);
+    apr_dbd_transaction_t *t = d->trans;
+    int rv;
+    if (!t)
+        return APR_EGENERAL;
+    d->trans = NULL;
+    /* a statement that failed inside the transaction makes this a rollback */
+    if (apr_dbd_transaction_mode_get(d->dbd->driver, t) & APR_DBD_TRANSACTION_ROLLBACK)
+        rv = -1;
+    else
+        rv = 0;
+    if (apr_dbd_transaction_end(d->dbd->driver, r->pool, t) != 0 || rv) {
+        d->after = NULL;
+        return db_error(r, d, "COMMIT", rv);
+    }
+    run_after_commit(r, d);
+    return APR_SUCCESS;
+}
+
+void et_db_after_commit(request_rec *r, et_db_after_fn fn, void *data)
+{
+    req_db *d = req_db_get(r);
+    after_commit *a;
+    if (!d->trans) {
+        fn(r, data);
+        return;
+    }
+    a = apr_pcalloc(r->pool, sizeof(*a));
+    a->fn = fn;
+    a->data = data;
+    if (!d->after)
+        d->after_tail = &d->after;
+    *d->after_tail = a;
+    d->after_tail = &a->next;
+}
+
+void et_db_rollback(request_rec *r)
+{
+    req_db *d = req_db_get(r);
+    rollback_open(d);
+}
+
+int et_db_schema_ok(request_rec *r)
+{
+    et_srv_conf *c = et_conf(r->server);
+    et_rows *rows;
+    apr_int64_t version;
+    apr_uint32_t known = apr_atomic_read32(&c->schema_state);
+    if (known)
+        return known == ET_SCHEMA_GOOD;
+    if (et_db_select(r, "et_db_schema_version", &rows, "") != APR_SUCCESS || rows->nrows != 1)
+        return -1;
+    version = et_cell_i64(ET_CELL(rows, 0, 0));
+    if (version < ET_SCHEMA_VERSION)
+        ET_LOG(r, APLOG_CRIT, 0, APLOGNO(10513) "the database schema is version %" APR_INT64_T_FMT
+               ", older than the %d this module needs: run the migrations in sql/",
+               version, ET_SCHEMA_VERSION);
+    apr_atomic_set32(&c->schema_state, version < ET_SCHEMA_VERSION ? ET_SCHEMA_OLD : ET_SCHEMA_GOOD);
+    return version >= ET_SCHEMA_VERSION;
+}
+
+apr_int64_t et_cell_i64(const char *cell)
+{
+    return cell ? apr_atoi64(cell) : 0;
+}
+
+#define TXN_ATTEMPTS 5
+
+int et_db_transaction(request_rec *r, et_db_txn_fn fn, void *ctx)
+{
+    int attempt, status;
+    for (attempt = 0; attempt < TXN_ATTEMPTS; attempt++) {
+        if (attempt)
+            /* let the transaction we collided with finish */
+            apr_sleep(apr_time_from_msec(5 * attempt));
+        if (et_db_begin(r) != APR_SUCCESS)
+            return ET_DB_GAVE_UP;
+        status = fn(ctx);
+        if (status == OK && et_db_commit(r) == APR_SUCCESS)
+            return OK;
+        et_db_rollback(r);
+        if (status != OK && status != ET_DB_RETRY)
+            return status;
+    }
+    return ET_DB_GAVE_UP;
+}
