@@ -10,6 +10,8 @@
 #include "auth/tokens.h"
 #include "domain/users.h"
 #include "infra/util.h"
+#include "core/errors.h"
+#include "core/validate.h"
 
 #include <apr_lib.h>
 #include <util_cookies.h>

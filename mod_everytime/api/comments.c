@@ -14,6 +14,8 @@
 #include "core/cursor.h"
 #include "domain/posts.h"
 #include "infra/util.h"
+#include "core/errors.h"
+#include "core/validate.h"
 
 #include <apr_hash.h>
 

@@ -10,6 +10,9 @@
 #include "domain/courses.h"
 #include "core/cursor.h"
 #include "infra/util.h"
+#include "core/errors.h"
+#include "core/validate.h"
+#include "core/query.h"
 
 #define MAX_SLOTS       20
 #define MAX_QUERY_CHARS 100

@@ -22,6 +22,9 @@
 #include "domain/timeslots.h"
 #include "domain/timetables.h"
 #include "infra/util.h"
+#include "core/errors.h"
+#include "core/validate.h"
+#include "core/query.h"
 
 #include <apr_lib.h>
 

@@ -18,6 +18,8 @@
 #include "domain/posts.h"
 #include "domain/upload.h"
 #include "infra/util.h"
+#include "core/errors.h"
+#include "core/body.h"
 
 #include <apr_file_io.h>
 

@@ -14,6 +14,8 @@
 #include "core/transaction.h"
 #include "core/cursor.h"
 #include "infra/util.h"
+#include "core/errors.h"
+#include "core/validate.h"
 
 #define CONTENT_MAX 1000
 

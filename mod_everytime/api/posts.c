@@ -15,6 +15,9 @@
 #include "domain/media.h"
 #include "domain/posts.h"
 #include "infra/util.h"
+#include "core/errors.h"
+#include "core/validate.h"
+#include "core/query.h"
 
 #define MAX_TITLE 200
 #define MAX_CONTENT 20000

@@ -10,6 +10,7 @@
 #include "core/transaction.h"
 #include "core/cursor.h"
 #include "domain/posts.h"
+#include "core/errors.h"
 
 /* "before" of a first page: every key is smaller */
 #define KEY_MAX APR_INT64_C(9223372036854775807)

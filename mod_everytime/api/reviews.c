@@ -23,6 +23,8 @@
 #include "core/cursor.h"
 #include "domain/timeslots.h"
 #include "infra/util.h"
+#include "core/errors.h"
+#include "core/validate.h"
 
 #define MAX_CONTENT 2000
 #define MAX_SEMESTER 10

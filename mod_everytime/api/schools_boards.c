@@ -8,6 +8,9 @@
 #include "auth/auth.h"
 #include "core/cursor.h"
 #include "infra/util.h"
+#include "core/errors.h"
+#include "core/validate.h"
+#include "core/query.h"
 
 /* The Board columns, in the order board_json reads them. The favourite join
  * takes the caller's id ('' for anonymous callers, which matches no row). */

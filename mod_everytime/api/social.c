@@ -15,6 +15,8 @@
 #include "auth/password.h"
 #include "auth/tokens.h"
 #include "infra/util.h"
+#include "core/errors.h"
+#include "core/validate.h"
 
 #include <apr_lib.h>
 

@@ -16,6 +16,9 @@
 #include "core/cursor.h"
 #include "domain/timetables.h"
 #include "infra/util.h"
+#include "core/errors.h"
+#include "core/validate.h"
+#include "core/query.h"
 
 #define TIMETABLE_COLUMNS ET_TIMETABLE_COLUMNS
 

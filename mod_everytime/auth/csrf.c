@@ -6,6 +6,7 @@
 #include "auth/csrf.h"
 #include "everytime.h"
 #include "infra/util.h"
+#include "core/errors.h"
 
 #include <apr_general.h>
 #include <apr_lib.h>

@@ -8,6 +8,8 @@
  */
 #include "core/cursor.h"
 #include "infra/util.h"
+#include "core/errors.h"
+#include "core/query.h"
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>

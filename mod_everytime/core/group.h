@@ -19,7 +19,7 @@ typedef enum {
     ET_ADMIN   /* a valid access token with role ROLE_ADMIN */
 } et_access;
 
-#define ET_JSON_BODY 1    /* the body is read and parsed as a JSON object first */
+#define ET_JSON_BODY    1 /* the body is read and parsed as a JSON object first */
 #define ET_OWN_DB_CHECK 2 /* answers without the schema check (health, schema) */
 
 typedef struct et_route {
@@ -31,7 +31,10 @@ typedef struct et_route {
 } et_route;
 
 /* The end of a route table. */
-#define ET_ROUTES_END {0, NULL, NULL, ET_PUBLIC, 0}
+#define ET_ROUTES_END               \
+    {                               \
+        0, NULL, NULL, ET_PUBLIC, 0 \
+    }
 
 typedef struct et_group {
     const char *name;

@@ -15,6 +15,8 @@
  */
 #include "core/http_errors.h"
 #include "core/request.h"
+#include "core/errors.h"
+#include "core/lang.h"
 
 #include <http_core.h>
 #include <http_protocol.h>

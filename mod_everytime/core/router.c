@@ -8,6 +8,10 @@
 #include "auth/auth.h"
 #include "auth/csrf.h"
 #include "infra/util.h"
+#include "core/errors.h"
+#include "core/query.h"
+#include "core/body.h"
+#include "core/lang.h"
 
 #include <http_protocol.h>
 #include <http_request.h>

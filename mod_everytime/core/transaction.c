@@ -3,6 +3,7 @@
  * request, and giving up is answered 503.
  */
 #include "core/transaction.h"
+#include "core/errors.h"
 
 typedef struct {
     et_req *q;

@@ -7,9 +7,9 @@
 static const et_stmt statements[] = {
     {"et_cmt_ref",
      "SELECT c.id, c.post_id, c.author_id, c.is_anonymous FROM comments c "
-     "JOIN posts p ON p.id = c.post_id WHERE c.id = %lld AND " ET_LIVE_COMMENT, NULL, NULL},
-    {NULL, NULL, NULL, NULL}
-};
+     "JOIN posts p ON p.id = c.post_id WHERE c.id = %lld AND " ET_LIVE_COMMENT,
+     NULL, NULL},
+    {NULL, NULL, NULL, NULL}};
 
 const et_group et_domain_comments = {"comments", statements, NULL};
 

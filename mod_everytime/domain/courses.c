@@ -4,6 +4,7 @@
  */
 #include "domain/courses.h"
 #include "infra/util.h"
+#include "core/errors.h"
 
 #define CELL(rows, i, base, col) ET_CELL(rows, i, (base) + (col))
 

@@ -11,8 +11,7 @@
 static const et_stmt statements[] = {
     {"et_media_of_post", "SELECT file_name FROM media WHERE post_id = %lld", NULL, NULL},
     {"et_media_delete_post", "DELETE FROM media WHERE post_id = %lld", NULL, NULL},
-    {NULL, NULL, NULL, NULL}
-};
+    {NULL, NULL, NULL, NULL}};
 
 const et_group et_domain_media = {"media", statements, NULL};
 
@@ -21,8 +20,8 @@ static void remove_file(request_rec *r, const char *dir, const char *name)
 {
     apr_status_t rv;
     if (!dir || !name || !*name || name[0] == '.' || strchr(name, '/')) {
-        ET_LOG(r, APLOG_ERR, 0, APLOGNO(10604) "media file '%s' not removed: %s",
-               name ? name : "", dir ? "not a media file name" : "EverytimeMediaDir is not set");
+        ET_LOG(r, APLOG_ERR, 0, APLOGNO(10604) "media file '%s' not removed: %s", name ? name : "",
+               dir ? "not a media file name" : "EverytimeMediaDir is not set");
         return;
     }
     rv = apr_file_remove(apr_pstrcat(r->pool, dir, "/", name, NULL), r->pool);

@@ -12,17 +12,36 @@ static const et_stmt statements[] = {
     /* et_post_lookup, which other groups call on every write: no text */
     {"et_post_ref",
      "SELECT p.id, p.board_id, p.author_id, p.is_anonymous, b.allow_anonymous " ET_LIVE_POSTS
-     "AND p.id = %lld", NULL, NULL},
-    {NULL, NULL, NULL, NULL}
-};
+     "AND p.id = %lld",
+     NULL, NULL},
+    {NULL, NULL, NULL, NULL}};
 
 const et_group et_domain_posts = {"posts", statements, NULL};
 
 /* Columns of ET_POST_SELECT_HEAD, in order. */
 enum {
-    P_ID, P_BOARD, P_AUTHOR, P_NICK, P_ACTIVE, P_TITLE, P_CONTENT, P_ANON, P_QUESTION, P_HOT,
-    P_LIKES, P_COMMENTS, P_SCRAPS, P_CREATED, P_UPDATED, P_SORT, P_LIKED, P_SCRAPPED,
-    P_MEDIA_ID, P_MEDIA_FILE, P_MEDIA_TYPE, P_MEDIA_SIZE
+    P_ID,
+    P_BOARD,
+    P_AUTHOR,
+    P_NICK,
+    P_ACTIVE,
+    P_TITLE,
+    P_CONTENT,
+    P_ANON,
+    P_QUESTION,
+    P_HOT,
+    P_LIKES,
+    P_COMMENTS,
+    P_SCRAPS,
+    P_CREATED,
+    P_UPDATED,
+    P_SORT,
+    P_LIKED,
+    P_SCRAPPED,
+    P_MEDIA_ID,
+    P_MEDIA_FILE,
+    P_MEDIA_TYPE,
+    P_MEDIA_SIZE
 };
 
 /* Columns of et_post_ref. */
@@ -43,9 +62,9 @@ static json_t *media_json(et_req *q, const et_rows *rows, int i)
 {
     json_t *m = json_object();
     et_json_set_int(m, "id", et_cell_i64(ET_CELL(rows, i, P_MEDIA_ID)));
-    et_json_set_str(m, "url",
-                    apr_pstrcat(q->r->pool, q->conf->media_url, ET_CELL(rows, i, P_MEDIA_FILE),
-                                NULL));
+    et_json_set_str(
+        m, "url",
+        apr_pstrcat(q->r->pool, q->conf->media_url, ET_CELL(rows, i, P_MEDIA_FILE), NULL));
     et_json_set_str(m, "content_type", ET_CELL(rows, i, P_MEDIA_TYPE));
     et_json_set_int(m, "size", et_cell_i64(ET_CELL(rows, i, P_MEDIA_SIZE)));
     return m;
@@ -80,7 +99,7 @@ static json_t *post_json(et_req *q, const et_rows *rows, int i)
  * most limit of them; *next, a cursor of the list called name, continues
  * after the last one shown when the rows held another post, else NULL. */
 json_t *et_posts_from_rows(et_req *q, const et_rows *rows, int limit, const char *name,
-                               const char **next)
+                           const char **next)
 {
     json_t *list = json_array(), *media = NULL;
     apr_int64_t last_id = 0, last_key = 0;

@@ -5,6 +5,7 @@
 #include "domain/timetables.h"
 #include "domain/courses.h"
 #include "infra/util.h"
+#include "core/errors.h"
 
 static const et_stmt statements[] = {
     {"et_tt_primary",
@@ -13,11 +14,9 @@ static const et_stmt statements[] = {
      "ORDER BY t.id LIMIT 1",
      NULL, NULL},
     {"et_tt_courses",
-     ET_TIMETABLE_COURSES("t.id")
-     "WHERE t.id = %lld ORDER BY t.id, " ET_COURSE_SLOT_ORDER,
-     NULL, NULL},
-    {NULL, NULL, NULL, NULL}
-};
+     ET_TIMETABLE_COURSES("t.id") "WHERE t.id = %lld ORDER BY t.id, " ET_COURSE_SLOT_ORDER, NULL,
+     NULL},
+    {NULL, NULL, NULL, NULL}};
 
 const et_group et_domain_timetables = {"timetables", statements, NULL};
 

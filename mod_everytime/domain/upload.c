@@ -1,7 +1,7 @@
 /*
  * upload.c: the request body streamed into a temporary file (upload.h).
  *
- * Read the way request.c reads JSON bodies (ap_get_brigade, blocking, until
+ * Read the way core/body.c reads JSON bodies (ap_get_brigade, blocking, until
  * EOS, never spinning on an empty read), but written out as it arrives, so a
  * 10 MiB image costs one brigade of memory, not 10 MiB. The type is decided
  * as soon as the first ET_SNIFF_LEN bytes are in, so a body that is not an

@@ -6,14 +6,15 @@
  */
 #include "domain/users.h"
 #include "infra/util.h"
+#include "core/errors.h"
 
 static const et_stmt statements[] = {
     {"et_acc_taken",
      "SELECT login_id, email, nickname FROM users "
-     "WHERE (login_id = %s OR email = %s OR nickname = %s) AND id <> %s", NULL, NULL},
+     "WHERE (login_id = %s OR email = %s OR nickname = %s) AND id <> %s",
+     NULL, NULL},
     {"et_acc_school_exists", "SELECT id FROM schools WHERE id = %lld", NULL, NULL},
-    {NULL, NULL, NULL, NULL}
-};
+    {NULL, NULL, NULL, NULL}};
 
 const et_group et_domain_users = {"users", statements, NULL};
 
@@ -39,8 +40,7 @@ json_t *et_user_json(et_req *q, const et_rows *rows, int i)
                                        ET_CELL(rows, i, ET_U_SCHOOL_DOMAIN)));
     et_json_set_int(u, "admission_year", et_cell_i64(ET_CELL(rows, i, ET_U_YEAR)));
     et_json_set_str(u, "role", ET_CELL(rows, i, ET_U_ROLE));
-    et_json_set_str(u, "created_at",
-                    et_cell_time(q->r->pool, ET_CELL(rows, i, ET_U_CREATED)));
+    et_json_set_str(u, "created_at", et_cell_time(q->r->pool, ET_CELL(rows, i, ET_U_CREATED)));
     return u;
 }
 
@@ -66,18 +66,18 @@ int et_users_check_taken(et_req *q, const char *login_id, const char *email, con
     et_rows *rows;
     int i, f;
     if (et_db_select(q->r, "et_acc_taken", &rows, "ssss", login_id ? login_id : "",
-                     email ? email : "", nickname ? nickname : "", self_id ? self_id : "")
-        != APR_SUCCESS)
+                     email ? email : "", nickname ? nickname : "",
+                     self_id ? self_id : "") != APR_SUCCESS)
         return et_fail_unavailable(q);
     if (rows->nrows == 0)
         return OK;
     for (i = 0; i < rows->nrows; i++)
         for (f = 0; f < 3; f++)
             if (wanted[f] && ET_CELL(rows, i, f) && !strcmp(ET_CELL(rows, i, f), wanted[f]))
-                et_field_error_text(q, fields[f],
-                                    apr_psprintf(q->r->pool, "A user with that %s already exists.",
-                                                 fields[f]),
-                                    "이미 사용 중입니다.");
+                et_field_error_text(
+                    q, fields[f],
+                    apr_psprintf(q->r->pool, "A user with that %s already exists.", fields[f]),
+                    "이미 사용 중입니다.");
     et_fail_detail(q, ET_E_CONFLICT, "A user with these details already exists.",
                    "이미 사용 중인 정보가 있습니다.");
     if (q->errors)

@@ -17,18 +17,28 @@ extern const et_group et_domain_users;
 
 /* A user's columns, with their school's (table aliases u and s), in the
  * order of the enum below. */
-#define ET_USER_COLUMNS                                                                \
+#define ET_USER_COLUMNS                                                               \
     "u.id, u.login_id, u.email, u.nickname, u.admission_year, u.role, u.created_at, " \
     "s.id, s.name, s.domain, u.password"
 enum {
-    ET_U_ID, ET_U_LOGIN, ET_U_EMAIL, ET_U_NICK, ET_U_YEAR, ET_U_ROLE, ET_U_CREATED,
-    ET_U_SCHOOL_ID, ET_U_SCHOOL_NAME, ET_U_SCHOOL_DOMAIN, ET_U_PASSWORD, ET_U_NCOLS
+    ET_U_ID,
+    ET_U_LOGIN,
+    ET_U_EMAIL,
+    ET_U_NICK,
+    ET_U_YEAR,
+    ET_U_ROLE,
+    ET_U_CREATED,
+    ET_U_SCHOOL_ID,
+    ET_U_SCHOOL_NAME,
+    ET_U_SCHOOL_DOMAIN,
+    ET_U_PASSWORD,
+    ET_U_NCOLS
 };
 
 /* 409 naming each of login_id, email, nickname (NULL: not asked) that a user
  * other than self_id (NULL: anyone) holds; OK when none; 503 on error. */
-int et_users_check_taken(et_req *q, const char *login_id, const char *email,
-                         const char *nickname, const char *self_id);
+int et_users_check_taken(et_req *q, const char *login_id, const char *email, const char *nickname,
+                         const char *self_id);
 /* 1 when the school exists, 0 after a school_id field error, -1 on error. */
 int et_users_school_exists(et_req *q, apr_int64_t school_id);
 

@@ -1,11 +1,17 @@
 /*
- * test_request.c: request.c's pure helpers: the Accept-Language choice of
+ * test_request.c: the pure helpers of core/ (lang.c, validate.c, query.c,
+ * errors.c, body.c): the Accept-Language choice of
  * Korean, the UTF-8 character count that length limits rely on, query
  * strings (a '+' is a space, a NUL is 400 naming the parameter), and the
  * API errors that httpd's statuses and failed body reads answer with.
  */
 #include "suites.h"
 #include "core/request.h"
+#include "core/errors.h"
+#include "core/validate.h"
+#include "core/query.h"
+#include "core/body.h"
+#include "core/lang.h"
 
 #include <apr_strings.h>
 #include <stdio.h>
@@ -153,7 +159,7 @@ static void teardown(void)
     apr_pool_destroy(pool);
 }
 
-/* A request with its query string, as little as request.c reads of it. */
+/* A request with its query string, as little as query.c reads of it. */
 static et_req *new_req(const char *args, int ko)
 {
     request_rec *r = apr_pcalloc(pool, sizeof(*r));
