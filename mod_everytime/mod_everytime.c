@@ -14,7 +14,7 @@
 #include "auth/social/oauth.h"
 #include "infra/http_client.h"
 #include "auth/password.h"
-#include "core/router.h"
+#include "router.h"
 
 #include <apr_hash.h>
 #include <http_core.h>

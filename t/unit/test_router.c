@@ -4,7 +4,7 @@
  */
 #include "suites.h"
 #include "api/groups.h"
-#include "core/router.h"
+#include "router.h"
 
 #include <apr_pools.h>
 #include <apr_strings.h>

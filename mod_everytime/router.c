@@ -4,7 +4,7 @@
  * file answers 404/405/401/403, reads the body and writes whatever the route
  * answered.
  */
-#include "core/router.h"
+#include "router.h"
 #include "auth/auth.h"
 #include "auth/csrf.h"
 #include "infra/util.h"
