@@ -2,7 +2,8 @@
 # build/stages.sh: the sanitizer stages of build/test (source it after lib.sh).
 #
 #   asan   the Check unit tests built with clang, AddressSanitizer and
-#          UndefinedBehaviorSanitizer, pool allocations guarded (t/fuzz/pool_guard.c).
+#          UndefinedBehaviorSanitizer, pool allocations guarded (t/fuzz/pool_guard.c);
+#   fuzz   every libFuzzer harness of t/fuzz for ET_FUZZ_SECONDS each.
 #
 # Each builds out of tree in var/<stage>/build, from a copy of the sources in
 # var/<stage>/src (automake builds out of tree only from a source tree that
@@ -48,14 +49,17 @@ et_stage_asan() {
     local out=$1/asan.out build log status checks failures errors failed reports
     : >"$out"
     et_log "asan: the unit tests under ASan and UBSan ($ET_SAN_CC)"
-    build=$(et_stage_tree asan CC="$ET_SAN_CC" CFLAGS="$ET_SAN_FLAGS" LDFLAGS="$ET_SAN_FLAGS" \
-        2>>"$out") && make -C "$build" -j"$(nproc)" >>"$out" 2>&1 &&
-        "$ET_SAN_CC" -g -O1 -fPIC -shared -Wall -Wextra -Werror $(pkg-config --cflags apr-1) \
-            -o "$build/pool_guard.so" "$build/../src/t/fuzz/pool_guard.c" -ldl >>"$out" 2>&1 || {
+    # (pkg-config's flags are words)
+    # shellcheck disable=SC2046
+    if ! build=$(et_stage_tree asan CC="$ET_SAN_CC" CFLAGS="$ET_SAN_FLAGS" \
+        LDFLAGS="$ET_SAN_FLAGS" 2>>"$out") ||
+        ! make -C "$build" -j"$(nproc)" >>"$out" 2>&1 ||
+        ! "$ET_SAN_CC" -g -O1 -fPIC -shared -Wall -Wextra -Werror $(pkg-config --cflags apr-1) \
+            -o "$build/pool_guard.so" "$build/../src/t/fuzz/pool_guard.c" -ldl >>"$out" 2>&1; then
         tail -n 30 "$out" >&2
         echo "0 1"
         return
-    }
+    fi
     log=$build/t/unit/test_everytime.log
     rm -f "$log"
     env "${ET_SAN_ENV[@]}" make -C "$build" check \
@@ -73,4 +77,26 @@ et_stage_asan() {
         grep -E -A 12 "$ET_SAN_REPORT|:[EF]:" "$out" | head -n 60 >&2
     fi
     echo "$((checks - failures - errors)) $failed"
+}
+
+# et_stage_fuzz LOGDIR [SECONDS]: each harness for SECONDS (ET_FUZZ_SECONDS, 12)
+et_stage_fuzz() {
+    local out=$1/fuzz.out seconds=${2:-${ET_FUZZ_SECONDS:-12}} build passed failed
+    : >"$out"
+    et_log "fuzz: the libFuzzer harnesses of t/fuzz, ${seconds}s each"
+    if ! build=$(et_stage_tree fuzz CC="$ET_SAN_CC" --enable-fuzz 2>>"$out") ||
+        ! make -C "$build" -j"$(nproc)" fuzz-build >>"$out" 2>&1; then
+        tail -n 30 "$out" >&2
+        echo "0 1"
+        return
+    fi
+    env "${ET_SAN_ENV[@]}" make -s -C "$build" fuzz-run FUZZ_SECONDS="$seconds" >>"$out" 2>&1
+    grep -E '^(fuzz_|    )' "$out" >&2
+    read -r passed failed < <(sed -nE 's/^fuzz: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$out" |
+        tail -n 1)
+    [ -n "$passed" ] || {
+        tail -n 30 "$out" >&2
+        passed=0 failed=1
+    }
+    echo "$passed $failed"
 }
