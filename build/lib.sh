@@ -23,6 +23,8 @@ ET_PKGS_MYSQL=(mariadb-server mariadb-client libaprutil1-dbd-mysql libdbd-mariad
 # shellcheck disable=SC2034
 ET_PKGS_VALGRIND=(valgrind)
 # shellcheck disable=SC2034
+ET_PKGS_SANITIZE=(clang-14 libclang-rt-14-dev llvm-14 rsync) # build/stages.sh
+# shellcheck disable=SC2034
 ET_PKGS_TEST=(libapache2-mod-perl2 libwww-perl libjson-perl libcrypt-openssl-rsa-perl
     libcryptx-perl libcrypt-jwt-perl libhttp-daemon-perl rsync util-linux procps)
 

@@ -569,7 +569,8 @@ const command_rec et_directives[] = {
                   "id of the Apple Sign in key (kid of the client_secret)"),
     AP_INIT_TAKE1(ET_DIR_APPLE_KEY_FILE, set_apple_key, NULL, RSRC_CONF,
                   "the Apple Sign in .p8 key file (EC P-256, PEM)"),
-    {NULL}
+    /* designated: clang's -Wmissing-field-initializers accepts no bare {NULL} */
+    {.name = NULL}
 };
 
 static void oauth_defaults(et_oauth_conf *o)
