@@ -12,6 +12,8 @@ extern const et_stmt et_auth_statements[];
 
 /* api_accounts.c */
 extern const et_stmt et_accounts_statements[];
+/* throttle.c: login attempts */
+extern const et_stmt et_throttle_statements[];
 int et_accounts_signup(et_req *q);
 int et_accounts_login(et_req *q);
 int et_accounts_refresh(et_req *q);

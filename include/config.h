@@ -45,6 +45,7 @@
 #define ET_DIR_APPLE_TEAM_ID         "EverytimeAppleTeamID"
 #define ET_DIR_APPLE_KEY_ID          "EverytimeAppleKeyID"
 #define ET_DIR_APPLE_KEY_FILE        "EverytimeAppleKeyFile"
+#define ET_DIR_REFRESH_REUSE         "EverytimeRefreshReuseInterval"
 
 #define ET_DEFAULT_ACCESS_TTL   300
 #define ET_DEFAULT_REFRESH_TTL  (14 * 24 * 3600)
@@ -66,6 +67,10 @@
 #define ET_DEFAULT_GOOGLE_JWKS_URL       "https://www.googleapis.com/oauth2/v3/certs"
 #define ET_DEFAULT_APPLE_TOKEN_URL       "https://appleid.apple.com/auth/token"
 #define ET_DEFAULT_APPLE_JWKS_URL        "https://appleid.apple.com/auth/keys"
+#define ET_DEFAULT_REFRESH_REUSE         0
+#define ET_MAX_REFRESH_REUSE             3600
+/* bytes of the key that seals pagination cursors (HMAC-SHA256) */
+#define ET_CURSOR_KEY_LEN 32
 
 typedef enum { ET_ALG_UNSET = 0, ET_ALG_HS256, ET_ALG_RS256, ET_ALG_ES256 } et_alg_e;
 
@@ -116,10 +121,11 @@ typedef struct et_srv_conf {
     apr_int64_t refresh_ttl;
     apr_int64_t sign_ttl;            /* social signup tokens */
     apr_int64_t cache_ttl;
+    apr_int64_t refresh_reuse;       /* seconds a spent refresh token may be retried */
     int password_cost;
     apr_off_t max_body;
     int token_cookies;               /* -1 unset, 0, 1 */
-    int throttle_max;                /* failures per window; 0 = off */
+    int throttle_max;                /* login attempts per window; 0 = off */
     int throttle_window;             /* seconds */
     int throttle_set;
     int hot_threshold;               /* likes that make a post HOT */
@@ -129,6 +135,7 @@ typedef struct et_srv_conf {
     et_cache *cache;
     et_oauth_conf oauth;
     const char *dummy_hash;          /* bcrypt of nothing, for timing parity */
+    unsigned char cursor_key[ET_CURSOR_KEY_LEN]; /* derived from sign_key at start-up */
     int configured;                  /* post_config found it usable */
     volatile apr_uint32_t schema_state; /* per process: 0 unknown, or below */
 } et_srv_conf;

@@ -43,8 +43,17 @@ apr_status_t et_db_begin(request_rec *r);
 apr_status_t et_db_commit(request_rec *r);
 void et_db_rollback(request_rec *r);
 
+/* Runs fn(r, data) once the request's open transaction has committed, or at
+ * once when none is open (a statement outside one has committed already). A
+ * transaction that rolls back, or whose COMMIT fails, drops it. For what a
+ * rollback cannot undo, such as removing the files its deleted rows named:
+ * done inside the transaction, a failed commit would leave rows whose files
+ * are gone. */
+typedef void (*et_db_after_fn)(request_rec *r, void *data);
+void et_db_after_commit(request_rec *r, et_db_after_fn fn, void *data);
+
 /* The schema version this build expects (sql/<driver>/NNNN_*.sql). */
-#define ET_SCHEMA_VERSION 4
+#define ET_SCHEMA_VERSION 5
 
 /* Once per process: is the database at least ET_SCHEMA_VERSION? Logs and
  * answers 0 when it is older (the API then answers 503), -1 when the

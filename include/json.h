@@ -17,6 +17,9 @@ json_t *et_json_parse(apr_pool_t *p, const char *text, apr_size_t len, const cha
 
 /* Writes v as the response body (Content-Type set by the caller). */
 apr_status_t et_json_send(request_rec *r, json_t *v);
+/* Writes JSON text that outlives the request (a static document) as the
+ * response body, without copying it. */
+apr_status_t et_json_send_text(request_rec *r, const char *text, apr_size_t len);
 
 /* Setters that take pool strings and may be given NULL for JSON null. */
 void et_json_set_str(json_t *o, const char *key, const char *val);

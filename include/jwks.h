@@ -66,7 +66,8 @@ typedef enum {
 et_key_status et_jwks_key(request_rec *r, const et_oauth_conf *o, apr_time_t deadline,
                           et_jwks_source src, const char *url, const char *kid, EVP_PKEY **out);
 
-/* child_init: the per-process key table's mutex. */
-void et_jwks_child_init(apr_pool_t *pchild);
+/* child_init: the per-process key table's mutex; without it (logged) the
+ * Google and Apple logins of this process answer ET_KEY_UNREACHABLE. */
+void et_jwks_child_init(apr_pool_t *pchild, server_rec *s);
 
 #endif

@@ -37,8 +37,8 @@ const char *et_provider_name(et_provider provider);
  * allow_loopback is set (the test suite's mock providers). */
 int et_oauth_url_allowed(const char *url, int allow_loopback);
 
-/* child_init: libcurl's global state and the per-process JWKS table, before
- * any thread runs. */
+/* child_init: the per-thread HTTP handles and the per-process JWKS table,
+ * before any thread runs. */
 void et_oauth_child_init(apr_pool_t *pchild, server_rec *s);
 
 /* Apple's client_secret: an ES256 JWT with header kid = key_id and claims

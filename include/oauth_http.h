@@ -1,6 +1,7 @@
 /*
  * oauth_http.h: the one HTTP client the social login providers share. One
- * libcurl easy handle per call, bounded by the EverytimeOAuth* directives:
+ * libcurl easy handle per worker thread, reused (with its open connections)
+ * from call to call; every call bounded by the EverytimeOAuth* directives:
  * connect and total timeouts, a response size cap, TLS verification, no
  * redirects, https only (http only to an allowed loopback address).
  */
@@ -29,7 +30,15 @@ apr_status_t et_http_call(request_rec *r, const et_oauth_conf *o, apr_time_t dea
                           const char *url, const char *bearer, const char *form,
                           et_http_reply *out);
 
-/* Appends name=value, percent-encoded, to a form body (form may be NULL). */
+/* post_config: libcurl's global state, for this configuration generation. */
+int et_http_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s);
+
+/* child_init: the per-thread handles' key; each handle is freed when its
+ * thread ends. */
+void et_http_child_init(apr_pool_t *pchild, server_rec *s);
+
+/* Appends name=value to a form body (form may be NULL), the value encoded as
+ * application/x-www-form-urlencoded (apr_pescape_urlencoded: space as '+'). */
 const char *et_form_add(apr_pool_t *p, const char *form, const char *name, const char *value);
 
 #endif

@@ -6,6 +6,7 @@
 #ifndef ET_POSTS_H
 #define ET_POSTS_H
 
+#include "cursor.h"
 #include "db.h"
 #include "request.h"
 
@@ -54,8 +55,9 @@ int et_post_lookup(request_rec *r, apr_int64_t id, et_post_ref *out);
     "ORDER BY p.sort_key DESC, p.id DESC, m.id"
 
 /* {"results": [Post, ...], "next": cursor or null} from the rows of such a
- * statement: at most limit posts; next continues after the last one shown,
- * as the cursor (sort_key, id), when the query found another post. */
-json_t *et_post_page_json(et_req *q, const et_rows *rows, int limit);
+ * statement: at most page->limit posts; next continues after the last one
+ * shown, as page->list's cursor (sort_key, id), when the query found another
+ * post. */
+json_t *et_post_page_json(et_req *q, const et_rows *rows, const et_page *page);
 
 #endif

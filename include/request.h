@@ -21,7 +21,10 @@ typedef struct et_req {
     const char *uuids[ET_MAX_PARAMS];  /* {uuid} path parameters, in order */
     json_t *body;                      /* the JSON object sent, or an empty one */
     json_t *reply;                     /* what the route answers */
+    const char *reply_text;            /* or: JSON text sent as it is (reply NULL) */
+    apr_size_t reply_text_len;
     json_t *errors;                    /* field errors collected by the readers */
+    apr_table_t *args;                 /* the decoded query string (et_query) */
     const et_claims *user;             /* NULL when anonymous */
     int ko;                            /* Korean detail messages */
 } et_req;
@@ -40,9 +43,11 @@ typedef enum {
     ET_E_METHOD_NOT_ALLOWED,
     ET_E_CONFLICT,
     ET_E_TOO_LARGE,
+    ET_E_URI_TOO_LONG, /* httpd's 414 under the API location */
     ET_E_UNSUPPORTED_MEDIA,
     ET_E_THROTTLED,
-    ET_E_UNAVAILABLE
+    ET_E_UNAVAILABLE,
+    ET_E_ERROR /* any other status httpd answers: "error" */
 } et_err;
 
 /* Sets the error reply with its standard detail and returns its status. */
@@ -53,6 +58,15 @@ int et_fail_detail(et_req *q, et_err e, const char *en, const char *ko);
 int et_fail_invalid(et_req *q);
 /* 503: the database or cache could not answer (already logged). */
 int et_fail_unavailable(et_req *q);
+/* The error body of an HTTP status chosen outside the routes (httpd's own
+ * errors, a body that could not be read): the API's code for that status,
+ * or "error" with the status's reason. */
+json_t *et_status_json(et_req *q, int status);
+/* The answer to a body the input filters would not hand over (rv), mapped
+ * as httpd maps it (ap_map_http_request_error): 413 for a body over a limit,
+ * 408 for one too slow, 400 for the rest; AP_FILTER_ERROR, with no reply,
+ * when httpd has answered already (bad chunking, LimitRequestBody). */
+int et_fail_body_read(et_req *q, apr_status_t rv);
 
 /* Field errors, DRF-style: {"errors": {"field": ["message", ...]}}. */
 typedef enum {
@@ -94,6 +108,10 @@ int et_body_bool(et_req *q, const char *field, int flags, int *out);
 const char *et_body_email(et_req *q, const char *field, int flags);
 int et_body_has(const et_req *q, const char *field);
 
+/* Decodes the query string as application/x-www-form-urlencoded ('+' is a
+ * space); run once before the route. A NUL in a parameter is 400 invalid
+ * naming it, never a filter cut short: OK, or that status. */
+int et_query_parse(et_req *q);
 /* Query string value, decoded, or NULL. */
 const char *et_query(et_req *q, const char *name);
 

@@ -20,7 +20,9 @@ apr_status_t et_tokens_login(request_rec *r, const char *user_id, const char *ro
 
 typedef enum { ET_REFRESH_OK, ET_REFRESH_REFUSED, ET_REFRESH_ERROR } et_refresh_result;
 /* Spends a verified refresh token and issues the next pair. A token that
- * was spent already revokes its whole family. */
+ * was spent already revokes its whole family, unless it was spent at most
+ * EverytimeRefreshReuseInterval seconds ago and its family is live: then it
+ * gets another pair of that family (a client's retry). */
 et_refresh_result et_tokens_refresh(request_rec *r, const et_claims *refresh,
                                     et_token_pair *out);
 
@@ -34,8 +36,11 @@ apr_status_t et_tokens_revoke_family(request_rec *r, const char *sid, const char
 /* Revokes every family of the user but keep_sid (may be NULL). */
 apr_status_t et_tokens_revoke_user(request_rec *r, const char *user_id, const char *keep_sid);
 
-/* Sets or clears the token cookies when EverytimeTokenCookies is on. */
+/* Sets or clears the token cookies when EverytimeTokenCookies is on, with
+ * the csrftoken cookie (csrf.h): a new one for a new session (login, signup),
+ * the request's own kept when renewing (refresh), cleared with the others. */
 void et_tokens_set_cookies(request_rec *r, const et_token_pair *pair);
+void et_tokens_renew_cookies(request_rec *r, const et_token_pair *pair);
 void et_tokens_clear_cookies(request_rec *r);
 
 #endif

@@ -18,13 +18,12 @@
 
 typedef enum {
     ET_UP_OK,
-    ET_UP_TOO_LARGE,    /* over the limit: 413 */
-    ET_UP_UNSUPPORTED,  /* not one of the image types: 415 */
-    ET_UP_EMPTY,        /* no bytes at all: 400 */
-    ET_UP_BAD_FORM,     /* multipart/form-data refused, see form_error: 400 */
-    ET_UP_READ_ERROR,   /* the body could not be read (client gone, bad chunking): 400 */
-    ET_UP_FILTER_ERROR, /* httpd refused the body and has answered already */
-    ET_UP_IO_ERROR      /* the temporary file could not be written (logged): 503 */
+    ET_UP_TOO_LARGE,   /* over the limit: 413 */
+    ET_UP_UNSUPPORTED, /* not one of the image types: 415 */
+    ET_UP_EMPTY,       /* no bytes at all: 400 */
+    ET_UP_BAD_FORM,    /* multipart/form-data refused, see form_error: 400 */
+    ET_UP_READ_ERROR,  /* the input filters would not hand it over: see read_error */
+    ET_UP_IO_ERROR     /* the temporary file could not be written (logged): 503 */
 } et_up_status;
 
 typedef struct et_upload {
@@ -34,6 +33,7 @@ typedef struct et_upload {
     apr_off_t size;           /* bytes of the image */
     et_mp_status form_error;  /* why a form was refused (ET_UP_BAD_FORM) */
     int body_done;            /* the whole body was read */
+    apr_status_t read_error;  /* why the body could not be read (ET_UP_READ_ERROR) */
 } et_upload;
 
 /* The image type of the first bytes of a file: its content type, with *ext

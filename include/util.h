@@ -5,6 +5,7 @@
 #define ET_UTIL_H
 
 #include <apr_pools.h>
+#include <apr_tables.h>
 #include <apr_time.h>
 
 #define ET_UUID_LEN 36
@@ -36,5 +37,21 @@ const char *et_like_contains(apr_pool_t *p, const char *text);
 
 /* Constant-time comparison of two equal-length buffers. */
 int et_secure_equal(const void *a, const void *b, apr_size_t len);
+
+/* One name=value pair of an application/x-www-form-urlencoded string, both
+ * decoded and NUL-terminated; a length beyond strlen() means that a NUL
+ * (%00) was decoded inside. */
+typedef struct {
+    const char *name;
+    apr_size_t name_len;
+    const char *value;
+    apr_size_t value_len;
+} et_form_field;
+
+/* Decodes a query string as browsers, axios and Django read it: pairs split
+ * on '&' (empty ones skipped), name and value on the first '=' (no '=' is the
+ * value ""), '+' is a space, %XX a byte, and a '%' without two hex digits
+ * after it stays as it is. The et_form_field array, in order. */
+apr_array_header_t *et_form_decode(apr_pool_t *p, const char *query);
 
 #endif

@@ -5,13 +5,13 @@
 #include "accounts.h"
 #include "api.h"
 #include "auth.h"
-#include "cache.h"
+#include "csrf.h"
 #include "password.h"
+#include "throttle.h"
 #include "tokens.h"
 #include "util.h"
 
 #include <apr_lib.h>
-#include <apr_sha1.h>
 #include <util_cookies.h>
 
 #define USER_COLUMNS                                                                   \
@@ -127,6 +127,18 @@ static int password_acceptable(et_req *q, const char *field, const char *pw,
     if (fails & ET_PW_LIKE_LOGIN)
         et_field_error_text(q, field, "The password is too similar to the login id.",
                             "비밀번호가 아이디와 너무 유사합니다.");
+    if (fails & ET_PW_TOO_LONG)
+        et_field_error_text(
+            q, field,
+            apr_psprintf(q->r->pool,
+                         "Ensure this field has no more than %d bytes in UTF-8 (a Hangul "
+                         "syllable takes 3 bytes): only the first %d bytes of a password can "
+                         "be checked.",
+                         ET_PW_MAX_BYTES, ET_PW_MAX_BYTES),
+            apr_psprintf(q->r->pool,
+                         "이 필드가 UTF-8로 %d바이트 이하인지 확인하십시오(한글 한 글자는 "
+                         "3바이트). 비밀번호는 앞의 %d바이트까지만 확인할 수 있습니다.",
+                         ET_PW_MAX_BYTES, ET_PW_MAX_BYTES));
     return fails == 0;
 }
 
@@ -208,104 +220,67 @@ int et_accounts_signup(et_req *q)
     return login_reply(q, HTTP_CREATED, user);
 }
 
-/* --- login throttling, held in the socache ------------------------------- */
+/* --- login ------------------------------------------------------------------ */
 
-static const char *throttle_key(et_req *q, const char *login_id)
+/* 429 with Retry-After, DRF's throttle answer. */
+static int throttled(et_req *q, apr_int64_t wait)
 {
-    unsigned char digest[APR_SHA1_DIGESTSIZE];
-    apr_sha1_ctx_t ctx;
-    apr_sha1_init(&ctx);
-    apr_sha1_update(&ctx, login_id, (unsigned int)strlen(login_id));
-    apr_sha1_final(digest, &ctx);
-    return apr_pstrcat(q->r->pool, "t:", q->r->useragent_ip, ":",
-                       et_b64url_encode(q->r->pool, digest, sizeof(digest)), NULL);
-}
-
-/* Failures so far and when their window started (seconds). */
-static void throttle_read(et_req *q, const char *key, apr_int64_t *count, apr_int64_t *since)
-{
-    char buf[ET_CACHE_MAX_VALUE];
-    apr_size_t len = sizeof(buf) - 1;
-    *count = 0;
-    *since = 0;
-    if (et_cache_get(q->r, key, buf, &len) == APR_SUCCESS) {
-        buf[len] = '\0';
-        if (sscanf(buf, "%" APR_INT64_T_FMT ":%" APR_INT64_T_FMT, count, since) != 2)
-            *count = 0;
-    }
-}
-
-/* 429 with Retry-After while the client is over its allowance; else OK. */
-static int throttle_check(et_req *q, const char *key)
-{
-    apr_int64_t count, since, now = apr_time_sec(apr_time_now());
-    if (q->conf->throttle_max <= 0)
-        return OK;
-    throttle_read(q, key, &count, &since);
-    if (count < q->conf->throttle_max || now >= since + q->conf->throttle_window)
-        return OK;
-    apr_table_setn(q->r->err_headers_out, "Retry-After",
-                   et_i64_text(q->r->pool, since + q->conf->throttle_window - now));
-    return et_fail_detail(q, ET_E_THROTTLED,
-                          apr_psprintf(q->r->pool,
-                                       "Request was throttled. Expected available in %" APR_INT64_T_FMT
-                                       " seconds.", since + q->conf->throttle_window - now),
-                          apr_psprintf(q->r->pool,
-                                       "요청이 지연되었습니다. %" APR_INT64_T_FMT "초 후에 다시 시도하세요.",
-                                       since + q->conf->throttle_window - now));
-}
-
-static void throttle_fail(et_req *q, const char *key)
-{
-    apr_int64_t count, since, now = apr_time_sec(apr_time_now());
-    if (q->conf->throttle_max <= 0)
-        return;
-    throttle_read(q, key, &count, &since);
-    if (count == 0 || now >= since + q->conf->throttle_window) {
-        count = 0;
-        since = now;
-    }
-    et_cache_put(q->r, key,
-                 apr_psprintf(q->r->pool, "%" APR_INT64_T_FMT ":%" APR_INT64_T_FMT, count + 1,
-                              since),
-                 apr_time_from_sec(since + q->conf->throttle_window - now));
+    apr_table_setn(q->r->err_headers_out, "Retry-After", et_i64_text(q->r->pool, wait));
+    return et_fail_detail(
+        q, ET_E_THROTTLED,
+        apr_psprintf(q->r->pool,
+                     "Request was throttled. Expected available in %" APR_INT64_T_FMT " seconds.",
+                     wait),
+        apr_psprintf(q->r->pool,
+                     "요청이 지연되었습니다. %" APR_INT64_T_FMT "초 후에 다시 시도하세요.", wait));
 }
 
 int et_accounts_login(et_req *q)
 {
     const char *login_id = et_body_str(q, "login_id", ET_REQUIRED, 0, 150);
     const char *password = et_body_str(q, "password", ET_REQUIRED | ET_KEEP_SPACE, 0, 128);
-    const char *key;
+    apr_int64_t wait;
     et_rows *user;
-    int status, found;
+    et_pw_check check;
+    int found;
 
     if (et_has_errors(q))
         return et_fail_invalid(q);
-    key = throttle_key(q, login_id);
-    if ((status = throttle_check(q, key)) != OK)
-        return status;
+    /* counted before the password is looked at, so parallel guesses cannot
+     * all be evaluated; a guess the database cannot count is not evaluated */
+    if (et_throttle_attempt(q->r, login_id, &wait) != APR_SUCCESS)
+        return et_fail_unavailable(q);
+    if (wait > 0)
+        return throttled(q, wait);
     if (load_user(q, "et_acc_user_by_login", login_id, &user) != OK)
         return et_fail_unavailable(q);
     found = user->nrows == 1;
     /* an unknown login_id costs one bcrypt too, so timing tells nothing */
-    if (!et_password_matches(password, found ? ET_CELL(user, 0, ET_U_PASSWORD)
-                                             : q->conf->dummy_hash) ||
-        !found) {
-        throttle_fail(q, key);
+    check =
+        et_password_check(password, found ? ET_CELL(user, 0, ET_U_PASSWORD) : q->conf->dummy_hash);
+    if (check == ET_PW_CUT && found)
+        ET_LOG(q->r, APLOG_NOTICE, 0,
+               "user %s: refused a password longer than %d bytes whose first %d match the "
+               "hash (a hash set before the limit keeps only those): they sign in with them",
+               ET_CELL(user, 0, ET_U_ID), ET_PW_MAX_BYTES, ET_PW_MAX_BYTES);
+    if (check != ET_PW_RIGHT || !found)
         return et_fail(q, ET_E_AUTH_FAILED);
-    }
-    et_cache_remove(q->r, key);
+    et_throttle_clear(q->r, login_id);
     return login_reply(q, HTTP_OK, user);
 }
 
-/* The refresh token from the body, or from its cookie in cookie mode. */
-static const char *refresh_from_request(et_req *q, int flags)
+/* The refresh token from the body, or from its cookie in cookie mode
+ * (then *by_cookie is set, when given). */
+static const char *refresh_from_request(et_req *q, int flags, int *by_cookie)
 {
     const char *cookie = NULL;
     if (et_body_has(q, "refresh") || !q->conf->token_cookies)
         return et_body_str(q, "refresh", flags | ET_KEEP_SPACE, 0, 0);
-    if (ap_cookie_read(q->r, ET_COOKIE_REFRESH, &cookie, 0) == APR_SUCCESS && cookie && *cookie)
+    if (ap_cookie_read(q->r, ET_COOKIE_REFRESH, &cookie, 0) == APR_SUCCESS && cookie && *cookie) {
+        if (by_cookie)
+            *by_cookie = 1;
         return cookie;
+    }
     if (flags & ET_REQUIRED)
         et_field_error(q, "refresh", ET_M_REQUIRED, 0);
     return NULL;
@@ -319,16 +294,20 @@ static int verify_refresh(et_req *q, const char *token, et_claims *claims)
 
 int et_accounts_refresh(et_req *q)
 {
-    const char *token = refresh_from_request(q, ET_REQUIRED);
+    int by_cookie = 0;
+    const char *token = refresh_from_request(q, ET_REQUIRED, &by_cookie);
     et_claims claims;
     et_token_pair pair;
     if (et_has_errors(q))
         return et_fail_invalid(q);
+    /* the cookie authenticates this write as the access cookie does others */
+    if (by_cookie && !et_csrf_check(q->r))
+        return et_csrf_fail(q);
     if (!verify_refresh(q, token, &claims))
         return et_fail(q, ET_E_TOKEN_INVALID);
     switch (et_tokens_refresh(q->r, &claims, &pair)) {
     case ET_REFRESH_OK:
-        et_tokens_set_cookies(q->r, &pair);
+        et_tokens_renew_cookies(q->r, &pair);
         return et_reply(q, HTTP_OK, et_json_own(q->r->pool, pair_json(&pair)));
     case ET_REFRESH_REFUSED:
         return et_fail(q, ET_E_TOKEN_INVALID);
@@ -360,7 +339,9 @@ int et_accounts_verify(et_req *q)
 
 int et_accounts_logout(et_req *q)
 {
-    const char *token = refresh_from_request(q, 0);
+    /* no CSRF check of its own: logout needs a user, and a user of the
+     * access cookie has passed it already (a Bearer one needs none) */
+    const char *token = refresh_from_request(q, 0, NULL);
     et_claims claims;
     if (et_has_errors(q))
         return et_fail_invalid(q);

@@ -172,11 +172,14 @@ static int reply_comment(et_req *q, int status, apr_int64_t id)
     if (!ET_CELL(rows, 0, C_PARENT) &&
         load_replies(q, cell_i64(rows, 0, C_POST), id, id, &replies) != APR_SUCCESS)
         return et_fail_unavailable(q);
-    list = et_json_own(q->r->pool, json_array());
-    if (ET_CELL(rows, 0, C_PARENT))
+    /* a reply alone, or a top-level comment with its replies; the pool
+     * releases the one list either way */
+    if (ET_CELL(rows, 0, C_PARENT)) {
+        list = et_json_own(q->r->pool, json_array());
         json_array_append_new(list, comment_json(q, rows, 0, 0));
-    else
-        json_array_extend(list, thread_json(q, rows, 1, replies));
+    } else {
+        list = et_json_own(q->r->pool, thread_json(q, rows, 1, replies));
+    }
     return et_reply(q, status, json_array_get(list, 0));
 }
 
@@ -230,7 +233,7 @@ int et_comments_list(et_req *q)
     et_page page;
     et_rows *top, *replies = NULL;
     int status, shown;
-    if ((status = find_post(q, &post)) != OK || (status = et_page_read(q, &page)) != OK)
+    if ((status = find_post(q, &post)) != OK || (status = et_page_read(q, &page, "comments")) != OK)
         return status;
     if (et_db_select(q->r, "et_cmt_top", &top, "slll", caller_key(q), post_id,
                      page.has_cursor ? page.key1 : 0, (apr_int64_t)page.limit + 1)
@@ -256,13 +259,18 @@ typedef struct {
 static int insert_comment(et_req *q, void *ctx)
 {
     new_comment *c = ctx;
-    apr_int64_t now = apr_time_now();
+    apr_int64_t now;
     et_rows *rows;
     int n;
     if (et_db_exec(q->r, "et_cmt_count_up", &n, "l", c->post_id) != APR_SUCCESS)
         return ET_TXN_RETRY;
     if (n == 0)
         return et_fail(q, ET_E_NOT_FOUND);
+    /* Read the clock only now that the post's row is ours: its writers take
+     * their ids in the order they get the lock, and so do their times. Read
+     * before, a writer that waited for the lock would be stamped earlier than
+     * the comments that got in ahead of it. */
+    now = apr_time_now();
     if (c->numbered && et_anon_number_assign(q->r, c->post_id, q->user->user_id) != APR_SUCCESS)
         return ET_TXN_RETRY;
     if (et_db_select(q->r, "et_cmt_insert", &rows, "llsslll", c->post_id, c->parent_id,
@@ -375,7 +383,7 @@ int et_me_comments(et_req *q)
     et_rows *rows;
     json_t *list;
     int status, i, shown;
-    if ((status = et_page_read(q, &page)) != OK)
+    if ((status = et_page_read(q, &page, "me_comments")) != OK)
         return status;
     if (et_db_select(q->r, "et_cmt_mine", &rows, "ssll", q->user->user_id, q->user->user_id,
                      page.has_cursor ? page.key1 : APR_INT64_MAX, (apr_int64_t)page.limit + 1)

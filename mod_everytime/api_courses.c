@@ -108,7 +108,7 @@ int et_courses_list(et_req *q)
         et_semester_error(q, "semester");
     if (*day_text && (day = et_day_parse(day_text)) < 0)
         day_error(q, "day", day_text);
-    if ((status = et_page_read(q, &page)) != OK)
+    if ((status = et_page_read(q, &page, "courses")) != OK)
         return status;
     pattern = et_like_contains(q->r->pool, text);
     if (et_db_select(q->r, "et_crs_list", &rows, "lssssssslll",
@@ -117,7 +117,8 @@ int et_courses_list(et_req *q)
                      (apr_int64_t)page.limit + 1) != APR_SUCCESS)
         return et_fail_unavailable(q);
     list = course_list(rows, page.limit, &more, &last);
-    return et_reply(q, HTTP_OK, et_page_json(q, list, more ? et_cursor_make(q, last, 0) : NULL));
+    return et_reply(q, HTTP_OK,
+                    et_page_json(q, list, more ? et_cursor_make(q, page.list, last, 0) : NULL));
 }
 
 /* The course of id as JSON into *out: OK, 404 or 503 already set up. */

@@ -7,8 +7,10 @@
  * of the type its bytes show, never the client's name), and keeps the row
  * and the file in step: the file is renamed into place inside the
  * transaction that inserts its row, and removed again if that transaction
- * does not commit. httpd itself serves the directory (an Alias in the
- * configuration), so a file is reachable exactly when its row exists.
+ * does not commit; a file is removed only once the deletion of its row has
+ * committed (et_db_after_commit), so a delete that fails leaves both. httpd
+ * itself serves the directory (an Alias in the configuration), so a file is
+ * reachable exactly when its row exists.
  */
 #include "api.h"
 #include "auth.h"
@@ -29,7 +31,8 @@ const et_stmt et_media_statements[] = {
     {"et_media_insert",
      "INSERT INTO media (post_id, uploader_id, file_name, content_type, size, created_at) "
      "VALUES (%lld, %s, %s, %s, %lld, %lld) RETURNING id", NULL, NULL},
-    {"et_media_get", "SELECT post_id, file_name FROM media WHERE id = %lld", NULL, NULL},
+    /* the file name first, as in et_media_of_post: remove_files reads column 0 */
+    {"et_media_get", "SELECT file_name, post_id FROM media WHERE id = %lld", NULL, NULL},
     {"et_media_delete", "DELETE FROM media WHERE id = %lld", NULL, NULL},
     {"et_media_of_post", "SELECT file_name FROM media WHERE post_id = %lld", NULL, NULL},
     {"et_media_delete_post", "DELETE FROM media WHERE post_id = %lld", NULL, NULL},
@@ -111,11 +114,7 @@ static int upload_refused(et_req *q, et_up_status st, const et_upload *up)
             apr_pstrcat(q->r->pool, "멀티파트 폼을 해석할 수 없습니다 - ",
                         et_mp_status_text(up->form_error), NULL));
     case ET_UP_READ_ERROR:
-        return et_fail_detail(q, ET_E_PARSE, "The request body could not be read.",
-                              "요청 본문을 읽을 수 없습니다.");
-    case ET_UP_FILTER_ERROR:
-        q->reply = NULL; /* httpd has answered (LimitRequestBody, bad chunking) */
-        return ap_is_HTTP_ERROR(q->r->status) ? q->r->status : HTTP_BAD_REQUEST;
+        return et_fail_body_read(q, up->read_error);
     default:
         return et_fail_detail(q, ET_E_UNAVAILABLE, "The upload could not be stored.",
                               "업로드한 파일을 저장할 수 없습니다.");
@@ -228,6 +227,17 @@ static void remove_file(request_rec *r, const char *dir, const char *name)
         ET_LOG(r, APLOG_ERR, rv, APLOGNO(10605) "cannot remove media file %s/%s", dir, name);
 }
 
+/* The files named in column 0 of rows: et_db_after_commit's work once the
+ * deletion of those rows has committed. */
+static void remove_files(request_rec *r, void *data)
+{
+    const et_rows *rows = data;
+    const char *dir = et_conf(r->server)->media_dir;
+    int i;
+    for (i = 0; i < rows->nrows; i++)
+        remove_file(r, dir, ET_CELL(rows, i, 0));
+}
+
 int et_media_delete(et_req *q)
 {
     request_rec *r = q->r;
@@ -239,7 +249,7 @@ int et_media_delete(et_req *q)
         return et_fail_unavailable(q);
     if (!rows->nrows)
         return et_fail(q, ET_E_NOT_FOUND);
-    found = et_post_lookup(r, et_cell_i64(ET_CELL(rows, 0, 0)), &post);
+    found = et_post_lookup(r, et_cell_i64(ET_CELL(rows, 0, 1)), &post);
     if (found < 0)
         return et_fail_unavailable(q);
     if (!found)
@@ -250,22 +260,20 @@ int et_media_delete(et_req *q)
         return et_fail_unavailable(q);
     if (n == 0)
         return et_fail(q, ET_E_NOT_FOUND); /* a concurrent delete won */
-    remove_file(r, q->conf->media_dir, ET_CELL(rows, 0, 1));
+    /* the DELETE ran on its own and has committed: the file goes now */
+    et_db_after_commit(r, remove_files, rows);
     return HTTP_NO_CONTENT;
 }
 
 apr_status_t et_media_remove_for_post(request_rec *r, apr_int64_t post_id)
 {
-    const char *dir = et_conf(r->server)->media_dir;
     et_rows *rows;
-    int i;
     if (et_db_select(r, "et_media_of_post", &rows, "l", post_id) != APR_SUCCESS)
         return APR_EGENERAL;
     if (!rows->nrows)
         return APR_SUCCESS;
     if (et_db_exec(r, "et_media_delete_post", NULL, "l", post_id) != APR_SUCCESS)
         return APR_EGENERAL;
-    for (i = 0; i < rows->nrows; i++)
-        remove_file(r, dir, ET_CELL(rows, i, 0));
+    et_db_after_commit(r, remove_files, rows);
     return APR_SUCCESS;
 }

@@ -35,8 +35,11 @@ const et_stmt et_messages_statements[] = {
      "INSERT INTO conversations (source, starter_id, recipient_id, created_at, updated_at) "
      "VALUES (%s, %s, %s, %lld, %lld) RETURNING id",
      NULL, NULL},
-    /* never moves a conversation back when two replies commit out of order;
-     * matches the row either way, so that it is always write-locked */
+    /* Write-locks the conversation: its writers then run one after another.
+     * No column changes. */
+    {"et_msg_conv_lock", "UPDATE conversations SET updated_at = updated_at WHERE id = %lld", NULL,
+     NULL},
+    /* never moves a conversation back, should the clock step back */
     {"et_msg_conv_touch",
      "UPDATE conversations SET updated_at = CASE WHEN updated_at < %lld THEN %lld "
      "ELSE updated_at END WHERE id = %lld",
@@ -200,7 +203,10 @@ static int find_or_open(et_req *q, sending *s)
  * lists and adds the caller's message. The conversation row is write-locked
  * first: inserting the message takes a shared lock on it for the foreign key
  * (MariaDB), and two senders that both held that and then wanted the write
- * lock would deadlock. */
+ * lock would deadlock. The clock is read once the lock is held, so that the
+ * messages' times follow their ids: a sender that waited for the lock must
+ * not be stamped earlier than the messages that got in ahead of it. A new
+ * conversation is invisible to others until commit: nothing to wait for. */
 static int add_message(et_req *q, void *ctx)
 {
     sending *s = ctx;
@@ -209,9 +215,15 @@ static int add_message(et_req *q, void *ctx)
     s->now = apr_time_now();
     if (s->source && (status = find_or_open(q, s)) != OK)
         return status;
-    if ((!s->opened && et_db_exec(q->r, "et_msg_conv_touch", NULL, "lll", s->now, s->now,
-                                  s->conv) != APR_SUCCESS) ||
-        et_db_select(q->r, "et_msg_insert", &rows, "lssl", s->conv, et_caller(q), s->content,
+    if (!s->opened) {
+        if (et_db_exec(q->r, "et_msg_conv_lock", NULL, "l", s->conv) != APR_SUCCESS)
+            return ET_TXN_RETRY;
+        s->now = apr_time_now();
+        if (et_db_exec(q->r, "et_msg_conv_touch", NULL, "lll", s->now, s->now, s->conv) !=
+            APR_SUCCESS)
+            return ET_TXN_RETRY;
+    }
+    if (et_db_select(q->r, "et_msg_insert", &rows, "lssl", s->conv, et_caller(q), s->content,
                      s->now) != APR_SUCCESS ||
         rows->nrows != 1)
         return ET_TXN_RETRY;
@@ -271,7 +283,7 @@ int et_messages_conversations(et_req *q)
     et_rows *rows;
     json_t *list;
     int i, shown, status;
-    if ((status = et_page_read(q, &page)) != OK)
+    if ((status = et_page_read(q, &page, "conversations")) != OK)
         return status;
     if (!page.has_cursor)
         page.key1 = page.key2 = APR_INT64_MAX;
@@ -295,7 +307,8 @@ int et_messages_read(et_req *q)
     et_rows *rows;
     json_t *list;
     int i, shown, status;
-    if ((status = et_page_read(q, &page)) != OK || (status = check_participant(q, conv)) != OK)
+    if ((status = et_page_read(q, &page, "messages")) != OK ||
+        (status = check_participant(q, conv)) != OK)
         return status;
     if (et_db_select(q->r, "et_msg_list", &rows, "lll", conv, page.key1,
                      (apr_int64_t)page.limit + 1) != APR_SUCCESS)

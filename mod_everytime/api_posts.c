@@ -142,9 +142,10 @@ static json_t *post_json(et_req *q, const et_rows *rows, int i)
 }
 
 /* The posts of rows (one row per media file, a post's rows adjacent), at
- * most limit of them; *next continues after the last one shown when the
- * rows held another post, else NULL. */
-static json_t *posts_from_rows(et_req *q, const et_rows *rows, int limit, const char **next)
+ * most limit of them; *next, a cursor of the list called name, continues
+ * after the last one shown when the rows held another post, else NULL. */
+static json_t *posts_from_rows(et_req *q, const et_rows *rows, int limit, const char *name,
+                               const char **next)
 {
     json_t *list = json_array(), *media = NULL;
     apr_int64_t last_id = 0, last_key = 0;
@@ -155,7 +156,7 @@ static json_t *posts_from_rows(et_req *q, const et_rows *rows, int limit, const 
         if (!media || id != last_id) {
             json_t *post;
             if (shown == limit) {
-                *next = et_cursor_make(q, last_key, last_id);
+                *next = et_cursor_make(q, name, last_key, last_id);
                 break;
             }
             post = post_json(q, rows, i);
@@ -171,10 +172,10 @@ static json_t *posts_from_rows(et_req *q, const et_rows *rows, int limit, const 
     return list;
 }
 
-json_t *et_post_page_json(et_req *q, const et_rows *rows, int limit)
+json_t *et_post_page_json(et_req *q, const et_rows *rows, const et_page *page)
 {
     const char *next;
-    json_t *list = posts_from_rows(q, rows, limit, &next);
+    json_t *list = posts_from_rows(q, rows, page->limit, page->list, &next);
     return et_page_json(q, list, next);
 }
 
@@ -186,7 +187,7 @@ static int reply_post(et_req *q, int status, apr_int64_t id)
     json_t *list;
     if (et_db_select(q->r, "et_post_get", &rows, "lss", id, caller, caller) != APR_SUCCESS)
         return et_fail_unavailable(q);
-    list = et_json_own(q->r->pool, posts_from_rows(q, rows, 1, &next));
+    list = et_json_own(q->r->pool, posts_from_rows(q, rows, 1, "posts", &next));
     if (json_array_size(list) == 0)
         return et_fail(q, ET_E_NOT_FOUND);
     return et_reply(q, status, json_array_get(list, 0));
@@ -239,7 +240,7 @@ static const char *read_text_filter(et_req *q, const char *name)
 }
 
 /* Reads ?board=&user=&title=&q= and the page. OK, or 400 already set up. */
-static int read_filters(et_req *q, post_filters *f)
+static int read_filters(et_req *q, post_filters *f, const char *list)
 {
     const char *board = et_query(q, "board");
     f->board = 0;
@@ -253,14 +254,14 @@ static int read_filters(et_req *q, post_filters *f)
     f->title_like = et_like_contains(q->r->pool, f->title);
     f->text_like = et_like_contains(q->r->pool, f->text);
     /* fails with every error recorded so far */
-    return et_page_read(q, &f->page);
+    return et_page_read(q, &f->page, list);
 }
 
-static int list_reply(et_req *q, apr_status_t rv, et_rows *rows, int limit)
+static int list_reply(et_req *q, apr_status_t rv, et_rows *rows, const et_page *page)
 {
     if (rv != APR_SUCCESS)
         return et_fail_unavailable(q);
-    return et_reply(q, HTTP_OK, et_post_page_json(q, rows, limit));
+    return et_reply(q, HTTP_OK, et_post_page_json(q, rows, page));
 }
 
 /* Runs the list statement that suits the filters. */
@@ -282,13 +283,13 @@ static int list_posts(et_req *q, const post_filters *f)
     else
         rv = et_db_select(q->r, "et_post_list", &rows, "sssssllss", f->title, f->title_like,
                           f->text, f->text_like, f->text_like, before, fetch, caller, caller);
-    return list_reply(q, rv, rows, f->page.limit);
+    return list_reply(q, rv, rows, &f->page);
 }
 
 int et_posts_list(et_req *q)
 {
     post_filters f;
-    int status = read_filters(q, &f);
+    int status = read_filters(q, &f, "posts");
     return status != OK ? status : list_posts(q, &f);
 }
 
@@ -296,7 +297,7 @@ int et_posts_board_list(et_req *q)
 {
     post_filters f;
     et_rows *rows;
-    int status = read_filters(q, &f);
+    int status = read_filters(q, &f, "posts");
     if (status != OK)
         return status;
     if (et_db_select(q->r, "et_post_board", &rows, "l", q->ids[0]) != APR_SUCCESS)
@@ -310,7 +311,7 @@ int et_posts_board_list(et_req *q)
 int et_posts_mine(et_req *q)
 {
     post_filters f = {.board = 0, .title = "", .text = ""};
-    int status = et_page_read(q, &f.page);
+    int status = et_page_read(q, &f.page, "me_posts");
     if (status != OK)
         return status;
     /* as the writer, the caller sees their anonymous posts too */
@@ -325,7 +326,7 @@ int et_posts_hot(et_req *q)
     et_page page;
     et_rows *rows = NULL;
     apr_status_t rv;
-    int status = et_page_read(q, &page);
+    int status = et_page_read(q, &page, "hot_posts");
     if (status != OK)
         return status;
     if (page.has_cursor) {
@@ -334,7 +335,7 @@ int et_posts_hot(et_req *q)
     }
     rv = et_db_select(q->r, "et_post_hot", &rows, "llllss", hot, hot, id,
                       (apr_int64_t)page.limit + 1, caller, caller);
-    return list_reply(q, rv, rows, page.limit);
+    return list_reply(q, rv, rows, &page);
 }
 
 /* --- writing ---------------------------------------------------------------------- */
@@ -386,7 +387,7 @@ static int read_post_fields(et_req *q, int required, post_fields *f)
 int et_posts_create(et_req *q)
 {
     post_fields f = {0, NULL, NULL, 0, 0};
-    apr_int64_t now = apr_time_now();
+    apr_int64_t now;
     et_rows *rows;
     int status;
     /* board, title and content are required; the flags default to false */
@@ -399,6 +400,11 @@ int et_posts_create(et_req *q)
         return et_fail_unavailable(q);
     if (et_has_errors(q))
         return et_fail_invalid(q);
+    /* Posts list newest first by id, and nothing orders the writers of new
+     * posts the way a post's row lock orders its comments: the clock is read
+     * as late as it can be, so that only the INSERT's own wait for a busy
+     * database is left for two posts' times to disagree with their ids. */
+    now = apr_time_now();
     if (et_db_select(q->r, "et_post_insert", &rows, "lsssllll", f.board, et_caller(q), f.title,
                      f.content, (apr_int64_t)f.is_anonymous, (apr_int64_t)f.is_question, now, now)
             != APR_SUCCESS ||
@@ -464,8 +470,9 @@ int et_posts_patch(et_req *q)
 
 /* The post's media go with it, in the same transaction: an upload racing
  * the delete either finished first (and its files are removed here) or finds
- * the post deleted (api_media.c). A database failure leaves the post and its
- * media as they were, rather than a deleted post whose images are still served. */
+ * the post deleted (api_media.c). A database failure, the COMMIT's included,
+ * leaves the post, its media rows and their files as they were: the files
+ * are removed only once the COMMIT has succeeded. */
 int et_posts_delete(et_req *q)
 {
     et_rows *rows;

@@ -259,7 +259,7 @@ int et_me_scraps(et_req *q)
     et_rows *rows;
     apr_int64_t key = KEY_MAX, id = KEY_MAX;
     int status;
-    if ((status = et_page_read(q, &page)) != OK)
+    if ((status = et_page_read(q, &page, "me_scraps")) != OK)
         return status;
     if (page.has_cursor) {
         key = page.key1;
@@ -268,5 +268,5 @@ int et_me_scraps(et_req *q)
     if (et_db_select(q->r, "et_react_scraps_mine", &rows, "sllllss", me, key, key, id,
                      (apr_int64_t)page.limit + 1, me, me) != APR_SUCCESS)
         return et_fail_unavailable(q);
-    return et_reply(q, HTTP_OK, et_post_page_json(q, rows, page.limit));
+    return et_reply(q, HTTP_OK, et_post_page_json(q, rows, &page));
 }

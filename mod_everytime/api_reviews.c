@@ -148,7 +148,7 @@ int et_reviews_list(et_req *q)
     et_page page;
     json_t *list, *reply;
     int status, i, shown;
-    if ((status = load_info(q, &info)) != OK || (status = et_page_read(q, &page)) != OK)
+    if ((status = load_info(q, &info)) != OK || (status = et_page_read(q, &page, "reviews")) != OK)
         return status;
     if (page.has_cursor) {
         created = page.key1;

@@ -4,6 +4,7 @@
  * the check_authn hook and the API handler verify a token only once.
  */
 #include "auth.h"
+#include "csrf.h"
 #include "tokens.h"
 
 #include <http_core.h>
@@ -15,7 +16,7 @@ static const char *const auth_note = "everytime-auth";
 
 /* simplejwt's get_raw_token: a scheme other than Bearer means "no token";
  * Bearer with anything but exactly one value after it is a bad header. */
-static et_auth_state raw_token(request_rec *r, const char **token)
+static et_auth_state raw_token(request_rec *r, const char **token, int *by_cookie)
 {
     const char *h = apr_table_get(r->headers_in, "Authorization");
     const char *scheme, *rest;
@@ -38,6 +39,7 @@ static et_auth_state raw_token(request_rec *r, const char **token)
         if (ap_cookie_read(r, ET_COOKIE_ACCESS, &cookie, 0) == APR_SUCCESS && cookie &&
             *cookie) {
             *token = cookie;
+            *by_cookie = 1;
             return ET_AUTH_OK;
         }
     }
@@ -70,9 +72,13 @@ const et_auth_result *et_authenticate(request_rec *r)
     if (res)
         return res;
     res = apr_pcalloc(r->pool, sizeof(*res));
-    res->state = raw_token(r, &token);
+    res->state = raw_token(r, &token, &res->by_cookie);
     if (res->state == ET_AUTH_OK)
         verify(r, res, token);
+    /* Django's SessionAuthentication: checked once the cookie is known to
+     * authenticate, so a bad cookie stays a 401 (or anonymous) */
+    if (res->state == ET_AUTH_OK && res->by_cookie && !et_csrf_check(r))
+        res->state = ET_AUTH_CSRF_FAILED;
     if (res->state == ET_AUTH_OK) {
         r->user = apr_pstrdup(r->pool, res->claims.user_id);
         r->ap_auth_type = (char *)ET_AUTH_TYPE;
@@ -96,6 +102,8 @@ int et_check_authn(request_rec *r)
         return OK;
     case ET_AUTH_UNAVAILABLE:
         return HTTP_SERVICE_UNAVAILABLE;
+    case ET_AUTH_CSRF_FAILED:
+        return HTTP_FORBIDDEN;
     default:
         apr_table_setn(r->err_headers_out, "WWW-Authenticate", "Bearer realm=\"api\"");
         return HTTP_UNAUTHORIZED;

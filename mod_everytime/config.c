@@ -24,6 +24,7 @@ void *et_create_server_config(apr_pool_t *p, server_rec *s)
     c->refresh_ttl = UNSET;
     c->sign_ttl = UNSET;
     c->cache_ttl = UNSET;
+    c->refresh_reuse = UNSET;
     c->password_cost = UNSET;
     c->max_body = UNSET;
     c->token_cookies = UNSET;
@@ -124,6 +125,7 @@ void *et_merge_server_config(apr_pool_t *p, void *basev, void *addv)
     MERGE_NUM(refresh_ttl);
     MERGE_NUM(sign_ttl);
     MERGE_NUM(cache_ttl);
+    MERGE_NUM(refresh_reuse);
     MERGE_NUM(password_cost);
     MERGE_NUM(max_body);
     MERGE_NUM(token_cookies);
@@ -300,6 +302,15 @@ static const char *set_seconds(cmd_parms *cmd, void *dc, const char *v)
                                                              : &c->cache_ttl;
     (void)dc;
     return parse_count(cmd, v, field == &c->cache_ttl ? 0 : 1, 10LL * 365 * 86400, field);
+}
+
+/* Seconds after its first use during which a refresh token presented again
+ * gets a new pair instead of revoking its family; 0 keeps strict reuse
+ * detection. An hour at most: the window is a replayed token's too. */
+static const char *set_refresh_reuse(cmd_parms *cmd, void *dc, const char *v)
+{
+    (void)dc;
+    return parse_count(cmd, v, 0, ET_MAX_REFRESH_REUSE, &cmd_conf(cmd)->refresh_reuse);
 }
 
 static const char *set_cost(cmd_parms *cmd, void *dc, const char *v)
@@ -504,6 +515,9 @@ const command_rec et_directives[] = {
                   "social signup (signToken) lifetime in seconds (600)"),
     AP_INIT_TAKE1(ET_DIR_CACHE_TTL, set_seconds, NULL, RSRC_CONF,
                   "seconds a cached revocation answer is trusted (30)"),
+    AP_INIT_TAKE1(ET_DIR_REFRESH_REUSE, set_refresh_reuse, NULL, RSRC_CONF,
+                  "seconds a spent refresh token may be presented again for a new pair "
+                  "instead of revoking its family (0)"),
     AP_INIT_TAKE1(ET_DIR_TOKEN_CACHE, set_cache, NULL, RSRC_CONF,
                   "socache provider for token state, provider[:args] (shmcb)"),
     AP_INIT_TAKE1(ET_DIR_PASSWORD_COST, set_cost, NULL, RSRC_CONF,
@@ -626,6 +640,8 @@ const char *et_config_finish(apr_pool_t *p, server_rec *s, et_srv_conf *c)
         c->sign_ttl = ET_DEFAULT_SIGN_TTL;
     if (c->cache_ttl == UNSET)
         c->cache_ttl = ET_DEFAULT_CACHE_TTL;
+    if (c->refresh_reuse == UNSET)
+        c->refresh_reuse = ET_DEFAULT_REFRESH_REUSE;
     if (c->password_cost == UNSET)
         c->password_cost = ET_DEFAULT_COST;
     if (c->max_body == UNSET)

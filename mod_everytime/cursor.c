@@ -1,35 +1,46 @@
 /*
  * cursor.c: "<base64url of key1:key2>.<base64url of a truncated HMAC>".
- * The MAC key is derived from the token signing key, so every server that
- * shares the configuration accepts every other's cursors.
+ * The MAC is taken over "<list>.<base64url part>", so a cursor names the
+ * list that made it without carrying the name. Its key is derived from the
+ * token signing key (et_cursor_derive_key), so every server that shares the
+ * configuration accepts every other's cursors, and a cursor MAC is never
+ * made with the key that signs tokens.
  */
 #include "cursor.h"
 #include "util.h"
 
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/crypto.h>
+#include <openssl/pem.h>
 
 #define MAC_BYTES 12
+/* what the derived key is for; a new version would make new keys */
+#define CURSOR_KEY_LABEL "everytime cursor v1"
 
-static void mac(const unsigned char *key, apr_size_t keylen, const char *text, apr_size_t n,
-                unsigned char out[EVP_MAX_MD_SIZE])
+static void mac(const unsigned char key[ET_CURSOR_KEY_LEN], const char *list, const char *b64,
+                apr_size_t n, apr_pool_t *p, unsigned char out[EVP_MAX_MD_SIZE])
 {
+    /* base64url has no '.', so the list and the payload cannot run together */
+    const char *text = apr_pstrcat(p, list, ".", apr_pstrmemdup(p, b64, n), NULL);
     unsigned int len = 0;
-    HMAC(EVP_sha256(), key, (int)keylen, (const unsigned char *)text, n, out, &len);
+    HMAC(EVP_sha256(), key, ET_CURSOR_KEY_LEN, (const unsigned char *)text, strlen(text), out,
+         &len);
 }
 
-const char *et_cursor_seal(apr_pool_t *p, const unsigned char *key, apr_size_t keylen,
-                           apr_int64_t key1, apr_int64_t key2)
+const char *et_cursor_seal(apr_pool_t *p, const unsigned char key[ET_CURSOR_KEY_LEN],
+                           const char *list, apr_int64_t key1, apr_int64_t key2)
 {
     const char *body = apr_psprintf(p, "%" APR_INT64_T_FMT ":%" APR_INT64_T_FMT, key1, key2);
     const char *b = et_b64url_encode(p, (const unsigned char *)body, strlen(body));
     unsigned char m[EVP_MAX_MD_SIZE];
-    mac(key, keylen, b, strlen(b), m);
+    mac(key, list, b, strlen(b), p, m);
     return apr_pstrcat(p, b, ".", et_b64url_encode(p, m, MAC_BYTES), NULL);
 }
 
-int et_cursor_open(apr_pool_t *p, const unsigned char *key, apr_size_t keylen,
+int et_cursor_open(apr_pool_t *p, const unsigned char key[ET_CURSOR_KEY_LEN], const char *list,
                    const char *text, apr_int64_t *key1, apr_int64_t *key2)
 {
     const char *dot = text ? strchr(text, '.') : NULL;
@@ -39,7 +50,7 @@ int et_cursor_open(apr_pool_t *p, const unsigned char *key, apr_size_t keylen,
     if (!dot || strlen(text) > 200)
         return -1;
     given = et_b64url_decode(p, dot + 1, strlen(dot + 1), &glen);
-    mac(key, keylen, text, (apr_size_t)(dot - text), m);
+    mac(key, list, text, (apr_size_t)(dot - text), p, m);
     if (!given || glen != MAC_BYTES || CRYPTO_memcmp(given, m, MAC_BYTES) != 0)
         return -1;
     body = et_b64url_decode(p, text, (apr_size_t)(dot - text), &blen);
@@ -49,27 +60,105 @@ int et_cursor_open(apr_pool_t *p, const unsigned char *key, apr_size_t keylen,
     return et_parse_i64((char *)body, key1) || et_parse_i64(colon + 1, key2) ? -1 : 0;
 }
 
-const char *et_cursor_make(et_req *q, apr_int64_t key1, apr_int64_t key2)
+/* A key file is never encrypted here: refuse instead of prompting. */
+static int no_passphrase(char *buf, int size, int rwflag, void *u)
 {
-    return et_cursor_seal(q->r->pool, q->conf->sign_key, q->conf->sign_key_len, key1, key2);
+    (void)buf;
+    (void)size;
+    (void)rwflag;
+    (void)u;
+    return -1;
 }
 
-int et_page_read(et_req *q, et_page *page)
+/* The secret number of a PEM private key: RSA's d, or EC's private scalar.
+ * It is the same whatever encoding (PKCS#1, SEC1, PKCS#8, line endings)
+ * holds the key, where the PEM text is not. */
+static unsigned char *private_number(apr_pool_t *p, const unsigned char *pem, apr_size_t len,
+                                     apr_size_t *n)
+{
+    BIO *bio = BIO_new_mem_buf(pem, (int)len);
+    EVP_PKEY *key = bio ? PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL) : NULL;
+    BIGNUM *bn = NULL;
+    unsigned char *out = NULL;
+    int id = key ? EVP_PKEY_get_base_id(key) : EVP_PKEY_NONE;
+    const char *param = id == EVP_PKEY_RSA  ? OSSL_PKEY_PARAM_RSA_D
+                        : id == EVP_PKEY_EC ? OSSL_PKEY_PARAM_PRIV_KEY
+                                            : NULL;
+    if (param && EVP_PKEY_get_bn_param(key, param, &bn) == 1 && !BN_is_zero(bn)) {
+        *n = (apr_size_t)BN_num_bytes(bn);
+        out = apr_palloc(p, *n);
+        BN_bn2bin(bn, out);
+    }
+    BN_clear_free(bn);
+    EVP_PKEY_free(key);
+    BIO_free(bio);
+    return out;
+}
+
+const char *et_cursor_derive_key(apr_pool_t *p, const et_srv_conf *c,
+                                 unsigned char out[ET_CURSOR_KEY_LEN])
+{
+    const unsigned char *ikm = c->sign_key;
+    apr_size_t n = c->sign_key_len;
+    unsigned char *number = NULL;
+    unsigned int len = 0;
+    int ok;
+    if (!ikm || !n)
+        return apr_psprintf(p, "%s is not set", ET_DIR_JWT_SECRET);
+    /* HS256: the secret's bytes; RS256/ES256: the private key's number */
+    if (c->alg != ET_ALG_HS256) {
+        if (!(number = private_number(p, c->sign_key, c->sign_key_len, &n)))
+            return apr_psprintf(p,
+                                "%s: cannot derive the cursor key: not an RSA or EC "
+                                "private key",
+                                ET_DIR_JWT_PRIVATE_KEY);
+        ikm = number;
+    }
+    ok = HMAC(EVP_sha256(), ikm, (int)n, (const unsigned char *)CURSOR_KEY_LABEL,
+              strlen(CURSOR_KEY_LABEL), out, &len) != NULL &&
+         len == ET_CURSOR_KEY_LEN;
+    if (number)
+        OPENSSL_cleanse(number, n);
+    return ok ? NULL : "cannot derive the cursor key (HMAC-SHA256 failed)";
+}
+
+const char *et_cursor_make(et_req *q, const char *list, apr_int64_t key1, apr_int64_t key2)
+{
+    return et_cursor_seal(q->r->pool, q->conf->cursor_key, list, key1, key2);
+}
+
+int et_page_limit_parse(const char *text)
+{
+    apr_size_t digits = strspn(text, "0123456789");
+    apr_int64_t n = 0;
+    if (!digits || text[digits])
+        return -1;
+    text += strspn(text, "0");
+    /* four digits or more is above ET_PAGE_MAX, however many there are */
+    if (strlen(text) > 3)
+        return ET_PAGE_MAX;
+    if (et_parse_i64(text, &n) || n < 1)
+        return -1;
+    return n > ET_PAGE_MAX ? ET_PAGE_MAX : (int)n;
+}
+
+int et_page_read(et_req *q, et_page *page, const char *list)
 {
     const char *limit = et_query(q, "limit"), *cursor = et_query(q, "cursor");
-    apr_int64_t n = ET_PAGE_DEFAULT;
+    int n = limit ? et_page_limit_parse(limit) : ET_PAGE_DEFAULT;
+    page->list = list;
     page->limit = ET_PAGE_DEFAULT;
     page->has_cursor = 0;
     page->key1 = page->key2 = 0;
-    if (limit && (et_parse_i64(limit, &n) || n < 1 || n > ET_PAGE_MAX))
-        et_field_error_text(q, "limit", "Ensure limit is a whole number from 1 to 100.",
-                            "limit은 1에서 100 사이의 정수여야 합니다.");
-    if (cursor && et_cursor_open(q->r->pool, q->conf->sign_key, q->conf->sign_key_len, cursor,
-                                 &page->key1, &page->key2))
+    if (n < 1)
+        et_field_error_text(q, "limit", "Ensure limit is a whole number of at least 1.",
+                            "limit은 1 이상의 정수여야 합니다.");
+    if (cursor &&
+        et_cursor_open(q->r->pool, q->conf->cursor_key, list, cursor, &page->key1, &page->key2))
         et_field_error_text(q, "cursor", "Invalid cursor.", "유효하지 않은 커서입니다.");
     if (et_has_errors(q))
         return et_fail_invalid(q);
-    page->limit = (int)n;
+    page->limit = n;
     page->has_cursor = cursor != NULL;
     return OK;
 }
@@ -85,7 +174,7 @@ const char *et_page_next(et_req *q, const et_page *page, const et_rows *rows, in
     int last = page->limit - 1;
     if (rows->nrows <= page->limit)
         return NULL;
-    return et_cursor_make(q, et_cell_i64(ET_CELL(rows, last, key1_col)),
+    return et_cursor_make(q, page->list, et_cell_i64(ET_CELL(rows, last, key1_col)),
                           key2_col < 0 ? 0 : et_cell_i64(ET_CELL(rows, last, key2_col)));
 }
 

@@ -16,6 +16,7 @@
 static const et_stmt *const statement_tables[] = {
     et_auth_statements,
     et_accounts_statements,
+    et_throttle_statements,
     et_schools_boards_statements,
     et_courses_statements,
     et_timetables_statements,
@@ -75,9 +76,17 @@ const char *et_db_register_statements(cmd_parms *cmd, const char *dialect)
     return NULL;
 }
 
+/* Work waiting for the open transaction to commit (et_db_after_commit). */
+typedef struct after_commit {
+    et_db_after_fn fn;
+    void *data;
+    struct after_commit *next;
+} after_commit;
+
 typedef struct {
     ap_dbd_t *dbd;
     apr_dbd_transaction_t *trans;
+    after_commit *after, **after_tail; /* in the order they were asked for */
 } req_db;
 
 static const char *const db_note = "everytime-db";
@@ -305,6 +314,7 @@ apr_status_t et_db_exec(request_rec *r, const char *label, int *nrows, const cha
 static apr_status_t rollback_open(void *data)
 {
     req_db *d = data;
+    d->after = NULL; /* what waited for a commit that never comes */
     if (d->trans) {
         apr_dbd_transaction_mode_set(d->dbd->driver, d->trans, APR_DBD_TRANSACTION_ROLLBACK);
         apr_dbd_transaction_end(d->dbd->driver, d->dbd->pool, d->trans);
@@ -348,6 +358,15 @@ apr_status_t et_db_begin(request_rec *r)
     return APR_SUCCESS;
 }
 
+/* Detached before they run: one of them may open a transaction of its own. */
+static void run_after_commit(request_rec *r, req_db *d)
+{
+    after_commit *a = d->after;
+    d->after = NULL;
+    for (; a; a = a->next)
+        a->fn(r, a->data);
+}
+
 apr_status_t et_db_commit(request_rec *r)
 {
     req_db *d = req_db_get(r);
@@ -361,9 +380,29 @@ apr_status_t et_db_commit(request_rec *r)
         rv = -1;
     else
         rv = 0;
-    if (apr_dbd_transaction_end(d->dbd->driver, r->pool, t) != 0 || rv)
+    if (apr_dbd_transaction_end(d->dbd->driver, r->pool, t) != 0 || rv) {
+        d->after = NULL;
         return db_error(r, d, "COMMIT", rv);
+    }
+    run_after_commit(r, d);
     return APR_SUCCESS;
+}
+
+void et_db_after_commit(request_rec *r, et_db_after_fn fn, void *data)
+{
+    req_db *d = req_db_get(r);
+    after_commit *a;
+    if (!d->trans) {
+        fn(r, data);
+        return;
+    }
+    a = apr_pcalloc(r->pool, sizeof(*a));
+    a->fn = fn;
+    a->data = data;
+    if (!d->after)
+        d->after_tail = &d->after;
+    *d->after_tail = a;
+    d->after_tail = &a->next;
 }
 
 void et_db_rollback(request_rec *r)

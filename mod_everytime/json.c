@@ -69,6 +69,16 @@ apr_status_t et_json_send(request_rec *r, json_t *v)
     return ap_pass_brigade(r->output_filters, ctx.bb);
 }
 
+apr_status_t et_json_send_text(request_rec *r, const char *text, apr_size_t len)
+{
+    apr_bucket_alloc_t *ba = r->connection->bucket_alloc;
+    apr_bucket_brigade *bb = apr_brigade_create(r->pool, ba);
+    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_immortal_create(text, len, ba));
+    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(ba));
+    ap_set_content_length(r, (apr_off_t)len);
+    return ap_pass_brigade(r->output_filters, bb);
+}
+
 void et_json_set_str(json_t *o, const char *key, const char *val)
 {
     json_object_set_new(o, key, val ? json_string(val) : json_null());

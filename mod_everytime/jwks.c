@@ -1,14 +1,19 @@
 /*
  * jwks.c: the providers' RSA signing keys and the id_tokens signed with them.
  *
- * The fetched JWKS document is kept in the socache for ET_JWKS_TTL, so one
- * fetch serves every process (and every server sharing a memcache/redis
- * provider); each process also keeps the parsed keys in a small table under a
- * thread mutex, so a request does not parse JSON or build RSA keys. The
- * socache also carries the cross-process marker that rate-limits refetches
- * caused by unknown kids: a stream of garbage tokens naming invented kids
- * costs the provider one fetch a minute, not one per request. Keys handed to a request are reference-counted copies, so a
- * refetch replacing the table cannot free a key in use.
+ * Each process keeps the parsed keys in a small table under a thread mutex,
+ * trusted for ET_JWKS_TTL, so a request neither parses JSON nor builds RSA
+ * keys. The JWKS document itself stays out of the socache: the token cache
+ * holds small values (ET_CACHE_MAX_VALUE, the size shmcb is laid out for), and
+ * a JWKS never is one - a single 2048-bit key's modulus is 342 characters, and
+ * real documents are 1-2 KB. Storing them would crowd token entries out of
+ * shmcb, and a document past a subcache's size is refused outright. The cost
+ * of keeping it per process is one fetch per process per provider an hour.
+ * The socache carries only the cross-process marker that rate-limits
+ * refetches caused by unknown kids: a stream of garbage tokens naming
+ * invented kids costs the provider one fetch a minute, not one per request.
+ * Keys handed to a request are reference-counted copies, so a refetch
+ * replacing the table cannot free a key in use.
  */
 #include "jwks.h"
 #include "cache.h"
@@ -285,14 +290,12 @@ static const char *const source_names[ET_JWKS_SOURCES] = {"google", "apple"};
 
 static void lock(void)
 {
-    if (table_lock)
-        apr_thread_mutex_lock(table_lock);
+    apr_thread_mutex_lock(table_lock);
 }
 
 static void unlock(void)
 {
-    if (table_lock)
-        apr_thread_mutex_unlock(table_lock);
+    apr_thread_mutex_unlock(table_lock);
 }
 
 static void clear_source(source_keys *s)
@@ -316,9 +319,17 @@ static apr_status_t clear_table(void *unused)
     return APR_SUCCESS;
 }
 
-void et_jwks_child_init(apr_pool_t *pchild)
+void et_jwks_child_init(apr_pool_t *pchild, server_rec *s)
 {
-    apr_thread_mutex_create(&table_lock, APR_THREAD_MUTEX_DEFAULT, pchild);
+    apr_status_t rv = apr_thread_mutex_create(&table_lock, APR_THREAD_MUTEX_DEFAULT, pchild);
+    if (rv != APR_SUCCESS) {
+        table_lock = NULL;
+        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
+                     "cannot create the JWKS table mutex: Google and Apple logins will fail "
+                     "in this process [%s]",
+                     __func__);
+        return;
+    }
     apr_pool_cleanup_register(pchild, NULL, clear_table, apr_pool_cleanup_null);
 }
 
@@ -355,27 +366,7 @@ static EVP_PKEY *take(request_rec *r, source_keys *s, const char *url, const cha
     return NULL;
 }
 
-/* The JWKS document as the socache holds it, shared by every process (and
- * every server, with a shared provider), for ET_JWKS_TTL. */
-#define ET_JWKS_CACHE_MAX 32768
-
-static const char *shared_key(request_rec *r, et_jwks_source src, const char *url)
-{
-    return apr_pstrcat(r->pool, "jwks:", source_names[src], ":", url, NULL);
-}
-
-static et_jwks *from_shared_cache(request_rec *r, et_jwks_source src, const char *url)
-{
-    apr_size_t len = ET_JWKS_CACHE_MAX - 1;
-    char *buf = apr_palloc(r->pool, ET_JWKS_CACHE_MAX);
-    if (et_cache_get(r, shared_key(r, src, url), buf, &len) != APR_SUCCESS)
-        return NULL;
-    buf[len] = '\0';
-    return et_jwks_parse(r->pool, buf, len);
-}
-
-static et_jwks *fetch(request_rec *r, const et_oauth_conf *o, apr_time_t deadline,
-                      et_jwks_source src, const char *url)
+static et_jwks *fetch(request_rec *r, const et_oauth_conf *o, apr_time_t deadline, const char *url)
 {
     et_http_reply reply;
     et_jwks *set;
@@ -386,8 +377,6 @@ static et_jwks *fetch(request_rec *r, const et_oauth_conf *o, apr_time_t deadlin
                reply.status);
         return NULL;
     }
-    if (reply.len < ET_JWKS_CACHE_MAX)
-        et_cache_put(r, shared_key(r, src, url), reply.body, ET_JWKS_TTL);
     return set;
 }
 
@@ -403,7 +392,12 @@ static int refetch_allowed(request_rec *r, source_keys *s, et_jwks_source src, a
     if (et_cache_get(r, key, buf, &len) == APR_SUCCESS)
         return 0;
     s->refetched = now;
-    et_cache_put(r, key, "1", ET_JWKS_REFETCH_INTERVAL);
+    /* without the marker the limit still holds per process */
+    if (et_cache_put(r, key, "1", ET_JWKS_REFETCH_INTERVAL) != APR_SUCCESS)
+        ET_LOG(r, APLOG_WARNING, 0,
+               "cannot store %s in the token cache: other processes may "
+               "refetch the %s JWKS within the minute",
+               key, source_names[src]);
     return 1;
 }
 
@@ -415,6 +409,10 @@ et_key_status et_jwks_key(request_rec *r, const et_oauth_conf *o, apr_time_t dea
     int have, fresh, go;
     et_jwks *set;
 
+    if (!table_lock) {
+        ET_LOG(r, APLOG_ERR, 0, "no JWKS table in this process (see the startup log)");
+        return ET_KEY_UNREACHABLE;
+    }
     lock();
     have = s->url && !strcmp(s->url, url) && s->count;
     fresh = have && now - s->fetched < ET_JWKS_TTL;
@@ -432,13 +430,7 @@ et_key_status et_jwks_key(request_rec *r, const et_oauth_conf *o, apr_time_t dea
                source_names[src]);
         return ET_KEY_UNKNOWN;
     }
-    /* on first need, another process may have fetched it already; an unknown
-     * kid in keys that are fresh goes to the provider (rate-limited above) */
-    set = !fresh ? from_shared_cache(r, src, url) : NULL;
-    if (set && !et_jwks_find(set, kid))
-        set = NULL;
-    if (!set)
-        set = fetch(r, o, deadline, src, url);
+    set = fetch(r, o, deadline, url);
     lock();
     if (set)
         install(s, url, set, now);

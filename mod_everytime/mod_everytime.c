@@ -4,8 +4,11 @@
 #include "auth.h"
 #include "cache.h"
 #include "config.h"
+#include "cursor.h"
 #include "et_jwt.h"
+#include "http_errors.h"
 #include "oauth.h"
+#include "oauth_http.h"
 #include "password.h"
 #include "router.h"
 
@@ -50,6 +53,9 @@ static int et_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
         const char *err = et_config_finish(pconf, v, c);
         if (!err)
             err = et_jwt_self_test(pconf, c);
+        /* after the self-test, which names a key that cannot sign */
+        if (!err)
+            err = et_cursor_derive_key(pconf, c, c->cursor_key);
         if (err && wanted) {
             ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, v, APLOGNO(10540) "%s", err);
             return !OK;
@@ -87,9 +93,11 @@ static void et_register_hooks(apr_pool_t *p)
     ap_hook_pre_config(et_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(et_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(et_post_config, after_dbd, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(et_http_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(et_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(et_handler, NULL, NULL, APR_HOOK_MIDDLE);
     et_auth_register_hooks(p);
+    et_http_errors_register_hooks(p);
 }
 
 module AP_MODULE_DECLARE_DATA everytime_module = {

@@ -5,7 +5,8 @@
  *
  * What goes over the wire (for the mock providers of t/api/social.t). Every
  * request carries "Accept: application/json" and "User-Agent: mod_everytime";
- * POST bodies are application/x-www-form-urlencoded, percent-encoded.
+ * POST bodies are application/x-www-form-urlencoded (apr_pescape_urlencoded:
+ * space as '+', every byte but letters, digits and "*-._" as %xx).
  *
  *   Kakao   GET  {EverytimeKakaoUserInfoURL}
  *                Authorization: Bearer <oauthAccessToken>
@@ -60,7 +61,6 @@
 #include "oauth_http.h"
 
 #include <apr_lib.h>
-#include <curl/curl.h>
 #include <jansson.h>
 #include <jwt.h>
 
@@ -120,10 +120,8 @@ int et_oauth_url_allowed(const char *url, int allow_loopback)
 
 void et_oauth_child_init(apr_pool_t *pchild, server_rec *s)
 {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
-                     APLOGNO(10720) "libcurl could not be initialised; social login will fail");
-    et_jwks_child_init(pchild);
+    et_http_child_init(pchild, s);
+    et_jwks_child_init(pchild, s);
 }
 
 static apr_status_t json_release(void *v)

@@ -1,14 +1,31 @@
 /*
- * oauth_http.c: the libcurl client of the social login providers. Each call
- * gets its own easy handle (handles are not shared between threads), and
- * every limit is set on it explicitly, so a slow or hostile provider costs a
+ * oauth_http.c: the libcurl client of the social login providers. Every
+ * limit is set on each call explicitly, so a slow or hostile provider costs a
  * worker at most EverytimeOAuthTimeout and EverytimeOAuthMaxResponse bytes.
+ *
+ * Each worker thread keeps one easy handle (handles must not be shared
+ * between threads) for its whole life: libcurl's connection cache lives in
+ * the handle, so the calls of one login, and the logins this thread serves
+ * next, reuse an open connection to the provider instead of paying a TCP and
+ * TLS handshake per call. curl_easy_reset after every call returns every
+ * option to its default - the Authorization header, the form, the pointers
+ * into the caller's stack - and keeps only the open connections and the DNS
+ * and TLS session caches, which hold no request's data. A transfer that
+ * failed part-way (timeout, answer too large) closes its connection, so a
+ * half-read answer is never read by the next call.
  */
 #include "oauth_http.h"
 #include "oauth.h"
 
-#include <apr_lib.h>
+#include <apr_escape.h>
+#include <apr_thread_proc.h>
 #include <curl/curl.h>
+
+/* What a thread's handle keeps open between calls: a connection to each
+ * provider host (Kakao, Google's token and key hosts, Apple), and none that
+ * has been idle for a minute, which a provider has likely closed by then. */
+#define ET_HTTP_KEEP_CONNECTIONS 4L
+#define ET_HTTP_KEEP_IDLE        60L
 
 typedef struct sink {
     char *buf;
@@ -59,10 +76,10 @@ static CURLcode set_limits(CURL *h, const et_oauth_conf *o, const char *url, lon
     CURLcode rc = CURLE_OK;
     long connect_ms = (long)(o->connect_timeout * 1000);
 /* the first failing option stops the rest */
-#define SET(opt, val)                             \
-    do {                                          \
-        if (rc == CURLE_OK)                       \
-            rc = curl_easy_setopt(h, opt, val);   \
+#define SET(opt, val)                           \
+    do {                                        \
+        if (rc == CURLE_OK)                     \
+            rc = curl_easy_setopt(h, opt, val); \
     } while (0)
     SET(CURLOPT_URL, url);
     SET(CURLOPT_NOSIGNAL, 1L); /* no SIGALRM timeouts in a threaded server */
@@ -78,6 +95,8 @@ static CURLcode set_limits(CURL *h, const et_oauth_conf *o, const char *url, lon
     SET(CURLOPT_PROTOCOLS, is_http(url) ? (long)CURLPROTO_HTTP : (long)CURLPROTO_HTTPS);
 #endif
     SET(CURLOPT_USERAGENT, "mod_everytime");
+    SET(CURLOPT_MAXCONNECTS, ET_HTTP_KEEP_CONNECTIONS);
+    SET(CURLOPT_MAXAGE_CONN, ET_HTTP_KEEP_IDLE);
 #undef SET
     return rc;
 }
@@ -98,6 +117,86 @@ static struct curl_slist *headers_for(apr_pool_t *p, const char *bearer, int pos
     return l;
 }
 
+static apr_status_t global_cleanup(void *unused)
+{
+    (void)unused;
+    curl_global_cleanup();
+    return APR_SUCCESS;
+}
+
+/* curl_global_init is not thread-safe: it runs here, in the parent before
+ * any child or thread exists, once per configuration generation, undone when
+ * the generation's pool goes. */
+int et_http_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+{
+    CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+    (void)plog;
+    (void)ptemp;
+    if (rc != CURLE_OK) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, "libcurl cannot be initialised: %s [%s]",
+                     curl_easy_strerror(rc), __func__);
+        return !OK;
+    }
+    apr_pool_cleanup_register(pconf, NULL, global_cleanup, apr_pool_cleanup_null);
+    return OK;
+}
+
+/* The key under which each thread keeps its handle; its destructor frees the
+ * handle (and closes its connections) when the thread ends. */
+static apr_threadkey_t *thread_handles;
+
+static void free_handle(void *h)
+{
+    curl_easy_cleanup(h);
+}
+
+/* The key's memory goes with pchild: forget it first. Threads still holding
+ * a handle then are ending with the process. */
+static apr_status_t forget_key(void *unused)
+{
+    (void)unused;
+    if (thread_handles)
+        apr_threadkey_private_delete(thread_handles);
+    thread_handles = NULL;
+    return APR_SUCCESS;
+}
+
+void et_http_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    apr_status_t rv = apr_threadkey_private_create(&thread_handles, free_handle, pchild);
+    if (rv != APR_SUCCESS) {
+        thread_handles = NULL;
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s,
+                     "no per-thread libcurl handles; every provider call connects anew [%s]",
+                     __func__);
+        return;
+    }
+    apr_pool_cleanup_register(pchild, NULL, forget_key, apr_pool_cleanup_null);
+}
+
+/* This thread's handle, made on its first call. *own is set when it could
+ * not be kept for the thread, and the caller frees it after the call. */
+static CURL *take_handle(int *own)
+{
+    void *h = NULL;
+    *own = 0;
+    if (thread_handles && apr_threadkey_private_get(&h, thread_handles) == APR_SUCCESS && h)
+        return h;
+    if (!(h = curl_easy_init()))
+        return NULL;
+    if (!thread_handles || apr_threadkey_private_set(h, thread_handles) != APR_SUCCESS)
+        *own = 1;
+    return h;
+}
+
+static void give_back(CURL *h, int own)
+{
+    if (own)
+        curl_easy_cleanup(h);
+    else
+        curl_easy_reset(h);
+}
+
 apr_status_t et_http_call(request_rec *r, const et_oauth_conf *o, apr_time_t deadline,
                           const char *url, const char *bearer, const char *form, et_http_reply *out)
 {
@@ -107,6 +206,7 @@ apr_status_t et_http_call(request_rec *r, const et_oauth_conf *o, apr_time_t dea
     struct curl_slist *hdrs;
     CURLcode rc;
     CURL *h;
+    int own;
 
     memset(out, 0, sizeof(*out));
     if (!et_oauth_url_allowed(url, o->allow_loopback)) {
@@ -119,7 +219,7 @@ apr_status_t et_http_call(request_rec *r, const et_oauth_conf *o, apr_time_t dea
                ET_DIR_OAUTH_TIMEOUT);
         return APR_TIMEUP;
     }
-    if (!(h = curl_easy_init()))
+    if (!(h = take_handle(&own)))
         return APR_ENOMEM;
     hdrs = headers_for(r->pool, bearer, form != NULL);
     rc = hdrs ? set_limits(h, o, url, left_ms) : CURLE_OUT_OF_MEMORY;
@@ -137,7 +237,7 @@ apr_status_t et_http_call(request_rec *r, const et_oauth_conf *o, apr_time_t dea
         rc = curl_easy_perform(h);
     if (rc == CURLE_OK)
         rc = curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
-    curl_easy_cleanup(h);
+    give_back(h, own);
     curl_slist_free_all(hdrs);
     if (rc != CURLE_OK) {
         ET_LOG(r, APLOG_ERR, 0, APLOGNO(10701) "provider %s: %s", url,
@@ -150,27 +250,8 @@ apr_status_t et_http_call(request_rec *r, const et_oauth_conf *o, apr_time_t dea
     return APR_SUCCESS;
 }
 
-/* RFC 3986 unreserved characters stay; everything else is %XX. */
-static const char *form_escape(apr_pool_t *p, const char *v)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    char *out = apr_palloc(p, strlen(v) * 3 + 1), *o = out;
-    for (; *v; v++) {
-        unsigned char c = (unsigned char)*v;
-        if (apr_isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            *o++ = (char)c;
-        } else {
-            *o++ = '%';
-            *o++ = hex[c >> 4];
-            *o++ = hex[c & 15];
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
 const char *et_form_add(apr_pool_t *p, const char *form, const char *name, const char *value)
 {
     return apr_pstrcat(p, form ? form : "", form ? "&" : "", name, "=",
-                       form_escape(p, value ? value : ""), NULL);
+                       apr_pescape_urlencoded(p, value ? value : ""), NULL);
 }

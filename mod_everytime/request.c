@@ -7,7 +7,6 @@
 
 #include <apr_lib.h>
 #include <http_protocol.h>
-#include <util_script.h>
 
 typedef struct {
     int status;
@@ -43,6 +42,8 @@ static const err_def errors[] = {
                        "이미 존재하는 리소스입니다."},
     [ET_E_TOO_LARGE] = {413, "payload_too_large", "Request body is too large.",
                         "요청 본문이 너무 큽니다."},
+    [ET_E_URI_TOO_LONG] = {414, "uri_too_long", "Request URI is too long.",
+                           "요청 URI가 너무 깁니다."},
     [ET_E_UNSUPPORTED_MEDIA] = {415, "unsupported_media_type",
                                 "Unsupported media type in request.",
                                 "요청에 지원되지 않는 미디어 유형이 있습니다."},
@@ -51,14 +52,15 @@ static const err_def errors[] = {
     [ET_E_UNAVAILABLE] = {503, "service_unavailable",
                           "Service temporarily unavailable, try again later.",
                           "일시적으로 서비스를 사용할 수 없습니다. 잠시 후 다시 시도하십시오."},
+    [ET_E_ERROR] = {500, "error", "A server error occurred.", "서버 오류가 발생했습니다."},
 };
 
-int et_fail_detail(et_req *q, et_err e, const char *en, const char *ko)
+/* {"detail", "code"} (plus simplejwt's "messages" for a refused access token). */
+static json_t *error_json(et_req *q, et_err e, const char *en, const char *ko)
 {
-    const err_def *d = &errors[e];
     json_t *o = et_json_object(q->r->pool);
     et_json_set_str(o, "detail", q->ko ? ko : en);
-    et_json_set_str(o, "code", d->code);
+    et_json_set_str(o, "code", errors[e].code);
     if (e == ET_E_TOKEN_NOT_VALID) {
         json_t *m = json_object();
         et_json_set_str(m, "token_class", "AccessToken");
@@ -67,10 +69,63 @@ int et_fail_detail(et_req *q, et_err e, const char *en, const char *ko)
                                             : errors[ET_E_TOKEN_INVALID].en);
         json_object_set_new(o, "messages", json_pack("[o]", m));
     }
+    return o;
+}
+
+int et_fail_detail(et_req *q, et_err e, const char *en, const char *ko)
+{
+    const err_def *d = &errors[e];
     if (d->status == 401)
         apr_table_setn(q->r->err_headers_out, "WWW-Authenticate", "Bearer realm=\"api\"");
-    q->reply = o;
+    q->reply = error_json(q, e, en, ko);
     return d->status;
+}
+
+/* The API's error for each status that has one. */
+static const struct {
+    int status;
+    et_err e;
+} by_status[] = {
+    {HTTP_BAD_REQUEST, ET_E_PARSE},
+    {HTTP_UNAUTHORIZED, ET_E_NOT_AUTHENTICATED},
+    {HTTP_FORBIDDEN, ET_E_PERMISSION_DENIED},
+    {HTTP_NOT_FOUND, ET_E_NOT_FOUND},
+    {HTTP_METHOD_NOT_ALLOWED, ET_E_METHOD_NOT_ALLOWED},
+    {HTTP_CONFLICT, ET_E_CONFLICT},
+    {HTTP_REQUEST_ENTITY_TOO_LARGE, ET_E_TOO_LARGE},
+    {HTTP_REQUEST_URI_TOO_LARGE, ET_E_URI_TOO_LONG},
+    {HTTP_UNSUPPORTED_MEDIA_TYPE, ET_E_UNSUPPORTED_MEDIA},
+    {HTTP_TOO_MANY_REQUESTS, ET_E_THROTTLED},
+    {HTTP_SERVICE_UNAVAILABLE, ET_E_UNAVAILABLE},
+};
+
+json_t *et_status_json(et_req *q, int status)
+{
+    apr_size_t i;
+    for (i = 0; i < sizeof(by_status) / sizeof(by_status[0]); i++)
+        if (by_status[i].status == status)
+            return error_json(q, by_status[i].e, errors[by_status[i].e].en,
+                              errors[by_status[i].e].ko);
+    if (status >= 500)
+        return error_json(q, ET_E_ERROR, errors[ET_E_ERROR].en, errors[ET_E_ERROR].ko);
+    /* a 4xx of httpd's without a code of ours: its reason phrase */
+    return error_json(q, ET_E_ERROR,
+                      apr_pstrcat(q->r->pool, ap_get_status_line(status) + 4, ".", NULL),
+                      "요청을 처리할 수 없습니다.");
+}
+
+int et_fail_body_read(et_req *q, apr_status_t rv)
+{
+    int status = ap_map_http_request_error(rv, HTTP_BAD_REQUEST);
+    if (status == AP_FILTER_ERROR) {
+        q->reply = NULL; /* httpd has answered: LimitRequestBody, bad chunking */
+        return AP_FILTER_ERROR;
+    }
+    if (status == HTTP_BAD_REQUEST)
+        return et_fail_detail(q, ET_E_PARSE, "The request body could not be read.",
+                              "요청 본문을 읽을 수 없습니다.");
+    q->reply = et_status_json(q, status);
+    return status;
 }
 
 int et_fail(et_req *q, et_err e)
@@ -81,7 +136,11 @@ int et_fail(et_req *q, et_err e)
 int et_fail_invalid(et_req *q)
 {
     int status = et_fail(q, ET_E_INVALID);
-    json_object_set(q->reply, "errors", q->errors ? q->errors : json_object());
+    /* the pool owns q->errors; json_object_set takes a reference of its own,
+     * so a fresh object made here would never be released */
+    if (!q->errors)
+        q->errors = et_json_object(q->r->pool);
+    json_object_set(q->reply, "errors", q->errors);
     return status;
 }
 
@@ -334,15 +393,37 @@ const char *et_body_email(et_req *q, const char *field, int flags)
     return s;
 }
 
+/* Decodes the query string into q->args. A parameter whose name or value
+ * holds a NUL is left out, with a field error under its name: the number of
+ * such parameters. */
+static int parse_args(et_req *q)
+{
+    apr_array_header_t *fields = et_form_decode(q->r->pool, q->r->args);
+    int i, bad = 0;
+    q->args = apr_table_make(q->r->pool, fields->nelts);
+    for (i = 0; i < fields->nelts; i++) {
+        const et_form_field *f = &APR_ARRAY_IDX(fields, i, et_form_field);
+        if (strlen(f->name) != f->name_len || strlen(f->value) != f->value_len) {
+            et_field_error(q, f->name, ET_M_NUL_CHAR, 0);
+            bad++;
+        } else {
+            /* the last of repeated names wins, as QueryDict.get() has it */
+            apr_table_set(q->args, f->name, f->value);
+        }
+    }
+    return bad;
+}
+
+int et_query_parse(et_req *q)
+{
+    return parse_args(q) ? et_fail_invalid(q) : OK;
+}
+
 const char *et_query(et_req *q, const char *name)
 {
-    apr_table_t *args = NULL;
-    apr_pool_userdata_get((void **)&args, "everytime-args", q->r->pool);
-    if (!args) {
-        ap_args_to_table(q->r, &args);
-        apr_pool_userdata_setn(args, "everytime-args", NULL, q->r->pool);
-    }
-    return apr_table_get(args, name);
+    if (!q->args)
+        parse_args(q);
+    return apr_table_get(q->args, name);
 }
 
 int et_reply(et_req *q, int status, json_t *body)
@@ -398,8 +479,9 @@ static int is_json_type(const char *ct)
     return ct[n] == '\0' || ct[n] == ';' || apr_isspace(ct[n]);
 }
 
-/* Reads the whole body into memory, refusing more than max bytes: APR_EGENERAL
- * when it is larger (the caller answers 413). */
+/* Reads the whole body into memory, refusing more than max bytes: APR_ENOSPC
+ * when it is larger, as httpd's own body limit says it (413 through
+ * ap_map_http_request_error); any other failure is the input filters'. */
 static apr_status_t read_body(request_rec *r, apr_off_t max, char **out, apr_size_t *len)
 {
     apr_bucket_brigade *all = apr_brigade_create(r->pool, r->connection->bucket_alloc);
@@ -422,7 +504,7 @@ static apr_status_t read_body(request_rec *r, apr_off_t max, char **out, apr_siz
         apr_brigade_length(bb, 1, &got);
         total += got;
         if (total > max)
-            return APR_EGENERAL;
+            return APR_ENOSPC;
         APR_BRIGADE_CONCAT(all, bb);
         if (!got && !seen_eos)
             break; /* a filter that gives nothing and no EOS: stop, do not spin */
@@ -480,12 +562,8 @@ int et_read_json_body(et_req *q)
 
     if (cl && et_parse_i64(cl, &declared) == 0 && declared > q->conf->max_body)
         return et_fail(q, ET_E_TOO_LARGE);
-    rv = read_body(r, q->conf->max_body, &text, &len);
-    if (rv == APR_EGENERAL)
-        return et_fail(q, ET_E_TOO_LARGE);
-    if (rv != APR_SUCCESS)
-        return et_fail_detail(q, ET_E_PARSE, "The request body could not be read.",
-                              "요청 본문을 읽을 수 없습니다.");
+    if ((rv = read_body(r, q->conf->max_body, &text, &len)) != APR_SUCCESS)
+        return et_fail_body_read(q, rv);
     if (len == 0) {
         q->body = et_json_object(r->pool);
         return OK;

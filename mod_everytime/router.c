@@ -6,6 +6,7 @@
 #include "router.h"
 #include "api.h"
 #include "auth.h"
+#include "csrf.h"
 #include "util.h"
 
 #include <http_protocol.h>
@@ -193,6 +194,10 @@ static int check_access(et_req *q)
     const et_auth_result *a = et_authenticate(q->r);
     if (a->state == ET_AUTH_OK)
         q->user = &a->claims;
+    /* on public routes too: Django refuses a cookie-authenticated write
+     * without its CSRF token wherever the cookie authenticates */
+    if (a->state == ET_AUTH_CSRF_FAILED)
+        return et_csrf_fail(q);
     if (q->route->access == ET_PUBLIC)
         return OK;
     switch (a->state) {
@@ -238,6 +243,8 @@ static int dispatch(et_req *q)
         return et_fail_unavailable(q);
     if ((status = check_access(q)) != OK)
         return status;
+    if ((status = et_query_parse(q)) != OK)
+        return status;
     if ((q->route->flags & ET_JSON_BODY) && (status = et_read_json_body(q)) != OK)
         return status;
     if (!q->body)
@@ -257,14 +264,24 @@ int et_handler(request_rec *r)
     q->conf = et_conf(r->server);
     q->ko = et_prefers_korean(apr_table_get(r->headers_in, "Accept-Language"));
     status = dispatch(q);
-    /* whatever happened, a body that was not read must not confuse keep-alive */
-    ap_discard_request_body(r);
+    if (status == AP_FILTER_ERROR)
+        return AP_FILTER_ERROR; /* httpd refused the body and has answered */
+    /* The status first: after one that drops the connection (413, 400)
+     * ap_discard_request_body reads nothing, so a declared 500 MB body is
+     * not drained; after any other, what was not read is skipped so that
+     * keep-alive is not confused, and a body httpd refuses on the way
+     * (bad chunking) is answered by httpd alone. */
     r->status = status;
+    if (ap_status_drops_connection(status))
+        r->connection->keepalive = AP_CONN_CLOSE;
+    if (ap_discard_request_body(r) == AP_FILTER_ERROR)
+        return AP_FILTER_ERROR;
     apr_table_mergen(r->headers_out, "Vary", "Accept-Language");
-    if (status == HTTP_NO_CONTENT || !q->reply)
+    if (status == HTTP_NO_CONTENT || (!q->reply && !q->reply_text))
         return OK;
     ap_set_content_type(r, "application/json");
-    if (et_json_send(r, q->reply) != APR_SUCCESS)
+    if ((q->reply ? et_json_send(r, q->reply)
+                  : et_json_send_text(r, q->reply_text, q->reply_text_len)) != APR_SUCCESS)
         ET_LOG(r, APLOG_INFO, 0, APLOGNO(10520) "the client went away mid-reply");
     return OK;
 }

@@ -2,15 +2,24 @@
  * tokens.c: refresh families and refresh-token rotation.
  *
  * SQL is the truth. The socache remembers, for a short while, whether a
- * family is live ("1") or revoked ("0"). A database answer is cached only
- * where nothing is cached yet, and a revocation overwrites: so a lookup that
- * raced a logout cannot put "live" back over it. Losing an entry (shmcb
- * drops entries when full) costs one query, never lets a revoked token in.
+ * family is live ("1") or revoked ("0"), under a key that names the family
+ * and its user: an answer about one pair never answers for a token that
+ * pairs the family with someone else, as the database's answer would not.
+ * A database answer is cached only where nothing is cached yet, and a
+ * revocation overwrites: so a lookup that raced a logout cannot put "live"
+ * back over it. Losing an entry (shmcb drops entries when full) costs one
+ * query, never lets a revoked token in.
+ *
+ * Refresh rotation spends each refresh token once. Presenting a spent one
+ * revokes its family, unless EverytimeRefreshReuseInterval allows it: a
+ * client that lost the answer to a refresh and retries within that many
+ * seconds gets another pair of the same live family.
  */
 #include "tokens.h"
 #include "api.h"
 #include "auth.h"
 #include "cache.h"
+#include "csrf.h"
 #include "util.h"
 
 #include <util_cookies.h>
@@ -48,9 +57,9 @@ const et_stmt et_auth_statements[] = {
 #define LIVE "1"
 #define REVOKED "0"
 
-static const char *family_key(request_rec *r, const char *sid)
+static const char *family_key(request_rec *r, const char *sid, const char *user_id)
 {
-    return apr_pstrcat(r->pool, "f:", sid, NULL);
+    return apr_pstrcat(r->pool, "f:", sid, ":", user_id, NULL);
 }
 
 static apr_interval_time_t cache_ttl(request_rec *r)
@@ -65,10 +74,10 @@ static apr_interval_time_t revoked_ttl(request_rec *r)
     return apr_time_from_sec(c->cache_ttl > c->access_ttl ? c->cache_ttl : c->access_ttl);
 }
 
-static void remember_revoked(request_rec *r, const char *sid)
+static void remember_revoked(request_rec *r, const char *sid, const char *user_id)
 {
     if (et_conf(r->server)->cache_ttl > 0)
-        et_cache_put(r, family_key(r, sid), REVOKED, revoked_ttl(r));
+        et_cache_put(r, family_key(r, sid, user_id), REVOKED, revoked_ttl(r));
 }
 
 static apr_status_t issue_pair(request_rec *r, const char *user_id, const char *role,
@@ -105,7 +114,7 @@ apr_status_t et_tokens_login(request_rec *r, const char *user_id, const char *ro
     return rv;
 }
 
-/* Inside the spend transaction: the user must still be active. */
+/* Inside the spend transaction, or for a retry: the user must still be active. */
 static et_refresh_result next_pair(request_rec *r, const et_claims *rt, apr_int64_t now,
                                    et_token_pair *out)
 {
@@ -117,6 +126,26 @@ static et_refresh_result next_pair(request_rec *r, const et_claims *rt, apr_int6
     if (issue_pair(r, rt->user_id, ET_CELL(user, 0, 0), rt->sid, now, out) != APR_SUCCESS)
         return ET_REFRESH_ERROR;
     return ET_REFRESH_OK;
+}
+
+/* After a spend that changed nothing: is this a retry the reuse interval
+ * allows? 1 when the token was spent at most that long ago in a family of
+ * its user that is still live, 0 when not, -1 when the database failed.
+ * Read outside the spend transaction, so it sees the winner of a concurrent
+ * spend, whose commit the spend waited for. A retry changes no row: the new
+ * pair joins the family, so a revocation at any later moment ends it too. */
+static int retry_allowed(request_rec *r, const et_claims *rt)
+{
+    apr_int64_t interval = et_conf(r->server)->refresh_reuse;
+    et_rows *rows;
+    if (interval <= 0)
+        return 0;
+    if (et_db_select(r, "et_tok_refresh_state", &rows, "ss", rt->jti, rt->sid) != APR_SUCCESS)
+        return -1;
+    if (rows->nrows != 1 || ET_CELL(rows, 0, 0) == NULL || ET_CELL(rows, 0, 1) != NULL ||
+        strcmp(ET_CELL(rows, 0, 2), rt->user_id))
+        return 0;
+    return apr_time_now() - et_cell_i64(ET_CELL(rows, 0, 0)) <= apr_time_from_sec(interval);
 }
 
 et_refresh_result et_tokens_refresh(request_rec *r, const et_claims *rt, et_token_pair *out)
@@ -140,6 +169,12 @@ et_refresh_result et_tokens_refresh(request_rec *r, const et_claims *rt, et_toke
         return res;
     }
     et_db_rollback(r);
+    switch (retry_allowed(r, rt)) {
+    case 1:
+        return next_pair(r, rt, apr_time_now(), out);
+    case -1:
+        return ET_REFRESH_ERROR;
+    }
     /* spent already (a replay), or the family is gone: end the family */
     if (et_tokens_revoke_family(r, rt->sid, rt->user_id) != APR_SUCCESS)
         return ET_REFRESH_ERROR;
@@ -154,7 +189,7 @@ apr_status_t et_tokens_family_live(request_rec *r, const char *sid, const char *
     int use_cache = et_conf(r->server)->cache_ttl > 0;
     et_rows *rows;
 
-    if (use_cache && et_cache_get(r, family_key(r, sid), buf, &len) == APR_SUCCESS) {
+    if (use_cache && et_cache_get(r, family_key(r, sid, user_id), buf, &len) == APR_SUCCESS) {
         buf[len] = '\0';
         *live = !strcmp(buf, LIVE);
         return APR_SUCCESS;
@@ -164,7 +199,7 @@ apr_status_t et_tokens_family_live(request_rec *r, const char *sid, const char *
     *live = rows->nrows == 1 && !strcmp(ET_CELL(rows, 0, 0), user_id) &&
             ET_CELL(rows, 0, 1) == NULL;
     if (use_cache && rows->nrows == 1 && !strcmp(ET_CELL(rows, 0, 0), user_id))
-        et_cache_put_if_absent(r, family_key(r, sid), *live ? LIVE : REVOKED,
+        et_cache_put_if_absent(r, family_key(r, sid, user_id), *live ? LIVE : REVOKED,
                                *live ? cache_ttl(r) : revoked_ttl(r));
     return APR_SUCCESS;
 }
@@ -185,7 +220,7 @@ apr_status_t et_tokens_revoke_family(request_rec *r, const char *sid, const char
                                  (apr_int64_t)apr_time_now(), sid, user_id);
     /* the cache learns only after the database holds it */
     if (rv == APR_SUCCESS)
-        remember_revoked(r, sid);
+        remember_revoked(r, sid, user_id);
     return rv;
 }
 
@@ -203,13 +238,13 @@ apr_status_t et_tokens_revoke_user(request_rec *r, const char *user_id, const ch
         return rv;
     for (i = 0; i < fams->nrows; i++)
         if (strcmp(ET_CELL(fams, i, 0), keep))
-            remember_revoked(r, ET_CELL(fams, i, 0));
+            remember_revoked(r, ET_CELL(fams, i, 0), user_id);
     return APR_SUCCESS;
 }
 
 static const char *const cookie_attrs = "HttpOnly;Secure;SameSite=Strict;Path=/";
 
-void et_tokens_set_cookies(request_rec *r, const et_token_pair *pair)
+static void write_cookies(request_rec *r, const et_token_pair *pair, int new_session)
 {
     et_srv_conf *c = et_conf(r->server);
     if (!c->token_cookies)
@@ -218,6 +253,17 @@ void et_tokens_set_cookies(request_rec *r, const et_token_pair *pair)
                     r->headers_out, NULL);
     ap_cookie_write(r, ET_COOKIE_REFRESH, pair->refresh, cookie_attrs, (int)c->refresh_ttl,
                     r->headers_out, NULL);
+    et_csrf_set_cookie(r, new_session);
+}
+
+void et_tokens_set_cookies(request_rec *r, const et_token_pair *pair)
+{
+    write_cookies(r, pair, 1);
+}
+
+void et_tokens_renew_cookies(request_rec *r, const et_token_pair *pair)
+{
+    write_cookies(r, pair, 0);
 }
 
 void et_tokens_clear_cookies(request_rec *r)
@@ -226,4 +272,5 @@ void et_tokens_clear_cookies(request_rec *r)
         return;
     ap_cookie_remove(r, ET_COOKIE_ACCESS, cookie_attrs, r->headers_out, NULL);
     ap_cookie_remove(r, ET_COOKIE_REFRESH, cookie_attrs, r->headers_out, NULL);
+    et_csrf_clear_cookie(r);
 }

@@ -122,14 +122,13 @@ static apr_status_t open_temporary(request_rec *r, const char *dir, up_sink *s)
     return APR_SUCCESS;
 }
 
-/* The status of a body the input filters would not hand over. */
-static et_up_status read_failure(request_rec *r, apr_status_t rv)
+/* A body the input filters would not hand over: the caller answers rv as
+ * every body read is answered (et_fail_body_read). */
+static et_up_status read_failure(request_rec *r, et_upload *up, apr_status_t rv)
 {
-    if (rv == AP_FILTER_ERROR)
-        return ET_UP_FILTER_ERROR; /* e.g. LimitRequestBody: httpd answered */
-    if (rv == APR_ENOSPC)
-        return ET_UP_TOO_LARGE;
-    ET_LOG(r, APLOG_INFO, rv, APLOGNO(10601) "the upload body could not be read");
+    if (rv != AP_FILTER_ERROR) /* else httpd has answered, and logged why */
+        ET_LOG(r, APLOG_INFO, rv, "the upload body could not be read");
+    up->read_error = rv;
     return ET_UP_READ_ERROR;
 }
 
@@ -162,7 +161,7 @@ static et_up_status stream(request_rec *r, up_sink *s, et_mp *form, apr_off_t li
         apr_status_t rv =
             ap_get_brigade(r->input_filters, bb, AP_MODE_READBYTES, APR_BLOCK_READ, ET_UPLOAD_READ);
         if (rv != APR_SUCCESS)
-            st = read_failure(r, rv);
+            st = read_failure(r, s->up, rv);
         for (b = APR_BRIGADE_FIRST(bb); st == ET_UP_OK && b != APR_BRIGADE_SENTINEL(bb);
              b = APR_BUCKET_NEXT(b)) {
             const char *data;
@@ -174,7 +173,7 @@ static et_up_status stream(request_rec *r, up_sink *s, et_mp *form, apr_off_t li
             if (APR_BUCKET_IS_METADATA(b))
                 continue;
             if ((rv = apr_bucket_read(b, &data, &len, APR_BLOCK_READ)) != APR_SUCCESS) {
-                st = read_failure(r, rv);
+                st = read_failure(r, s->up, rv);
                 break;
             }
             got = got || len > 0;
@@ -183,7 +182,7 @@ static et_up_status stream(request_rec *r, up_sink *s, et_mp *form, apr_off_t li
         }
         apr_brigade_cleanup(bb);
         if (st == ET_UP_OK && !got && !eos)
-            st = ET_UP_READ_ERROR; /* nothing and no EOS: stop, do not spin */
+            st = read_failure(r, s->up, APR_EOF); /* nothing and no EOS: do not spin */
     }
     return st;
 }

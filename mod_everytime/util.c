@@ -1,5 +1,5 @@
 /*
- * util.c: ids, times, base64url. Pure functions over APR, so the unit tests
+ * util.c: ids, times, base64url, form decoding. Pure functions over APR, so the unit tests
  * can exercise exactly what ships.
  */
 #include "util.h"
@@ -180,4 +180,58 @@ int et_secure_equal(const void *a, const void *b, apr_size_t len)
     for (i = 0; i < len; i++)
         diff |= x[i] ^ y[i];
     return diff == 0;
+}
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* One component, decoded the WHATWG way: '+' is a space, %XX a byte, and a
+ * '%' without two hex digits after it is kept (so is Django's QueryDict). */
+static const char *form_unescape(apr_pool_t *p, const char *s, apr_size_t n, apr_size_t *len)
+{
+    char *out = apr_palloc(p, n + 1);
+    apr_size_t i, j = 0;
+    for (i = 0; i < n; i++) {
+        int hi, lo;
+        if (s[i] == '+') {
+            out[j++] = ' ';
+        } else if (s[i] == '%' && i + 2 < n && (hi = hex_value(s[i + 1])) >= 0 &&
+                   (lo = hex_value(s[i + 2])) >= 0) {
+            out[j++] = (char)(hi << 4 | lo);
+            i += 2;
+        } else {
+            out[j++] = s[i];
+        }
+    }
+    out[j] = '\0';
+    *len = j;
+    return out;
+}
+
+apr_array_header_t *et_form_decode(apr_pool_t *p, const char *s)
+{
+    apr_array_header_t *fields = apr_array_make(p, 8, sizeof(et_form_field));
+    while (s && *s) {
+        apr_size_t n = strcspn(s, "&");
+        const char *eq = memchr(s, '=', n);
+        if (n > 0) {
+            et_form_field *f = apr_array_push(fields);
+            apr_size_t name_n = eq ? (apr_size_t)(eq - s) : n;
+            f->name = form_unescape(p, s, name_n, &f->name_len);
+            f->value =
+                form_unescape(p, s + name_n + (eq ? 1 : 0), eq ? n - name_n - 1 : 0, &f->value_len);
+        }
+        s += n;
+        if (*s == '&')
+            s++;
+    }
+    return fields;
 }

@@ -14,7 +14,7 @@ use Unicode::Normalize qw(NFD);
 binmode STDOUT, ':encoding(UTF-8)';
 binmode STDERR, ':encoding(UTF-8)';
 
-plan tests => 136;
+plan tests => 154;
 
 my $UUID_RE = qr/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 my $TIME_RE = qr/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
@@ -53,6 +53,9 @@ sub verdict {
 sub keys_of { my ($h) = @_; return ref $h eq 'HASH' ? join(',', sort keys %$h) : 'not an object' }
 
 sub me { my ($token) = @_; return api(GET => '/accounts/me/', token => $token) }
+
+sub login_code { my ($res) = login(@_); return $res->code }
+sub outcome_of { my ($res) = @_; return $res->code . ' ' . $res->content }
 
 # --- signup -----------------------------------------------------------------
 
@@ -323,6 +326,69 @@ for my $field (qw(login_id password email nickname school_id admission_year)) {
     ok t_cmp($res->code, 401, "a password change revokes another session's refresh token");
     ($res) = me($u->{access});
     ok t_cmp($res->code, 200, 'the session that changed the password keeps working');
+}
+
+# --- passwords longer than bcrypt reads --------------------------------------
+# bcrypt reads 72 bytes: 24 Hangul syllables fill them. Longer passwords are
+# refused where they are set and never match where they are checked.
+{
+    my $ga24 = hangul(24);
+    my $ga24a = $ga24 . 'a';
+    my $bytes = sub { my $b = $_[0]; utf8::encode($b); length $b };
+    die "hangul(24) is not 72 bytes\n" unless $bytes->($ga24) == 72 && $bytes->($ga24a) == 73;
+    my $TOO_LONG = qr/^Ensure this field has no more than 72 bytes in UTF-8 \(a Hangul syllable takes 3 bytes\): only the first 72 bytes of a password can be checked\.$/;
+
+    my $body = signup_body(password => $ga24);
+    my ($res, $d) = signup($body);
+    ok t_cmp($res->code, 201, 'signup with 24 Hangul syllables (72 bytes): 201');
+    ($res) = login($body->{login_id}, $ga24);
+    ok t_cmp($res->code, 200, 'the 72-byte Korean password logs in');
+    ok t_cmp(outcome_of(login($body->{login_id}, $ga24a)), outcome_of(login($body->{login_id}, 'x' . $ga24)),
+             'the same plus one ASCII letter (73 bytes) is a wrong password (401 like any other)');
+    ok t_cmp(login_code($body->{login_id}, substr($ga24, 0, 23)), 401,
+             'and its first 23 syllables are a wrong password too');
+
+    my $long = signup_body(password => $ga24a);
+    ($res, $d) = signup($long);
+    ok t_cmp(verdict($res, $d) . ' ' . ($d->{errors}{password}[0] // ''),
+             qr/^400 invalid password Ensure this field has no more than 72 bytes/,
+             'signup with 24 syllables + 1 ASCII letter (73 bytes): 400 naming password');
+    ok t_cmp($d->{errors}{password}[0] // '', $TOO_LONG, 'the field error says why');
+    ($res, $d) = api(POST => '/accounts/signup/', body => $long, headers => [ 'Accept-Language' => 'ko' ]);
+    ok t_cmp($d->{errors}{password}[0] // '',
+             qr/^이 필드가 UTF-8로 72바이트 이하인지 확인하십시오\(한글 한 글자는 3바이트\)\. 비밀번호는 앞의 72바이트까지만 확인할 수 있습니다\.$/,
+             'and says it in Korean with Accept-Language: ko');
+    ok t_cmp(login_code($long->{login_id}, $ga24a) . ' ' . login_code($long->{login_id}, $ga24), '401 401',
+             'the refused signups created no user');
+
+    my $a72 = 'A' x 72;
+    ($res, $d) = signup(signup_body(password => $a72 . 'secret-one'));
+    ok t_cmp(verdict($res, $d), '400 invalid password', "signup with 'A'*72 + 'secret-one': 400 naming password");
+    my $ab = signup_body(password => $a72);
+    ($res) = signup($ab);
+    ok t_cmp($res->code, 201, "signup with 'A'*72 (72 bytes): 201");
+    ok t_cmp(login_code($ab->{login_id}, $a72 . 'secret-one') . ' ' . login_code($ab->{login_id}, $a72 . 'x'),
+             '401 401', "'A'*72 + 'secret-one' and 'A'*72 + 'x' do not log in as 'A'*72");
+    ok t_cmp(login_code($ab->{login_id}, $a72), 200, "'A'*72 itself logs in");
+
+    my $u = new_user();
+    ($res, $d) = api(PATCH => '/accounts/me/', token => $u->{access},
+                     body => { password => $ga24a, current_password => $u->{password} });
+    ok t_cmp(verdict($res, $d) . ' ' . ($d->{errors}{password}[0] // ''),
+             qr/^400 invalid password Ensure this field has no more than 72 bytes/,
+             'PATCH me to a 73-byte password: 400 naming password, saying why');
+    ($res, $d) = api(PATCH => '/accounts/me/', token => $u->{access},
+                     body => { password => $a72 . 'secret-one', current_password => $u->{password} });
+    ok t_cmp(verdict($res, $d), '400 invalid password', "PATCH me to 'A'*72 + 'secret-one': 400");
+    ok t_cmp(login_code($u->{login_id}, $u->{password}), 200, 'the refused changes left the old password working');
+    ($res, $d) = api(PATCH => '/accounts/me/', token => $u->{access},
+                     body => { password => $ga24, current_password => $u->{password} });
+    ok t_cmp($res->code, 200, 'PATCH me to the 72-byte Korean password: 200');
+    ok t_cmp(login_code($u->{login_id}, $ga24) . ' ' . login_code($u->{login_id}, $ga24a), '200 401',
+             'it logs in, and with one more byte it does not');
+    ($res, $d) = api(DELETE => '/accounts/me/', token => $u->{access}, body => { password => $ga24a });
+    ok t_cmp(verdict($res, $d), '400 invalid password',
+             'DELETE me does not take the 73-byte password as the 72-byte one');
 }
 
 # DELETE me

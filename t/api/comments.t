@@ -16,7 +16,7 @@ use JSON::PP ();
 binmode STDOUT, ':encoding(UTF-8)';
 binmode STDERR, ':encoding(UTF-8)';
 
-plan tests => 110;
+plan tests => 113;
 
 my $TIME_RE = qr/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 my $TOP_KEYS = 'author,content,created_at,id,is_anonymous,is_deleted,is_liked,is_mine,like_count,parent,post,replies,updated_at';
@@ -219,7 +219,7 @@ my ($foreign) = do { my ($r, $d) = comment($alice, $other_post, content => '다�
     ok t_cmp(join(',', @seen) . " in $pages pages", join(',', @made) . ' in 3 pages',
              'limit=3: every top-level comment once, in order, over 3 pages');
     ok t_cmp($replies_ok, 1, '... each page with the replies of its own comments');
-    for my $bad ('?limit=0', '?limit=101', '?limit=x', '?cursor=garbage', '?cursor=' . ('A' x 40) . '.' . ('B' x 16)) {
+    for my $bad ('?limit=0', '?limit=-1', '?limit=x', '?cursor=garbage', '?cursor=' . ('A' x 40) . '.' . ('B' x 16)) {
         ($res, $d) = thread($walk, undef, $bad);
         ok t_cmp(verdict($res, $d), qr/^400 invalid (limit|cursor)$/, "GET the thread with $bad: 400");
     }
@@ -382,4 +382,47 @@ my ($foreign) = do { my ($r, $d) = comment($alice, $other_post, content => '다�
     ok t_cmp(comment_count($busy), 10, '... and comment_count is exactly 10');
     my ($res, $d) = thread($busy);
     ok t_cmp(scalar(results($d)), 10, '... and the thread shows all 10');
+}
+
+# --- times follow ids under concurrency (issue 8, item 8) ----------------------------------
+# Writers to one post queue on its row lock and take their ids in that order;
+# a comment's created_at must then not be earlier than that of any comment
+# with a smaller id, replies included.
+
+{
+    my ($procs, $each) = (16, 12);
+    my $race = new_post($writer)->{id};
+    my @users = map { new_user() } 1 .. 4;
+    my @parents = map { (comment($alice, $race, content => "부모 $_"))[1]{id} } 1 .. 3;
+    my @got = together($procs, sub {
+        my ($i) = @_;
+        my @codes;
+        for my $n (1 .. $each) {
+            my %body = (content => "경쟁 $i-$n");
+            $body{parent} = $parents[$n % 3] if $n % 2;    # every other one a reply
+            my ($res) = comment($users[$n % 4], $race, %body);
+            push @codes, $res->code;
+        }
+        return join ',', @codes;
+    });
+    my $total = $procs * $each;
+    my %codes;
+    $codes{$_}++ for map { split /,/ } @got;
+    ok t_cmp(join(',', map { "$_ x$codes{$_}" } sort keys %codes), "201 x$total",
+             "$total comments and replies from $procs processes at once: every one 201");
+
+    my (%at, $cursor);
+    for (1 .. 20) {
+        my ($res, $d) = thread($race, undef, '?limit=100' . (defined $cursor ? "&cursor=$cursor" : ''));
+        last unless $res->code == 200;
+        for my $c (results($d)) {
+            $at{ $_->{id} } = $_->{created_at} for $c, @{ $c->{replies} };
+        }
+        last unless defined($cursor = $d->{next});
+    }
+    ok t_cmp(scalar(keys %at), $total + @parents, '... the thread lists all of them');
+    my @ids = sort { $a <=> $b } keys %at;
+    my @late = grep { $at{ $ids[$_] } lt $at{ $ids[$_ - 1] } } 1 .. $#ids;
+    ok t_cmp(scalar(@late), 0, '... and created_at never goes back in id order')
+        or t_debug(join "\n", map { "$ids[$_ - 1] $at{ $ids[$_ - 1] } > $ids[$_] $at{ $ids[$_] }" } @late);
 }

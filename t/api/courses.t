@@ -308,8 +308,9 @@ sub made { return join ',', map { $made{$_} } @_ }
     ok t_cmp(status_code($res, $d) . ' ' . error_fields($d), '400 invalid cursor', 'a garbage cursor: 400');
     ($res, $d) = search(limit => 0);
     ok t_cmp(status_code($res, $d) . ' ' . error_fields($d), '400 invalid limit', '?limit=0: 400');
-    ($res, $d) = search(limit => 101);
-    ok t_cmp(status_code($res, $d) . ' ' . error_fields($d), '400 invalid limit', '?limit=101: 400');
+    ($res, $d) = search(q => $stag, limit => 101);
+    ok t_cmp($res->code . ' ' . ids_of($d), '200 ' . made(qw(k1 k2 k3 k4 k5 k6)),
+             '?limit=101: read as 100 (t/api/pagination.t covers the clamp)');
     ($res, $d) = search(semester => '2030');
     ok t_cmp(status_code($res, $d) . ' ' . error_fields($d), '400 invalid semester', '?semester=2030: 400');
     ($res, $d) = search(day => 'MONDAY');

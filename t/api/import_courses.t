@@ -2,7 +2,9 @@
 # database (SQLite, PostgreSQL or MariaDB): a good CSV is imported whole and
 # served by GET /courses/; running it again imports nothing twice; a file
 # with one bad line, or a subject that the database spells otherwise,
-# imports nothing and names the line; --check changes nothing.
+# imports nothing and names the line; --check changes nothing; --sql prints
+# SQL that the database's own client loads as the importer would have, and
+# refuses what no portable literal can hold.
 use strict;
 use warnings;
 use utf8;
@@ -17,7 +19,7 @@ use ETest qw(:DEFAULT hangul query_escape);
 binmode STDOUT, ':encoding(UTF-8)';
 binmode STDERR, ':encoding(UTF-8)';
 
-plan tests => 19;
+plan tests => 23;
 
 my $script = Apache::Test::vars('t_dir') . '/../build/import-courses';
 my $driver = $ENV{ET_TEST_DBDRIVER} // '';
@@ -47,6 +49,30 @@ sub import_courses {
     my $text = do { local $/; <$out> } // '';
     close $out;
     return ($? >> 8, $text);
+}
+
+# Runs SQL text through the database's command-line client, as build/migrate
+# --seed runs sql/demo_courses.sql; answers the client's exit status.
+sub load_sql {
+    my ($sql) = @_;
+    my @cmd;
+    local $ENV{MYSQL_PWD};
+    if ($driver eq 'sqlite3') {
+        @cmd = ('sqlite3', '-batch', '-bail', $params);
+    } elsif ($driver eq 'pgsql') {
+        @cmd = ('psql', '-X', '-q', '-o', '/dev/null', '-v', 'ON_ERROR_STOP=1', '--single-transaction', $params, '-f', '-');
+    } else {
+        my %my = (host => '127.0.0.1', port => 3306, user => 'everytime', pass => '', dbname => 'everytime');
+        $my{$1} = $2 while $params =~ /(\w+)=(\S*)/g;
+        $ENV{MYSQL_PWD} = $my{pass};
+        @cmd = ('mariadb', '--no-defaults', '--default-character-set=utf8mb4', '-u', $my{user}, '--protocol=tcp',
+                '-h', $my{host}, '-P', $my{port}, $my{dbname});
+    }
+    open my $in, '|-', @cmd or die "load_sql: $cmd[0]: $!";
+    binmode $in, ':encoding(UTF-8)';
+    print {$in} $sql;
+    close $in;
+    return $? >> 8;
 }
 
 sub search {
@@ -90,6 +116,27 @@ my $good = csv_file($header
     ($status, $out) = import_courses($good, $driver, $params);
     ok t_cmp($status . ' ' . scalar(search($tag)), '0 3', 'importing the same file again: exit 0, still three sections');
     ok t_cmp($out, qr/skipped 3/, '... each existing section reported as skipped');
+}
+
+# --- --sql ------------------------------------------------------------------------------------
+
+{
+    # stdout alone: the summary goes to stderr
+    my $file = csv_file($header . qq{${tag}S,"It's ""SQL"", $ko",3,컴퓨터공학부,2032-1,01,O'Brien,60,TUE 13:00-14:15 N'12\n});
+    open my $out, '-|', $script, '--sql', $file or die "$script: $!";
+    binmode $out, ':encoding(UTF-8)';
+    my $sql = do { local $/; <$out> } // '';
+    close $out;
+    ok t_cmp($? >> 8, 0, '--sql of a file with quotes: exit 0');
+    ok t_cmp(load_sql($sql), 0, "... and the ${driver} client loads the SQL it prints");
+    my ($found) = search("${tag}S");
+    ok t_cmp(join(' | ', $found ? ($found->{course_info}{title}, $found->{professor}, $found->{slots}[0]{room}) : ()),
+             qq{It's "SQL", $ko | O'Brien | N'12}, '... and the quotes arrive as they were written');
+
+    my $slash = csv_file($header . qq{${tag}T,Back\\slash,3,컴퓨터공학부,2032-1,01,김교수,60,\n});
+    my ($status, $text) = import_courses('--sql', $slash);
+    ok t_cmp("$status " . ($text =~ /\Q$slash\E:2: title: a backslash is not portable SQL/ ? 'named' : $text), '1 named',
+             '--sql refuses a backslash, naming the line');
 }
 
 # --- bad files ------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ use JSON::PP ();
 binmode STDOUT, ':encoding(UTF-8)';
 binmode STDERR, ':encoding(UTF-8)';
 
-plan tests => 77;
+plan tests => 78;
 
 my $UNKNOWN = 999999999;
 my ($T, $F) = (JSON::PP::true, JSON::PP::false);
@@ -167,7 +167,10 @@ my $post = new_post($writer)->{id};
     ($res, $d) = act(GET => '/me/scraps/?cursor=garbage', $reader);
     ok t_cmp(verdict($res, $d), '400 invalid cursor', 'a garbage cursor: 400');
     ($res, $d) = act(GET => '/me/scraps/?limit=500', $reader);
-    ok t_cmp(verdict($res, $d), '400 invalid limit', 'limit over 100: 400');
+    ok t_cmp($res->code . ' ' . join(',', map { $_->{id} } results($d)), '200 ' . join(',', reverse @order),
+             'limit over 100: read as 100, every scrap');
+    ($res, $d) = act(GET => '/me/scraps/?limit=0', $reader);
+    ok t_cmp(verdict($res, $d), '400 invalid limit', 'limit=0: 400');
     act(DELETE => "/posts/$order[0]/scrap/", $reader);
     api(DELETE => "/posts/$order[1]/", token => $writer->{access});
     ($res, $d) = act(GET => '/me/scraps/', $reader);

@@ -1,10 +1,12 @@
-# t/api/schema.t: GET /schema/ serves the OpenAPI 3.1 document, and the
-# document and router.c's route table name the same (method, path) pairs.
+# t/api/schema.t: GET /schema/ serves the OpenAPI 3.1 document (the bytes of
+# docs/openapi.json, with an ETag, and 304 to a matching If-None-Match), and
+# the document and router.c's route table name the same (method, path) pairs.
 use strict;
 use warnings;
 
 use Apache::Test;
 use Apache::TestUtil;
+use Digest::SHA qw(sha256_hex);
 use FindBin ();
 use lib "$FindBin::Bin/../lib";
 use ETest;
@@ -48,7 +50,7 @@ my @checkable = grep {
     my $p = $_;
     grep { !$by_pattern{$p}{$_} } qw(PUT PATCH DELETE POST GET)
 } sort keys %by_pattern;
-plan tests => 6 + 2 * @routes + @checkable;
+plan tests => 15 + 2 * @routes + @checkable;
 
 # --- the document -------------------------------------------------------------------------
 
@@ -58,6 +60,38 @@ ok t_cmp($res->header('Content-Type') // '', qr{^application/json}, 'GET /schema
 ok t_cmp(ref $doc eq 'HASH' ? $doc->{openapi} // '' : '', qr/^3\.1\.\d+$/, 'GET /schema/: openapi is 3.1.x');
 my $paths = ref $doc eq 'HASH' && ref $doc->{paths} eq 'HASH' ? $doc->{paths} : {};
 ok t_cmp(scalar(grep { !m{/$} } keys %$paths), 0, 'every document path carries a trailing slash');
+
+# --- the bytes as built, their ETag, conditional GET -----------------------------------
+
+my $file = Apache::Test::vars('t_dir') . '/../docs/openapi.json';
+open my $dfh, '<:raw', $file or die "$file: $!";
+my $bytes = do { local $/; <$dfh> };
+close $dfh;
+my $etag = $res->header('ETag') // '';
+ok t_cmp($res->content eq $bytes ? 'the same' : 'different', 'the same',
+         'GET /schema/: the body is docs/openapi.json byte for byte');
+ok t_cmp($etag, '"' . sha256_hex($bytes) . '"', 'GET /schema/: the ETag is the quoted SHA-256 of the bytes');
+
+sub schema_if_none_match {
+    my ($value) = @_;
+    my ($r) = api(GET => '/schema/', headers => [ 'If-None-Match' => $value ]);
+    return $r;
+}
+my $r304 = schema_if_none_match($etag);
+ok t_cmp($r304->code, 304, 'If-None-Match with the ETag: 304');
+ok t_cmp(length($r304->content) . ' ' . ($r304->header('ETag') // '-'), "0 $etag",
+         '... without a body, naming the ETag');
+ok t_cmp(schema_if_none_match("W/$etag")->code, 304, 'If-None-Match with the weak ETag: 304 (weak comparison)');
+ok t_cmp(schema_if_none_match(qq{"stale", $etag})->code, 304, 'If-None-Match listing the ETag: 304');
+my $r200 = schema_if_none_match('"stale"');
+ok t_cmp($r200->code . ' ' . ($r200->content eq $bytes ? 'document' : 'other'), '200 document',
+         'If-None-Match with another ETag: 200 and the document');
+my ($rhead) = api(HEAD => '/schema/');
+ok t_cmp(join(' ', $rhead->code, length($rhead->content), $rhead->header('Content-Length') // '-',
+              $rhead->header('ETag') // '-'), '200 0 ' . length($bytes) . " $etag",
+         'HEAD /schema/: 200, no body, the length and ETag of GET');
+my ($rhead304) = api(HEAD => '/schema/', headers => [ 'If-None-Match' => $etag ]);
+ok t_cmp($rhead304->code, 304, 'HEAD with the ETag: 304');
 
 my %documented;   # "METHOD /norm" => document path
 my @methods = qw(get put post delete options head patch trace);

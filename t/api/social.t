@@ -11,11 +11,13 @@ use FindBin ();
 use lib "$FindBin::Bin/../lib";
 use ETest qw(:DEFAULT jwt_decode error_outcome outcome);
 use Time::HiRes qw(time);
+use JSON::PP ();
+use LWP::UserAgent ();
 
 binmode STDOUT, ':encoding(UTF-8)';
 binmode STDERR, ':encoding(UTF-8)';
 
-plan tests => 132,
+plan tests => 134,
     need { 'mock providers running (t/TEST.PL starts them)' => !!$ENV{ET_TEST_MOCK_PORT} };
 
 my $TIMEOUT = 2;    # EverytimeOAuthTimeout in t/conf/extra.conf.in
@@ -100,6 +102,31 @@ sub provider_failure {
     ok t_cmp($res->code . ' ' . ($d && $d->{statusCode} // '-'), "$want_status $want_code", $what);
     ok t_cmp($took < $TIMEOUT + 2 ? 'in time' : sprintf('%.1f s', $took), 'in time',
              "$what: answered within the timeout");
+}
+
+# The requests a block made to the mock providers, and over how many new
+# connections (t/mock/providers.pl counts both).
+sub mock_stats {
+    my $ua = LWP::UserAgent->new(timeout => 5, keep_alive => 0);
+    my $res = $ua->get("http://127.0.0.1:$ENV{ET_TEST_MOCK_PORT}/_stats");
+    die 'mock providers: /_stats answered ' . $res->status_line . "\n" unless $res->is_success;
+    return JSON::PP::decode_json($res->content);
+}
+
+sub provider_traffic {
+    my ($block) = @_;
+    my $before = mock_stats();
+    $block->();
+    my $after = mock_stats();
+    return map { $after->{$_} - $before->{$_} } qw(requests connections);
+}
+
+# A login whose calls (code exchange, then JWKS) share one connection: the
+# thread's libcurl handle keeps it open, so no second TCP and TLS handshake.
+sub shares_connection {
+    my ($what, $calls, $conns) = @_;
+    ok t_cmp("$calls calls, " . ($conns < $calls ? 'fewer connections' : "$conns connections"),
+             '2 calls, fewer connections', "$what: its provider calls reuse a connection");
 }
 
 # --- Kakao: unknown -> signToken -> signup -> login --------------------------------------
@@ -284,9 +311,11 @@ for my $bad (qw(badsig expired wrongaud wrongiss hs256)) {
 # JWKS is fetched again and now holds it
 {
     my $g2 = sub_id('g');
-    my ($r, $dd) = social(GOOGLE => "rotated.$g2");
+    my ($r, $dd);
+    my @traffic = provider_traffic(sub { ($r, $dd) = social(GOOGLE => "rotated.$g2") });
     ok t_cmp($r->code . ' ' . ($dd && $dd->{statusCode} // '-'), '404 1030',
              'Google id_token under a rotated key: the JWKS is refetched and it verifies');
+    shares_connection('a Google login that refetches the JWKS', @traffic);
 }
 
 # --- Apple ----------------------------------------------------------------------------------
@@ -300,9 +329,11 @@ my $a_user = tokens_work('Apple signup', $d);
 ok t_cmp($res->code, 200, 'Apple login of the linked account (the client_secret passed the mock): 200');
 tokens_work('Apple login', $d, $a_user->{id});
 {
-    my ($r, $dd) = social(APPLE => 'rotated.' . sub_id('001234.r'));
+    my ($r, $dd);
+    my @traffic = provider_traffic(sub { ($r, $dd) = social(APPLE => 'rotated.' . sub_id('001234.r')) });
     ok t_cmp($r->code . ' ' . ($dd && $dd->{statusCode} // '-'), '404 1030',
              'Apple id_token under a rotated key: the JWKS is refetched and it verifies');
+    shares_connection('an Apple login that refetches the JWKS', @traffic);
 }
 ($res, $d) = social(APPLE => 'reject');
 ok t_cmp($res->code . ' ' . ($d->{statusCode} // '-'), '401 1031', 'Apple refuses the code: 401 1031');

@@ -14,7 +14,7 @@ use ETest;
 use ETest qw(jwt_decode jwt_sign_pem b64url_decode outcome error_outcome);
 use Digest::SHA qw(hmac_sha256);
 
-plan tests => 65;
+plan tests => 72;
 
 my $TNV = error_outcome('token_not_valid');
 my $NOT_AUTH = error_outcome('not_authenticated');
@@ -118,6 +118,30 @@ ok t_cmp(me(jwt_encode(\%H, claims(sid => '7d3c5a1e-0b4f-4c2a-9e61-3f5d2b8a9c10'
     my (undef, $oc) = jwt_decode($other->{access});
     ok t_cmp(me(jwt_encode(\%H, claims(sid => $oc->{sid}))), $TNV,
              "a well-signed token pairing this user with another user's sid: 401");
+}
+
+# --- the revocation cache answers for a family and its user together ----------
+# A well-signed token carrying A's live sid and B's user_id must be refused
+# whether or not the cache already holds A's family as live.
+{
+    my $a = new_user();
+    my $b = new_user();
+    my (undef, $ac) = jwt_decode($a->{access});
+    my $as_b = sub { jwt_encode(\%H, { %$ac, jti => unique('jti'), user_id => $b->{id}, @_ }) };
+    ok t_cmp(me($as_b->()), $TNV, "cold cache: A's live sid with B's user_id: 401");
+    ok t_cmp(status_of(me($a->{access})), 200, "A's own token works (A's family is now cached as live)");
+    my @warm = map { me($as_b->()) } 1 .. 5;
+    ok t_cmp(scalar(grep { $_ eq $TNV } @warm), 5,
+             "warm cache: A's live sid with B's user_id, 5 times: each 401 token_not_valid");
+    ok t_cmp(outcome(api(POST => '/accounts/token_verify/', body => { token => $as_b->() })),
+             error_outcome('token_invalid'), "warm cache: token_verify refuses the same forgery");
+    ok t_cmp(outcome(api(POST => '/accounts/token_refresh/',
+                         body => { refresh => $as_b->(token_type => 'refresh') })),
+             error_outcome('token_invalid'), "a refresh token with A's sid and B's user_id: 401");
+    ok t_cmp(status_of(me($a->{access})), 200,
+             "... which revoked nothing of A's: A's access token still works");
+    my ($res) = api(POST => '/accounts/token_refresh/', body => { refresh => $a->{refresh} });
+    ok t_cmp($res->code, 200, "... and A's refresh token still refreshes");
 }
 
 # --- iss / aud on et_claims --------------------------------------------------

@@ -363,4 +363,83 @@ sub together {
     return @out;
 }
 
+# --- the suite's database, directly (media.t) -------------------------------------
+# build/test names it in ET_TEST_DBDRIVER and ET_TEST_DBPARAMS.
+
+push @EXPORT_OK, qw(db_query db_session);
+
+# The command line of the database's own client. root => 1: MariaDB's root
+# account over the server's socket (build/test's throwaway server has no
+# root password), for what the API's account may not do (BACKUP STAGE).
+sub _db_client {
+    my (%o) = @_;
+    my $driver = $ENV{ET_TEST_DBDRIVER} // '';
+    my $params = $ENV{ET_TEST_DBPARAMS} // '';
+    return ('sqlite3', '-batch', $params) if $driver eq 'sqlite3';
+    return ('psql', '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', $params) if $driver eq 'pgsql';
+    die "db: unknown driver '$driver'\n" unless $driver eq 'mysql';
+    my %my = (host => '127.0.0.1', port => 3306, user => 'everytime', pass => '', dbname => 'everytime');
+    $my{$1} = $2 while $params =~ /(\w+)=(\S*)/g;
+    $ENV{MYSQL_PWD} = $my{pass};
+    my @base = ('mariadb', '--no-defaults', '-N', '-B', '-n');
+    if ($o{root}) {
+        my ($socket) = db_query("SHOW VARIABLES LIKE 'socket'") =~ /^socket\s+(\S+)/
+            or die "db: the server's socket is unknown\n";
+        delete $ENV{MYSQL_PWD};    # root has none; the API account's would be refused
+        return (@base, '-u', 'root', "--socket=$socket", $my{dbname});
+    }
+    return (@base, '-u', $my{user}, '--protocol=tcp', '-h', $my{host}, '-P', $my{port}, $my{dbname});
+}
+
+# Runs SQL with the database's client; its output, trailing space removed.
+# Dies when the client fails.
+sub db_query {
+    my ($sql) = @_;
+    my @cmd = _db_client();
+    push @cmd, $cmd[0] eq 'mariadb' ? ('-e', $sql) : $cmd[0] eq 'psql' ? ('-c', $sql) : $sql;
+    open my $fh, '-|', @cmd or die "db_query: $cmd[0]: $!\n";
+    my $out = do { local $/; <$fh> } // '';
+    close $fh or die "db_query: $cmd[0] failed on: $sql\n";
+    $out =~ s/\s+$//;
+    return $out;
+}
+
+# A client session that stays open, for what must hold across requests (a
+# lock, a backup stage): $s->run(SQL) sends it and waits until it has run;
+# $s->close ends the session (and so whatever it held).
+sub db_session {
+    my (%o) = @_;
+    require IPC::Open2;
+    my @cmd = _db_client(%o);
+    my $pid = IPC::Open2::open2(my $out, my $in, @cmd);
+    print {$in} ".timeout 10000\n" if $cmd[0] eq 'sqlite3';    # wait out a busy httpd
+    return bless { pid => $pid, out => $out, in => $in }, 'ETest::DbSession';
+}
+
+package ETest::DbSession;
+
+sub run {
+    my ($s, $sql) = @_;
+    my $mark = 'done' . int(rand(1e9));
+    print { $s->{in} } "$sql\nSELECT '$mark';\n";
+    $s->{in}->flush;
+    while (defined(my $line = readline $s->{out})) {
+        return 1 if $line =~ /\Q$mark\E/;
+    }
+    die "db_session: the client ended before running: $sql\n";
+}
+
+sub close {
+    my ($s) = @_;
+    return unless $s->{pid};
+    close $s->{in};
+    close $s->{out};
+    waitpid $s->{pid}, 0;
+    $s->{pid} = undef;
+}
+
+sub DESTROY { $_[0]->close }
+
+package ETest;
+
 1;

@@ -23,7 +23,12 @@
 # APPLE_KEY_PEM; a bad one answers 400 invalid_client.
 #
 # Each connection is served by its own child, so a slow answer holds up
-# nobody else. The mock exits when its parent does.
+# nobody else; a connection is kept alive (HTTP/1.1) until the client closes it
+# or leaves it idle for 10 s, as a provider would. GET /_stats answers
+# {"requests": N, "connections": M}: the provider requests served so far, and
+# over how many connections (t/api/social.t proves that the calls of a login
+# share one); /_stats itself is not counted. The mock exits when its parent
+# does.
 use strict;
 use warnings;
 
@@ -41,6 +46,7 @@ die "usage: $0 PORT APPLE_KEY_PEM STATE_DIR\n" unless $port && $apple_key_file &
 # the client ids and Apple ids of t/conf/extra.conf.in
 my %CONF = (
     google_client => 'test-google-client',
+    google_secret => 'test-google-secret',
     apple_client  => 'test.apple.client',
     apple_team    => 'TESTTEAM01',
     apple_kid     => 'TESTKEY001',
@@ -71,14 +77,41 @@ exit 0;
 
 sub serve {
     my ($c) = @_;
+    my $conn = "$$." . time . '.' . int(rand(1 << 30));
     $c->timeout(10);
     while (my $req = $c->get_request) {
-        my $res = eval { answer($req) }
-            || json_res(500, { error => "mock: " . ($@ || 'no answer') });
+        my $res;
+        if ($req->uri->path eq '/_stats') {
+            $res = stats();
+        } else {
+            count($conn);
+            $res = eval { answer($req) } || json_res(500, { error => "mock: " . ($@ || 'no answer') });
+        }
         $c->send_response($res);
-        last;
     }
     $c->close;
+}
+
+# One line per request served, naming its connection; appends of one short
+# line are atomic, so the children need no lock.
+sub count {
+    my ($conn) = @_;
+    open my $fh, '>>', "$state/requests" or die "$state/requests: $!";
+    syswrite $fh, "$conn\n";
+    close $fh;
+}
+
+sub stats {
+    my %conns;
+    my $n = 0;
+    if (open my $fh, '<', "$state/requests") {
+        while (my $line = <$fh>) {
+            chomp $line;
+            $conns{$line} = 1;
+            $n++;
+        }
+    }
+    return json_res(200, { requests => $n, connections => scalar keys %conns });
 }
 
 sub json_res {
@@ -202,7 +235,8 @@ sub google_token {
     my ($req) = @_;
     my $f = form($req);
     return json_res(401, { error => 'invalid_client' })
-        unless ($f->{client_id} // '') eq $CONF{google_client} && length($f->{client_secret} // '');
+        unless ($f->{client_id} // '') eq $CONF{google_client}
+        && ($f->{client_secret} // '') eq $CONF{google_secret} && exists $f->{redirect_uri};
     return exchange('g', $f, 'https://accounts.google.com', $CONF{google_client});
 }
 

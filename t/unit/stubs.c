@@ -297,6 +297,7 @@ STUB_HOOK(fixups)
 STUB_HOOK(header_parser)
 STUB_HOOK(post_read_request)
 STUB_HOOK(insert_filter)
+STUB_HOOK(insert_error_filter)
 
 AP_DECLARE(void) ap_hook_check_authn(ap_HOOK_check_user_id_t *pf, const char *const *pre,
                                      const char *const *succ, int order, int type)
@@ -406,84 +407,6 @@ AP_DECLARE(char *) ap_getword_white(apr_pool_t *p, const char **line)
     return word;
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = (char)apr_tolower(c);
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
-/* As httpd: %2F and %00 are refused (404), a bad escape is 400. */
-AP_DECLARE(int) ap_unescape_url(char *url)
-{
-    char *in = url, *out = url;
-    int bad = 0, badpath = 0;
-    for (; *in; in++, out++) {
-        if (*in != '%') {
-            *out = *in;
-            continue;
-        }
-        if (hex_value(in[1]) < 0 || hex_value(in[2]) < 0) {
-            bad = 1;
-            *out = '%';
-            continue;
-        }
-        *out = (char)(hex_value(in[1]) * 16 + hex_value(in[2]));
-        if (*out == '/' || *out == '\0')
-            badpath = 1;
-        in += 2;
-    }
-    *out = '\0';
-    return bad ? HTTP_BAD_REQUEST : badpath ? HTTP_NOT_FOUND : OK;
-}
-
-AP_DECLARE(int) ap_unescape_urlencoded(char *query)
-{
-    char *s;
-    for (s = query; *s; s++)
-        if (*s == '+')
-            *s = ' ';
-    /* a form value may hold an encoded '/' */
-    {
-        char *in = query, *out = query;
-        for (; *in; in++, out++) {
-            if (*in == '%' && hex_value(in[1]) >= 0 && hex_value(in[2]) >= 0) {
-                *out = (char)(hex_value(in[1]) * 16 + hex_value(in[2]));
-                in += 2;
-            } else if (*in == '%') {
-                return HTTP_BAD_REQUEST;
-            } else {
-                *out = *in;
-            }
-        }
-        *out = '\0';
-    }
-    return OK;
-}
-
-AP_DECLARE(void) ap_args_to_table(request_rec *r, apr_table_t **table)
-{
-    apr_table_t *t = apr_table_make(r->pool, 8);
-    char *args = r->args ? apr_pstrdup(r->pool, r->args) : NULL;
-    char *pair, *last;
-    for (pair = args ? apr_strtok(args, "&", &last) : NULL; pair;
-         pair = apr_strtok(NULL, "&", &last)) {
-        char *eq = strchr(pair, '=');
-        char *val = "";
-        if (eq) {
-            *eq = '\0';
-            val = eq + 1;
-        }
-        ap_unescape_urlencoded(pair);
-        ap_unescape_urlencoded(val);
-        apr_table_addn(t, pair, val);
-    }
-    *table = t;
-}
-
 AP_DECLARE(char *) ap_escape_html2(apr_pool_t *p, const char *s, int toasc)
 {
     apr_size_t n = 0;
@@ -573,6 +496,13 @@ AP_DECLARE(long) ap_get_client_block(request_rec *r, char *buffer, apr_size_t bu
     return (long)n;
 }
 
+/* No unit test sends a conditional request. */
+AP_DECLARE(int) ap_meets_conditions(request_rec *r)
+{
+    (void)r;
+    return OK;
+}
+
 AP_DECLARE(int) ap_discard_request_body(request_rec *r)
 {
     (void)r;
@@ -646,6 +576,79 @@ AP_DECLARE(void) ap_set_content_length(request_rec *r, apr_off_t length)
     r->clength = length;
     apr_table_setn(r->headers_out, "Content-Length",
                    apr_off_t_toa(r->pool, length));
+}
+
+AP_DECLARE(const char *) ap_get_status_line(int status)
+{
+    switch (status) {
+    case HTTP_REQUEST_TIME_OUT:
+        return "408 Request Timeout";
+    case HTTP_NOT_IMPLEMENTED:
+        return "501 Not Implemented";
+    default:
+        return "500 Internal Server Error";
+    }
+}
+
+/* As httpd's (http_protocol.c). */
+AP_DECLARE(int) ap_map_http_request_error(apr_status_t rv, int status)
+{
+    switch (rv) {
+    case AP_FILTER_ERROR:
+        return AP_FILTER_ERROR;
+    case APR_ENOSPC:
+        return HTTP_REQUEST_ENTITY_TOO_LARGE;
+    case APR_ENOTIMPL:
+        return HTTP_NOT_IMPLEMENTED;
+    case APR_TIMEUP:
+    case APR_ETIMEDOUT:
+        return HTTP_REQUEST_TIME_OUT;
+    default:
+        return status;
+    }
+}
+
+/* ---- filters and walks (http_errors.c): nothing runs them in a unit test ---- */
+
+AP_DECLARE(ap_filter_rec_t *)
+ap_register_output_filter(const char *name, ap_out_filter_func filter_func,
+                          ap_init_filter_func filter_init, ap_filter_type ftype)
+{
+    (void)name;
+    (void)filter_func;
+    (void)filter_init;
+    (void)ftype;
+    return NULL;
+}
+
+AP_DECLARE(ap_filter_t *)
+ap_add_output_filter_handle(ap_filter_rec_t *f, void *ctx, request_rec *r, conn_rec *c)
+{
+    (void)f;
+    (void)ctx;
+    (void)r;
+    (void)c;
+    return NULL;
+}
+
+AP_DECLARE(void) ap_remove_output_filter(ap_filter_t *f)
+{
+    (void)f;
+}
+
+AP_DECLARE(int) ap_location_walk(request_rec *r)
+{
+    (void)r;
+    return OK;
+}
+
+AP_DECLARE(const char *)
+ap_expr_str_exec(request_rec *r, const ap_expr_info_t *expr, const char **err)
+{
+    (void)r;
+    (void)expr;
+    *err = "no expressions in unit tests";
+    return NULL;
 }
 
 /* ---- cookies (util_cookies.c, simplified) -------------------------------------- */

@@ -20,7 +20,9 @@
     X(multipart) \
     X(upload) \
     X(jwks) \
-    X(oauth_config)
+    X(oauth_config) \
+    X(csrf) \
+    X(cursor)
 
 #define ET_UNIT_DECLARE(name) Suite *name##_suite(void);
 ET_UNIT_SUITES(ET_UNIT_DECLARE)

@@ -392,9 +392,11 @@ END_TEST
 
 START_TEST(form_and_names)
 {
+    /* application/x-www-form-urlencoded as HTML defines it (apr_escape) */
     const char *f = et_form_add(pool, NULL, "code", "4/0A b&c=d+é");
     f = et_form_add(pool, f, "redirect_uri", NULL);
-    ck_assert_str_eq(f, "code=4%2F0A%20b%26c%3Dd%2B%C3%A9&redirect_uri=");
+    f = et_form_add(pool, f, "state", "a~b*c-d_e.f");
+    ck_assert_str_eq(f, "code=4%2f0A+b%26c%3dd%2b%c3%a9&redirect_uri=&state=a%7eb*c-d_e.f");
     ck_assert_int_eq(et_provider_from_name("KAKAO"), ET_PROVIDER_KAKAO);
     ck_assert_int_eq(et_provider_from_name("GOOGLE"), ET_PROVIDER_GOOGLE);
     ck_assert_int_eq(et_provider_from_name("APPLE"), ET_PROVIDER_APPLE);

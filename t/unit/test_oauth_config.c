@@ -2,7 +2,9 @@
  * test_oauth_config.c: the social login directives of config.c, driven
  * through the module's own command table: what each refuses, the defaults
  * after the merge, the loopback rule that only the merged configuration can
- * check, and the Apple key file validated when it is read.
+ * check, and the Apple key file validated when it is read. The same harness
+ * drives EverytimeRefreshReuseInterval (issue 8): its range, its default,
+ * and a vhost's explicit 0 winning over the main server's value.
  */
 #include "suites.h"
 #include "config.h"
@@ -205,6 +207,27 @@ START_TEST(merge_inherits)
 }
 END_TEST
 
+START_TEST(refresh_reuse)
+{
+    et_srv_conf *vhost = et_create_server_config(pool, &server), *m;
+    ck_assert_ptr_null(finish());
+    ck_assert_int_eq(conf->refresh_reuse, 0);
+    set_refused("EverytimeRefreshReuseInterval", "3601");
+    set_refused("EverytimeRefreshReuseInterval", "-1");
+    set_refused("EverytimeRefreshReuseInterval", "10s");
+    set_refused("EverytimeRefreshReuseInterval", "");
+    set_ok("EverytimeRefreshReuseInterval", "3600");
+    ck_assert_int_eq(conf->refresh_reuse, 3600);
+    set_ok("EverytimeRefreshReuseInterval", "10");
+    /* unset in a vhost: inherited; set to 0 there: 0, not the main server's 10 */
+    m = et_merge_server_config(pool, conf, vhost);
+    ck_assert_int_eq(m->refresh_reuse, 10);
+    vhost->refresh_reuse = 0;
+    m = et_merge_server_config(pool, conf, vhost);
+    ck_assert_int_eq(m->refresh_reuse, 0);
+}
+END_TEST
+
 Suite *oauth_config_suite(void)
 {
     Suite *s = suite_create("oauth_config");
@@ -218,6 +241,7 @@ Suite *oauth_config_suite(void)
     tcase_add_test(t, google_pair);
     tcase_add_test(t, apple_key);
     tcase_add_test(t, merge_inherits);
+    tcase_add_test(t, refresh_reuse);
     suite_add_tcase(s, t);
     return s;
 }

@@ -1,11 +1,14 @@
 /*
  * test_password.c: password.c's bcrypt hashing (at the lowest cost, for
- * speed) and the password policy's flags.
+ * speed), the 72-byte limit on both sides, and the password policy's flags.
  */
 #include "suites.h"
 #include "password.h"
 
+#include <apr_general.h>
+#include <apr_md5.h>
 #include <apr_pools.h>
+#include <apr_strings.h>
 #include <string.h>
 
 static apr_pool_t *pool;
@@ -90,8 +93,7 @@ START_TEST(policy)
     ck_assert_int_eq(et_password_policy("Alice1234", "aLICE1234"), ET_PW_LIKE_LOGIN);
     ck_assert_int_eq(et_password_policy("alice12345", "alice1234"), 0);
     ck_assert_int_eq(et_password_policy("alice", "alice"), ET_PW_LIKE_LOGIN | ET_PW_TOO_SHORT);
-    ck_assert_int_eq(et_password_policy("12345678", "12345678"),
-                     ET_PW_NUMERIC | ET_PW_LIKE_LOGIN);
+    ck_assert_int_eq(et_password_policy("12345678", "12345678"), ET_PW_NUMERIC | ET_PW_LIKE_LOGIN);
     /* no login id to compare with */
     ck_assert_int_eq(et_password_policy("alice1234", NULL), 0);
     /* a good one */
@@ -116,9 +118,104 @@ START_TEST(policy_counts_characters)
                                         "\xf0\x9f\x98\x80",
                                         "alice"),
                      ET_PW_TOO_SHORT);
-    ck_assert_int_eq(et_password_policy("abcd\xea\xb0\x80\xea\xb0\x80\xea\xb0\x80\xea\xb0\x80",
-                                        "alice"),
-                     0);
+    ck_assert_int_eq(
+        et_password_policy("abcd\xea\xb0\x80\xea\xb0\x80\xea\xb0\x80\xea\xb0\x80", "alice"), 0);
+}
+END_TEST
+
+/* n copies of s, from the test pool */
+static const char *repeat(const char *s, int n)
+{
+    char *out = apr_pcalloc(pool, strlen(s) * (apr_size_t)n + 1);
+    int i;
+    for (i = 0; i < n; i++)
+        strcat(out, s);
+    return out;
+}
+
+#define GA "\xea\xb0\x80" /* 가: one Hangul syllable, 3 bytes of UTF-8 */
+
+START_TEST(fits_72_bytes)
+{
+    const char *a72 = repeat("A", 72), *ga24 = repeat(GA, 24);
+    ck_assert_uint_eq(strlen(ga24), 72);
+    ck_assert(et_password_fits(""));
+    ck_assert(et_password_fits(a72));
+    ck_assert(!et_password_fits(repeat("A", 73)));
+    ck_assert(!et_password_fits(apr_pstrcat(pool, a72, "secret-one", NULL)));
+    /* 24 syllables fill the 72 bytes; one more byte of anything does not fit */
+    ck_assert(et_password_fits(ga24));
+    ck_assert(et_password_fits(repeat(GA, 23)));
+    ck_assert(!et_password_fits(apr_pstrcat(pool, ga24, "a", NULL)));
+    ck_assert(!et_password_fits(repeat(GA, 25)));
+    /* bytes, not characters: 72 bytes of 4-byte emoji is 18 characters */
+    ck_assert(et_password_fits(repeat("\xf0\x9f\x98\x80", 18)));
+    ck_assert(!et_password_fits(repeat("\xf0\x9f\x98\x80", 19)));
+    ck_assert(!et_password_fits(NULL));
+}
+END_TEST
+
+START_TEST(policy_too_long)
+{
+    const char *a72 = repeat("A", 72), *ga24 = repeat(GA, 24);
+    ck_assert_int_eq(et_password_policy(a72, "alice"), 0);
+    ck_assert_int_eq(et_password_policy(apr_pstrcat(pool, a72, "secret-one", NULL), "alice"),
+                     ET_PW_TOO_LONG);
+    ck_assert_int_eq(et_password_policy(ga24, "alice"), 0);
+    ck_assert_int_eq(et_password_policy(apr_pstrcat(pool, ga24, "a", NULL), "alice"),
+                     ET_PW_TOO_LONG);
+    /* 25 syllables are 25 characters, well under 128, yet 75 bytes */
+    ck_assert_int_eq(et_password_policy(repeat(GA, 25), "alice"), ET_PW_TOO_LONG);
+    /* reported beside the other failures */
+    ck_assert_int_eq(et_password_policy(repeat("1", 73), "alice"), ET_PW_TOO_LONG | ET_PW_NUMERIC);
+    ck_assert_int_eq(et_password_policy(repeat("1", 73), repeat("1", 73)),
+                     ET_PW_TOO_LONG | ET_PW_NUMERIC | ET_PW_LIKE_LOGIN);
+}
+END_TEST
+
+START_TEST(hash_refuses_too_long)
+{
+    ck_assert_ptr_null(et_password_hash(pool, repeat("A", 73), 4));
+    ck_assert_ptr_null(et_password_hash(pool, apr_pstrcat(pool, repeat(GA, 24), "a", NULL), 4));
+    ck_assert_ptr_nonnull(et_password_hash(pool, repeat(GA, 24), 4));
+}
+END_TEST
+
+START_TEST(check_never_cuts)
+{
+    const char *a72 = repeat("A", 72), *ga24 = repeat(GA, 24);
+    const char *h = et_password_hash(pool, a72, 4), *hk = et_password_hash(pool, ga24, 4);
+    ck_assert_ptr_nonnull(h);
+    ck_assert_ptr_nonnull(hk);
+    ck_assert_int_eq(et_password_check(a72, h), ET_PW_RIGHT);
+    ck_assert(et_password_matches(a72, h));
+    /* bcrypt alone would take these: they are refused */
+    ck_assert_int_eq(et_password_check(apr_pstrcat(pool, a72, "secret-one", NULL), h), ET_PW_CUT);
+    ck_assert(!et_password_matches(apr_pstrcat(pool, a72, "secret-one", NULL), h));
+    ck_assert(!et_password_matches(apr_pstrcat(pool, a72, "x", NULL), h));
+    ck_assert_int_eq(et_password_check(repeat("B", 80), h), ET_PW_WRONG);
+    ck_assert_int_eq(et_password_check(repeat("A", 71), h), ET_PW_WRONG);
+    /* the same with Korean */
+    ck_assert_int_eq(et_password_check(ga24, hk), ET_PW_RIGHT);
+    ck_assert_int_eq(et_password_check(apr_pstrcat(pool, ga24, "a", NULL), hk), ET_PW_CUT);
+    ck_assert_int_eq(et_password_check(repeat(GA, 25), hk), ET_PW_CUT);
+    ck_assert_int_eq(et_password_check(repeat(GA, 23), hk), ET_PW_WRONG);
+}
+END_TEST
+
+/* A hash set before the limit from a longer password holds its first 72
+ * bytes only: the full password is refused (and reported as cut), the first
+ * 72 bytes sign in. */
+START_TEST(check_hash_from_before_the_limit)
+{
+    const char *a72 = repeat("A", 72), *full = apr_pstrcat(pool, a72, "secret-one", NULL);
+    unsigned char salt[16];
+    char h[64];
+    ck_assert_int_eq(apr_generate_random_bytes(salt, sizeof(salt)), APR_SUCCESS);
+    ck_assert_int_eq(apr_bcrypt_encode(full, 4, salt, sizeof(salt), h, sizeof(h)), APR_SUCCESS);
+    ck_assert_int_eq(et_password_check(full, h), ET_PW_CUT);
+    ck_assert(!et_password_matches(full, h));
+    ck_assert_int_eq(et_password_check(a72, h), ET_PW_RIGHT);
 }
 END_TEST
 
@@ -132,10 +229,16 @@ Suite *password_suite(void)
     tcase_add_test(h, hash_cost);
     tcase_add_test(h, hash_is_salted);
     tcase_add_test(h, hash_utf8);
+    tcase_add_test(h, fits_72_bytes);
+    tcase_add_test(h, hash_refuses_too_long);
+    tcase_add_test(h, check_never_cuts);
+    tcase_add_test(h, check_hash_from_before_the_limit);
     suite_add_tcase(s, h);
 
+    tcase_add_checked_fixture(p, setup, teardown);
     tcase_add_test(p, policy);
     tcase_add_test(p, policy_counts_characters);
+    tcase_add_test(p, policy_too_long);
     suite_add_tcase(s, p);
     return s;
 }

@@ -1,10 +1,13 @@
 /*
  * test_request.c: request.c's pure helpers: the Accept-Language choice of
- * Korean, and the UTF-8 character count that length limits rely on.
+ * Korean, the UTF-8 character count that length limits rely on, query
+ * strings (a '+' is a space, a NUL is 400 naming the parameter), and the
+ * API errors that httpd's statuses and failed body reads answer with.
  */
 #include "suites.h"
 #include "request.h"
 
+#include <apr_strings.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -136,6 +139,173 @@ START_TEST(utf8_long_text)
 }
 END_TEST
 
+/* ---- query strings, httpd's statuses and body reads as API errors ---------- */
+
+static apr_pool_t *pool;
+
+static void setup(void)
+{
+    ck_assert_int_eq(apr_pool_create(&pool, NULL), APR_SUCCESS);
+}
+
+static void teardown(void)
+{
+    apr_pool_destroy(pool);
+}
+
+/* A request with its query string, as little as request.c reads of it. */
+static et_req *new_req(const char *args, int ko)
+{
+    request_rec *r = apr_pcalloc(pool, sizeof(*r));
+    et_req *q = apr_pcalloc(pool, sizeof(*q));
+    r->pool = pool;
+    r->args = args ? apr_pstrdup(pool, args) : NULL;
+    r->headers_in = apr_table_make(pool, 4);
+    r->headers_out = apr_table_make(pool, 4);
+    r->err_headers_out = apr_table_make(pool, 4);
+    q->r = r;
+    q->ko = ko;
+    return q;
+}
+
+static const char *str_at(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    return json_is_string(v) ? json_string_value(v) : "(none)";
+}
+
+START_TEST(query_plus_is_space)
+{
+    et_req *q = new_req("title=%EC%A0%9C%EB%AA%A9+9e6341&q=a%2Bb&name=x&name=y", 0);
+    ck_assert_int_eq(et_query_parse(q), OK);
+    ck_assert_str_eq(et_query(q, "title"), "\xec\xa0\x9c\xeb\xaa\xa9 9e6341");
+    ck_assert_str_eq(et_query(q, "q"), "a+b");
+    ck_assert_str_eq(et_query(q, "name"), "y"); /* the last one, as QueryDict.get() */
+    ck_assert_ptr_null(et_query(q, "limit"));
+    ck_assert_ptr_null(q->reply);
+}
+END_TEST
+
+START_TEST(query_without_parse)
+{
+    /* a route reached without the router still reads a decoded value */
+    et_req *q = new_req("department=%EC%BB%B4+%EA%B3%B5", 0);
+    ck_assert_str_eq(et_query(q, "department"), "\xec\xbb\xb4 \xea\xb3\xb5");
+    q = new_req(NULL, 0);
+    ck_assert_ptr_null(et_query(q, "q"));
+}
+END_TEST
+
+static const struct {
+    const char *args;
+    const char *field; /* the parameter the error names */
+} nul_queries[] = {
+    {"q=a%00b", "q"},           {"q=%00", "q"}, {"board=1&title=%00x", "title"}, {"a%00b=1", "a"},
+    {"q=ok&name=n%00", "name"},
+};
+
+START_TEST(query_nul_is_invalid)
+{
+    et_req *q = new_req(nul_queries[_i].args, 0);
+    json_t *errors, *list;
+    ck_assert_int_eq(et_query_parse(q), HTTP_BAD_REQUEST);
+    ck_assert_str_eq(str_at(q->reply, "code"), "invalid");
+    errors = json_object_get(q->reply, "errors");
+    ck_assert_int_eq((int)json_object_size(errors), 1);
+    list = json_object_get(errors, nul_queries[_i].field);
+    ck_assert_msg(json_is_array(list), "'%s': no error under %s", nul_queries[_i].args,
+                  nul_queries[_i].field);
+    ck_assert_str_eq(json_string_value(json_array_get(list, 0)),
+                     "Null characters are not allowed.");
+    /* the parameter is not there to be read cut short */
+    ck_assert_ptr_null(et_query(q, nul_queries[_i].field));
+}
+END_TEST
+
+START_TEST(query_nul_in_korean)
+{
+    et_req *q = new_req("q=%00", 1);
+    json_t *list;
+    ck_assert_int_eq(et_query_parse(q), HTTP_BAD_REQUEST);
+    list = json_object_get(json_object_get(q->reply, "errors"), "q");
+    ck_assert_str_eq(json_string_value(json_array_get(list, 0)), "널 문자는 허용되지 않습니다.");
+}
+END_TEST
+
+static const struct {
+    int status;
+    const char *code;
+} statuses[] = {
+    {HTTP_BAD_REQUEST, "parse_error"},
+    {HTTP_UNAUTHORIZED, "not_authenticated"},
+    {HTTP_FORBIDDEN, "permission_denied"},
+    {HTTP_NOT_FOUND, "not_found"},
+    {HTTP_METHOD_NOT_ALLOWED, "method_not_allowed"},
+    {HTTP_REQUEST_ENTITY_TOO_LARGE, "payload_too_large"},
+    {HTTP_REQUEST_URI_TOO_LARGE, "uri_too_long"},
+    {HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"},
+    {HTTP_SERVICE_UNAVAILABLE, "service_unavailable"},
+    {HTTP_REQUEST_TIME_OUT, "error"},
+    {HTTP_INTERNAL_SERVER_ERROR, "error"},
+    {HTTP_NOT_IMPLEMENTED, "error"},
+};
+
+START_TEST(status_json)
+{
+    et_req *en = new_req(NULL, 0), *ko = new_req(NULL, 1);
+    json_t *e = et_status_json(en, statuses[_i].status), *k;
+    k = et_status_json(ko, statuses[_i].status);
+    ck_assert_str_eq(str_at(e, "code"), statuses[_i].code);
+    ck_assert_str_eq(str_at(k, "code"), statuses[_i].code);
+    ck_assert_int_eq((int)json_object_size(e), 2); /* {"detail", "code"} */
+    ck_assert_msg(strcmp(str_at(e, "detail"), str_at(k, "detail")) != 0,
+                  "%d: the Korean detail is the English one", statuses[_i].status);
+    ck_assert_msg((unsigned char)str_at(k, "detail")[0] >= 0xe0, "%d: '%s' is not Korean",
+                  statuses[_i].status, str_at(k, "detail"));
+    /* httpd's answer carries its own headers */
+    ck_assert(apr_is_empty_table(en->r->err_headers_out));
+}
+END_TEST
+
+START_TEST(status_json_reason)
+{
+    et_req *q = new_req(NULL, 0);
+    ck_assert_str_eq(str_at(et_status_json(q, HTTP_REQUEST_TIME_OUT), "detail"),
+                     "Request Timeout.");
+    ck_assert_str_eq(str_at(et_status_json(q, HTTP_REQUEST_URI_TOO_LARGE), "detail"),
+                     "Request URI is too long.");
+}
+END_TEST
+
+static const struct {
+    apr_status_t rv;
+    int status;
+    const char *code;
+} body_reads[] = {
+    {APR_ENOSPC, HTTP_REQUEST_ENTITY_TOO_LARGE, "payload_too_large"}, /* over a limit */
+    {APR_EGENERAL, HTTP_BAD_REQUEST, "parse_error"},
+    {APR_INCOMPLETE, HTTP_BAD_REQUEST, "parse_error"}, /* the client stopped short */
+    {APR_EOF, HTTP_BAD_REQUEST, "parse_error"},
+    {APR_TIMEUP, HTTP_REQUEST_TIME_OUT, "error"},
+};
+
+START_TEST(body_read_errors)
+{
+    et_req *q = new_req(NULL, 0);
+    ck_assert_int_eq(et_fail_body_read(q, body_reads[_i].rv), body_reads[_i].status);
+    ck_assert_str_eq(str_at(q->reply, "code"), body_reads[_i].code);
+}
+END_TEST
+
+START_TEST(body_read_answered_by_httpd)
+{
+    et_req *q = new_req(NULL, 0);
+    q->reply = et_json_object(pool); /* whatever was there: httpd has answered */
+    ck_assert_int_eq(et_fail_body_read(q, AP_FILTER_ERROR), AP_FILTER_ERROR);
+    ck_assert_ptr_null(q->reply);
+}
+END_TEST
+
 Suite *request_suite(void)
 {
     Suite *s = suite_create("request");
@@ -148,6 +318,23 @@ Suite *request_suite(void)
 
     tcase_add_loop_test(u, utf8_chars, 0, (int)(sizeof(utf8) / sizeof(utf8[0])));
     tcase_add_test(u, utf8_long_text);
+    suite_add_tcase(s, u);
+
+    u = tcase_create("query");
+    tcase_add_checked_fixture(u, setup, teardown);
+    tcase_add_test(u, query_plus_is_space);
+    tcase_add_test(u, query_without_parse);
+    tcase_add_loop_test(u, query_nul_is_invalid, 0,
+                        (int)(sizeof(nul_queries) / sizeof(nul_queries[0])));
+    tcase_add_test(u, query_nul_in_korean);
+    suite_add_tcase(s, u);
+
+    u = tcase_create("errors");
+    tcase_add_checked_fixture(u, setup, teardown);
+    tcase_add_loop_test(u, status_json, 0, (int)(sizeof(statuses) / sizeof(statuses[0])));
+    tcase_add_test(u, status_json_reason);
+    tcase_add_loop_test(u, body_read_errors, 0, (int)(sizeof(body_reads) / sizeof(body_reads[0])));
+    tcase_add_test(u, body_read_answered_by_httpd);
     suite_add_tcase(s, u);
     return s;
 }

@@ -1,6 +1,7 @@
 /*
  * test_util.c: util.c's base64url, against RFC 4648's vectors and by round trip;
- * UUIDs, RFC 3339 times, strict integer parsing and constant-time comparison.
+ * UUIDs, RFC 3339 times, strict integer parsing, constant-time comparison and
+ * query strings decoded as application/x-www-form-urlencoded.
  */
 #include "suites.h"
 #include "util.h"
@@ -304,6 +305,83 @@ START_TEST(secure_equal)
 }
 END_TEST
 
+/* ---- application/x-www-form-urlencoded query strings -------------------------- */
+
+/* One decoded pair; lengths may exceed strlen() where a NUL was decoded. */
+typedef struct {
+    const char *name;
+    apr_size_t name_len;
+    const char *value;
+    apr_size_t value_len;
+} pair;
+
+#define P(n, v)                            \
+    {                                      \
+        n, sizeof(n) - 1, v, sizeof(v) - 1 \
+    }
+
+static const struct {
+    const char *query;
+    int n;
+    pair want[3];
+} forms[] = {
+    /* what URLSearchParams, axios and Python requests send for a space */
+    {"title=%EC%A0%9C%EB%AA%A9+9e6341", 1, {P("title", "\xec\xa0\x9c\xeb\xaa\xa9 9e6341")}},
+    {"q=a+b%20c++", 1, {P("q", "a b c  ")}},
+    {"q=a%2Bb", 1, {P("q", "a+b")}},              /* an encoded plus is a plus */
+    {"q=%ea%B0%80", 1, {P("q", "\xea\xb0\x80")}}, /* either case of hex */
+    {"q=%2F%3D%26", 1, {P("q", "/=&")}},
+    /* a '%' without two hex digits stays as it is (WHATWG, Django) */
+    {"q=%zz", 1, {P("q", "%zz")}},
+    {"q=100%", 1, {P("q", "100%")}},
+    {"q=%4", 1, {P("q", "%4")}},
+    {"q=%4g&r=%g4", 2, {P("q", "%4g"), P("r", "%g4")}},
+    {"q=%%41", 1, {P("q", "%A")}},
+    {"q=100%+%ED%99%95", 1, {P("q", "100% \xed\x99\x95")}},
+    /* NULs are decoded, and the lengths say so */
+    {"q=a%00b", 1, {P("q", "a\0b")}},
+    {"q=%00", 1, {P("q", "\0")}},
+    {"a%00b=1", 1, {P("a\0b", "1")}},
+    /* splitting */
+    {"a=1&b=2", 2, {P("a", "1"), P("b", "2")}},
+    {"a=1&&b=2&", 2, {P("a", "1"), P("b", "2")}},
+    {"&&", 0, {{NULL, 0, NULL, 0}}},
+    {"", 0, {{NULL, 0, NULL, 0}}},
+    {"flag", 1, {P("flag", "")}},
+    {"flag=", 1, {P("flag", "")}},
+    {"=x", 1, {P("", "x")}},
+    {"a=b=c", 1, {P("a", "b=c")}},
+    {"a%3Db=c", 1, {P("a=b", "c")}},
+    {"n%61me=v&a+b=c+d", 2, {P("name", "v"), P("a b", "c d")}},
+    {"a=1&a=2", 2, {P("a", "1"), P("a", "2")}}, /* in order: the reader picks */
+    {"a=%26&b=%3D", 2, {P("a", "&"), P("b", "=")}},
+};
+
+START_TEST(form_decode)
+{
+    apr_array_header_t *got = et_form_decode(pool, forms[_i].query);
+    int k;
+    ck_assert_msg(got->nelts == forms[_i].n, "'%s': %d pairs, want %d", forms[_i].query, got->nelts,
+                  forms[_i].n);
+    for (k = 0; k < got->nelts; k++) {
+        const et_form_field *f = &APR_ARRAY_IDX(got, k, et_form_field);
+        const pair *w = &forms[_i].want[k];
+        ck_assert_msg(f->name_len == w->name_len && !memcmp(f->name, w->name, w->name_len),
+                      "'%s': name %d", forms[_i].query, k);
+        ck_assert_msg(f->value_len == w->value_len && !memcmp(f->value, w->value, w->value_len),
+                      "'%s': value %d is '%s' (%zu bytes)", forms[_i].query, k, f->value,
+                      f->value_len);
+        ck_assert(f->name[f->name_len] == '\0' && f->value[f->value_len] == '\0');
+    }
+}
+END_TEST
+
+START_TEST(form_decode_null)
+{
+    ck_assert_int_eq(et_form_decode(pool, NULL)->nelts, 0);
+}
+END_TEST
+
 Suite *util_suite(void)
 {
     Suite *s = suite_create("util");
@@ -332,6 +410,12 @@ Suite *util_suite(void)
     tcase_add_test(tc, parse_i64_bad);
     tcase_add_test(tc, secure_equal);
     tcase_add_test(tc, like_contains);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("form");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_loop_test(tc, form_decode, 0, (int)(sizeof(forms) / sizeof(forms[0])));
+    tcase_add_test(tc, form_decode_null);
     suite_add_tcase(s, tc);
     return s;
 }
