@@ -588,11 +588,10 @@ static void probe_server(const et_remote *rc, remote_server *sv, apr_pool_t *p)
                      kind_name(rc), sv->name);
 }
 
+/* data: a pool of the thread's own, made before it started */
 static void *APR_THREAD_FUNC recovery(apr_thread_t *t, void *data)
 {
-    apr_pool_t *p = NULL;
-    (void)data;
-    apr_pool_create(&p, apr_thread_pool_get(t));
+    apr_pool_t *p = data;
     apr_thread_mutex_lock(thread_lock);
     while (!stopping) {
         et_remote *rc;
@@ -630,6 +629,7 @@ static apr_status_t stop_recovery(void *data)
 void et_remote_child_init(apr_pool_t *pchild, server_rec *s)
 {
     et_remote *rc;
+    apr_pool_t *scratch;
     apr_status_t rv;
     int i;
     if (!registry)
@@ -640,7 +640,8 @@ void et_remote_child_init(apr_pool_t *pchild, server_rec *s)
     stopping = 0;
     if ((rv = apr_thread_mutex_create(&thread_lock, APR_THREAD_MUTEX_DEFAULT, pchild)) ||
         (rv = apr_thread_cond_create(&thread_wake, pchild)) ||
-        (rv = apr_thread_create(&thread, NULL, recovery, NULL, pchild))) {
+        (rv = apr_pool_create(&scratch, pchild)) ||
+        (rv = apr_thread_create(&thread, NULL, recovery, scratch, pchild))) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
                      "cannot start the token cache's recovery thread: a failed cache "
                      "server stays skipped by this process");
