@@ -22,6 +22,9 @@ ET_PKGS_PGSQL=(postgresql postgresql-client libaprutil1-dbd-pgsql libdbd-pg-perl
 ET_PKGS_MYSQL=(mariadb-server mariadb-client libaprutil1-dbd-mysql libdbd-mariadb-perl)
 # shellcheck disable=SC2034
 ET_PKGS_VALGRIND=(valgrind)
+# the shared token caches that the Apache::Test suites hang and restart
+# shellcheck disable=SC2034
+ET_PKGS_CACHE=(redis-server memcached)
 # shellcheck disable=SC2034
 ET_PKGS_SANITIZE=(clang-14 libclang-rt-14-dev llvm-14 rsync) # build/stages.sh
 # shellcheck disable=SC2034
