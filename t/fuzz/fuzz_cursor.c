@@ -5,13 +5,14 @@
  * Input: one selector byte, then
  *  - 0: a cursor as a client sends it, opened as it is;
  *  - 1: the text inside a cursor, which this harness seals with a valid MAC
- *    (cursor.c's format: base64url(text) "." base64url(HMAC-SHA256)[0..12)),
+ *    (cursor.c's format: base64url(text) "." base64url(HMAC-SHA256 over
+ *    "<list>." base64url(text))[0..12)),
  *    so that the fuzzer reaches the parsing behind the MAC;
  *  - 2: two keys (of at most 18 digits), sealed by et_cursor_seal and
  *    opened again.
  * Properties: whatever opens was sealed under the key and reads back as two
  * integers whose canonical cursor opens to the same two; a sealed pair opens
- * to itself; a cursor under another key never opens.
+ * to itself; a cursor under another key, or for another list, never opens.
  */
 #include "fuzz.h"
 #include "cursor.h"
@@ -24,16 +25,18 @@
 
 static const unsigned char key[] = "fuzz-cursor-key-0123456789abcdef";
 static const unsigned char other[] = "another-cursor-key-0123456789abc";
-#define KEYLEN    (sizeof(key) - 1)
+#define LIST      "posts"
+#define OTHER     "comments"
 #define KEY_LIMIT APR_INT64_C(1000000000000000000)
 
 static const char *seal_text(apr_pool_t *p, const char *text, size_t n)
 {
     const char *b = et_b64url_encode(p, (const unsigned char *)text, n);
+    const char *signed_text = apr_pstrcat(p, LIST, ".", b, NULL);
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int maclen = 0;
-    ET_FUZZ_CHECK(HMAC(EVP_sha256(), key, (int)KEYLEN, (const unsigned char *)b, strlen(b), mac,
-                       &maclen) != NULL);
+    ET_FUZZ_CHECK(HMAC(EVP_sha256(), key, ET_CURSOR_KEY_LEN, (const unsigned char *)signed_text,
+                       strlen(signed_text), mac, &maclen) != NULL);
     return apr_pstrcat(p, b, ".", et_b64url_encode(p, mac, 12), NULL);
 }
 
@@ -42,10 +45,11 @@ static const char *seal_text(apr_pool_t *p, const char *text, size_t n)
 static void check_opened(apr_pool_t *p, const char *text, apr_int64_t k1, apr_int64_t k2)
 {
     apr_int64_t a = 0, b = 0;
-    const char *again = et_cursor_seal(p, key, KEYLEN, k1, k2);
-    ET_FUZZ_CHECK(et_cursor_open(p, key, KEYLEN, again, &a, &b) == 0);
+    const char *again = et_cursor_seal(p, key, LIST, k1, k2);
+    ET_FUZZ_CHECK(et_cursor_open(p, key, LIST, again, &a, &b) == 0);
     ET_FUZZ_CHECK(a == k1 && b == k2);
-    ET_FUZZ_CHECK(et_cursor_open(p, other, sizeof(other) - 1, text, &a, &b) != 0);
+    ET_FUZZ_CHECK(et_cursor_open(p, other, LIST, text, &a, &b) != 0);
+    ET_FUZZ_CHECK(et_cursor_open(p, key, OTHER, text, &a, &b) != 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -59,12 +63,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     switch (data[0] % 3) {
     case 0:
         text = et_fuzz_text(p, data + 1, size - 1);
-        if (et_cursor_open(p, key, KEYLEN, text, &k1, &k2) == 0)
+        if (et_cursor_open(p, key, LIST, text, &k1, &k2) == 0)
             check_opened(p, text, k1, k2);
         break;
     case 1:
         text = seal_text(p, (const char *)data + 1, size - 1);
-        if (et_cursor_open(p, key, KEYLEN, text, &k1, &k2) == 0)
+        if (et_cursor_open(p, key, LIST, text, &k1, &k2) == 0)
             check_opened(p, text, k1, k2);
         break;
     default: {
@@ -76,8 +80,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
          * (ids, microsecond times) stay below 10^18 */
         in1 %= KEY_LIMIT;
         in2 %= KEY_LIMIT;
-        text = et_cursor_seal(p, key, KEYLEN, in1, in2);
-        ET_FUZZ_CHECK(et_cursor_open(p, key, KEYLEN, text, &k1, &k2) == 0);
+        text = et_cursor_seal(p, key, LIST, in1, in2);
+        ET_FUZZ_CHECK(et_cursor_open(p, key, LIST, text, &k1, &k2) == 0);
         ET_FUZZ_CHECK(k1 == in1 && k2 == in2);
         check_opened(p, text, k1, k2);
         break;
