@@ -22,6 +22,11 @@ ET_PKGS_PGSQL=(postgresql postgresql-client libaprutil1-dbd-pgsql libdbd-pg-perl
 ET_PKGS_MYSQL=(mariadb-server mariadb-client libaprutil1-dbd-mysql libdbd-mariadb-perl)
 # shellcheck disable=SC2034
 ET_PKGS_VALGRIND=(valgrind)
+# the shared token caches that the Apache::Test suites hang and restart
+# shellcheck disable=SC2034
+ET_PKGS_CACHE=(redis-server memcached)
+# shellcheck disable=SC2034
+ET_PKGS_SANITIZE=(clang-14 libclang-rt-14-dev llvm-14 rsync) # build/stages.sh
 # shellcheck disable=SC2034
 ET_PKGS_TEST=(libapache2-mod-perl2 libwww-perl libjson-perl libcrypt-openssl-rsa-perl
     libcryptx-perl libcrypt-jwt-perl libhttp-daemon-perl rsync util-linux procps)
@@ -392,6 +397,66 @@ et_dbd_init_sql() {
     mysql) echo 'DBDInitSQL "SET NAMES utf8mb4"' ;;
     *) echo "# no DBDInitSQL for $1" ;;
     esac
+}
+
+# ---- build/run's state ----------------------------------------------------------
+
+# et_private_dir DIR OWNER: DIR and all it holds belong to OWNER, the user
+# httpd's children (and the database servers) run as; DIR and the
+# directories in it are 0700, the files in it 0600 (the SQLite database and
+# its -wal, -shm and -journal, the JWT secret, httpd.conf): the accounts'
+# bcrypt hashes and emails, and the key that signs every token, are nobody
+# else's. OWNER keeps what it needs: DIR is its own and writable (SQLite
+# makes -wal and -shm beside the database, with the database's owner and
+# mode) and every directory in it reachable. root, which starts httpd and
+# reads the configuration and the secret, passes any mode. What lies deeper
+# (uploads, logs, the database servers' data) is shut off by these
+# directories and keeps its own modes (PostgreSQL insists on its own).
+et_private_dir() {
+    local dir=$1 owner=$2 entry
+    if [ "$(id -un)" != "$owner" ]; then
+        et_root chown -R "$owner:" "$dir" || et_die "chown -R $owner: $dir failed"
+    fi
+    chmod 700 "$dir" || et_die "chmod 700 $dir failed"
+    for entry in "$dir"/* "$dir"/.[!.]*; do
+        [ -L "$entry" ] && continue # never follow a link out of DIR
+        if [ -d "$entry" ]; then
+            chmod 700 "$entry" || et_die "chmod 700 $entry failed"
+        elif [ -f "$entry" ]; then
+            chmod 600 "$entry" || et_die "chmod 600 $entry failed"
+        fi
+    done
+    return 0
+}
+
+# et_run_state DIR OWNER DRIVER: build/run's state under DIR, for httpd's
+# children, which run as OWNER: the directories its httpd.conf names (logs,
+# run, htdocs, media), the HS256 secret (64 random bytes, made once), a
+# static file for the benchmark, and the database (for pgsql and mysql a
+# server under DIR, run by OWNER). All of it is OWNER's alone
+# (et_private_dir), and the umask is left at 077 for what httpd and the
+# database servers make later (logs, pid and mutex files, their data).
+# Sets ET_DBDPARAMS.
+et_run_state() {
+    local dir=$1 owner=$2 driver=$3
+    umask 077
+    mkdir -p "$dir/logs" "$dir/run" "$dir/htdocs" "$dir/media" || et_die "cannot make $dir"
+    if [ ! -s "$dir/jwt_secret" ]; then
+        { et_random_hex 64 >"$dir/jwt_secret.tmp" && mv "$dir/jwt_secret.tmp" "$dir/jwt_secret"; } ||
+            et_die "cannot write $dir/jwt_secret"
+    fi
+    # a small static file: the benchmark's ceiling for what httpd itself answers
+    printf '{"status": "ok", "database": "ok", "token_cache": "ok"}\n' >"$dir/htdocs/static.txt"
+    # before the database servers start as OWNER: they must reach DIR/pg, DIR/mysql
+    et_private_dir "$dir" "$owner"
+    case $driver in
+    sqlite3) et_sqlite_init "$dir/everytime.db" ;;
+    pgsql) et_pg_start "$dir/pg" "$(et_free_port)" "$owner" ;;
+    mysql) et_mysql_start "$dir/mysql" "$(et_free_port)" "$owner" ;;
+    *) et_die "unknown database '$driver' (sqlite3, pgsql or mysql)" ;;
+    esac
+    # and again for what was made meanwhile (the SQLite database, made by root)
+    et_private_dir "$dir" "$owner"
 }
 
 # ---- httpd ----------------------------------------------------------------------

@@ -5,6 +5,11 @@
 #ifndef EVERYTIME_H
 #define EVERYTIME_H
 
+/* Before any APR header: APR_OFFSETOF, under the brigade and ring macros, is
+ * offsetof() only when <stddef.h> came first, else a member access through a
+ * NULL pointer (undefined behaviour, which UBSan stops). */
+#include <stddef.h>
+
 #include <httpd.h>
 #include <http_config.h>
 #include <http_log.h>

@@ -1,13 +1,13 @@
 /*
  * tokens.c: refresh families and refresh-token rotation.
  *
- * SQL is the truth. The socache remembers, for a short while, whether a
- * family is live ("1") or revoked ("0"), under a key that names the family
- * and its user: an answer about one pair never answers for a token that
- * pairs the family with someone else, as the database's answer would not.
- * A database answer is cached only where nothing is cached yet, and a
- * revocation overwrites: so a lookup that raced a logout cannot put "live"
- * back over it. Losing an entry (shmcb drops entries when full) costs one
+ * SQL is the truth. The token cache remembers, for a short while, whether a
+ * family is live or revoked, under keys that name the family and its user:
+ * an answer about one pair never answers for a token that pairs the family
+ * with someone else, as the database's answer would not. A revocation has
+ * its own key, which no "live" answer can overwrite, and one whose cache
+ * write fails voids every "live" answer before the cache is trusted again
+ * (cache_family.h). Losing an entry, or skipping a failed cache, costs one
  * query, never lets a revoked token in.
  *
  * Refresh rotation spends each refresh token once. Presenting a spent one
@@ -18,6 +18,7 @@
 #include "auth/tokens.h"
 #include "auth/auth.h"
 #include "infra/cache.h"
+#include "auth/cache_family.h"
 #include "auth/csrf.h"
 #include "infra/util.h"
 
@@ -53,12 +54,9 @@ static const et_stmt statements[] = {
     {NULL, NULL, NULL, NULL}
 };
 
-#define LIVE "1"
-#define REVOKED "0"
-
 static const char *family_key(request_rec *r, const char *sid, const char *user_id)
 {
-    return apr_pstrcat(r->pool, "f:", sid, ":", user_id, NULL);
+    return apr_pstrcat(r->pool, sid, ":", user_id, NULL);
 }
 
 static apr_interval_time_t cache_ttl(request_rec *r)
@@ -76,7 +74,7 @@ static apr_interval_time_t revoked_ttl(request_rec *r)
 static void remember_revoked(request_rec *r, const char *sid, const char *user_id)
 {
     if (et_conf(r->server)->cache_ttl > 0)
-        et_cache_put(r, family_key(r, sid, user_id), REVOKED, revoked_ttl(r));
+        et_family_cache_revoked(r, family_key(r, sid, user_id), revoked_ttl(r), 1);
 }
 
 static apr_status_t issue_pair(request_rec *r, const char *user_id, const char *role,
@@ -183,23 +181,25 @@ et_refresh_result et_tokens_refresh(request_rec *r, const et_claims *rt, et_toke
 apr_status_t et_tokens_family_live(request_rec *r, const char *sid, const char *user_id,
                                    int *live)
 {
-    char buf[ET_CACHE_MAX_VALUE];
-    apr_size_t len = sizeof(buf) - 1;
     int use_cache = et_conf(r->server)->cache_ttl > 0;
+    const char *key = family_key(r, sid, user_id), *gen = NULL;
+    et_family_state cached = use_cache ? et_family_cached(r, key, &gen) : ET_FAMILY_UNKNOWN;
     et_rows *rows;
 
-    if (use_cache && et_cache_get(r, family_key(r, sid, user_id), buf, &len) == APR_SUCCESS) {
-        buf[len] = '\0';
-        *live = !strcmp(buf, LIVE);
+    if (cached != ET_FAMILY_UNKNOWN) {
+        *live = cached == ET_FAMILY_LIVE;
         return APR_SUCCESS;
     }
     if (et_db_select(r, "et_tok_family_state", &rows, "s", sid) != APR_SUCCESS)
         return APR_EGENERAL;
     *live = rows->nrows == 1 && !strcmp(ET_CELL(rows, 0, 0), user_id) &&
             ET_CELL(rows, 0, 1) == NULL;
-    if (use_cache && rows->nrows == 1 && !strcmp(ET_CELL(rows, 0, 0), user_id))
-        et_cache_put_if_absent(r, family_key(r, sid, user_id), *live ? LIVE : REVOKED,
-                               *live ? cache_ttl(r) : revoked_ttl(r));
+    if (!use_cache || rows->nrows != 1 || strcmp(ET_CELL(rows, 0, 0), user_id))
+        return APR_SUCCESS;
+    if (*live)
+        et_family_cache_live(r, key, gen, cache_ttl(r));
+    else
+        et_family_cache_revoked(r, key, revoked_ttl(r), 0);
     return APR_SUCCESS;
 }
 

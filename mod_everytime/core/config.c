@@ -24,6 +24,7 @@ void *et_create_server_config(apr_pool_t *p, server_rec *s)
     c->refresh_ttl = UNSET;
     c->sign_ttl = UNSET;
     c->cache_ttl = UNSET;
+    c->cache_timeout = UNSET;
     c->refresh_reuse = UNSET;
     c->password_cost = UNSET;
     c->max_body = UNSET;
@@ -125,6 +126,7 @@ void *et_merge_server_config(apr_pool_t *p, void *basev, void *addv)
     MERGE_NUM(refresh_ttl);
     MERGE_NUM(sign_ttl);
     MERGE_NUM(cache_ttl);
+    MERGE_NUM(cache_timeout);
     MERGE_NUM(refresh_reuse);
     MERGE_NUM(password_cost);
     MERGE_NUM(max_body);
@@ -302,6 +304,13 @@ static const char *set_seconds(cmd_parms *cmd, void *dc, const char *v)
                                                              : &c->cache_ttl;
     (void)dc;
     return parse_count(cmd, v, field == &c->cache_ttl ? 0 : 1, 10LL * 365 * 86400, field);
+}
+
+/* Milliseconds one exchange with a shared token cache may take. */
+static const char *set_cache_timeout(cmd_parms *cmd, void *dc, const char *v)
+{
+    (void)dc;
+    return parse_count(cmd, v, 1, ET_MAX_CACHE_TIMEOUT, &cmd_conf(cmd)->cache_timeout);
 }
 
 /* Seconds after its first use during which a refresh token presented again
@@ -518,6 +527,8 @@ const command_rec et_directives[] = {
     AP_INIT_TAKE1(ET_DIR_REFRESH_REUSE, set_refresh_reuse, NULL, RSRC_CONF,
                   "seconds a spent refresh token may be presented again for a new pair "
                   "instead of revoking its family (0)"),
+    AP_INIT_TAKE1(ET_DIR_CACHE_TIMEOUT, set_cache_timeout, NULL, RSRC_CONF,
+                  "milliseconds a redis or memcache exchange may take (250)"),
     AP_INIT_TAKE1(ET_DIR_TOKEN_CACHE, set_cache, NULL, RSRC_CONF,
                   "socache provider for token state, provider[:args] (shmcb)"),
     AP_INIT_TAKE1(ET_DIR_PASSWORD_COST, set_cost, NULL, RSRC_CONF,
@@ -569,7 +580,8 @@ const command_rec et_directives[] = {
                   "id of the Apple Sign in key (kid of the client_secret)"),
     AP_INIT_TAKE1(ET_DIR_APPLE_KEY_FILE, set_apple_key, NULL, RSRC_CONF,
                   "the Apple Sign in .p8 key file (EC P-256, PEM)"),
-    {NULL}
+    /* designated: clang's -Wmissing-field-initializers accepts no bare {NULL} */
+    {.name = NULL}
 };
 
 static void oauth_defaults(et_oauth_conf *o)
@@ -640,6 +652,8 @@ const char *et_config_finish(apr_pool_t *p, server_rec *s, et_srv_conf *c)
         c->sign_ttl = ET_DEFAULT_SIGN_TTL;
     if (c->cache_ttl == UNSET)
         c->cache_ttl = ET_DEFAULT_CACHE_TTL;
+    if (c->cache_timeout == UNSET)
+        c->cache_timeout = ET_DEFAULT_CACHE_TIMEOUT;
     if (c->refresh_reuse == UNSET)
         c->refresh_reuse = ET_DEFAULT_REFRESH_REUSE;
     if (c->password_cost == UNSET)

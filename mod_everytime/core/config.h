@@ -21,6 +21,7 @@
 #define ET_DIR_SIGN_TTL         "EverytimeSignTokenTTL"
 #define ET_DIR_TOKEN_CACHE      "EverytimeTokenCache"
 #define ET_DIR_CACHE_TTL        "EverytimeCacheTTL"
+#define ET_DIR_CACHE_TIMEOUT    "EverytimeCacheTimeout"
 #define ET_DIR_PASSWORD_COST    "EverytimePasswordCost"
 #define ET_DIR_MAX_BODY         "EverytimeMaxBodySize"
 #define ET_DIR_TOKEN_COOKIES    "EverytimeTokenCookies"
@@ -51,6 +52,8 @@
 #define ET_DEFAULT_REFRESH_TTL  (14 * 24 * 3600)
 #define ET_DEFAULT_SIGN_TTL     600
 #define ET_DEFAULT_CACHE_TTL    30
+#define ET_DEFAULT_CACHE_TIMEOUT 250   /* ms */
+#define ET_MAX_CACHE_TIMEOUT     10000 /* ms */
 #define ET_DEFAULT_COST         12
 #define ET_DEFAULT_MAX_BODY     (1024 * 1024)
 #define ET_DEFAULT_THROTTLE_MAX 10
@@ -74,12 +77,15 @@
 
 typedef enum { ET_ALG_UNSET = 0, ET_ALG_HS256, ET_ALG_RS256, ET_ALG_ES256 } et_alg_e;
 
-/* A socache instance. Shared by every server that inherits it, so that a
- * vhost without its own EverytimeTokenCache uses the main server's. */
+typedef struct et_remote et_remote; /* cache_remote.h */
+
+/* A token cache instance. Shared by every server that inherits it, so that
+ * a vhost without its own EverytimeTokenCache uses the main server's. */
 typedef struct et_cache {
     const char *spec;                 /* "provider[:args]" as configured */
-    const ap_socache_provider_t *provider;
+    const ap_socache_provider_t *provider; /* NULL for remote */
     ap_socache_instance_t *instance;
+    et_remote *remote;                /* redis, memcache: our own client */
     int initialised;
 } et_cache;
 
@@ -121,6 +127,7 @@ typedef struct et_srv_conf {
     apr_int64_t refresh_ttl;
     apr_int64_t sign_ttl;            /* social signup tokens */
     apr_int64_t cache_ttl;
+    apr_int64_t cache_timeout;       /* ms one exchange with a shared cache may take */
     apr_int64_t refresh_reuse;       /* seconds a spent refresh token may be retried */
     int password_cost;
     apr_off_t max_body;

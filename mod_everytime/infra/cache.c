@@ -1,14 +1,19 @@
 /*
- * cache.c: one ap_socache instance per distinct EverytimeTokenCache, guarded
- * by one global mutex when the provider is not multi-process safe. The
- * lifecycle follows mod_authn_socache; the locking follows mod_ssl (the
- * mutex is taken around reads as well as writes).
+ * cache.c: one token cache instance per distinct EverytimeTokenCache. redis
+ * and memcache go to our own client (cache_remote.c), whose every exchange
+ * is bounded by EverytimeCacheTimeout; the other providers (shmcb) are an
+ * ap_socache instance, guarded by one global mutex when the provider is not
+ * multi-process safe. The lifecycle follows mod_authn_socache; the locking
+ * follows mod_ssl (the mutex is taken around reads as well as writes).
  */
 #include "infra/cache.h"
+#include "infra/cache_remote.h"
 
 #include <ap_provider.h>
 #include <util_mutex.h>
 #include <http_protocol.h>
+#include <apr_random.h>
+#include <unistd.h>
 
 static apr_global_mutex_t *cache_mutex;
 static const char *const cache_id = "everytime";
@@ -18,9 +23,16 @@ const char *et_cache_configure(cmd_parms *cmd, const char *spec, et_cache **out)
     const char *sep = ap_strchr_c(spec, ':');
     const char *name = sep ? apr_pstrmemdup(cmd->pool, spec, sep - spec) : spec;
     et_cache *c = apr_pcalloc(cmd->pool, sizeof(*c));
+    et_remote_kind kind;
     const char *err;
 
     c->spec = spec;
+    if (et_remote_kind_of(name, &kind)) {
+        if ((err = et_remote_create(cmd->pool, kind, sep ? sep + 1 : NULL, &c->remote)))
+            return apr_psprintf(cmd->pool, "%s: %s: %s", cmd->cmd->name, spec, err);
+        *out = c;
+        return NULL;
+    }
     c->provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name,
                                      AP_SOCACHE_PROVIDER_VERSION);
     if (!c->provider)
@@ -91,6 +103,12 @@ int et_cache_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
                 return !OK;
             c->cache = fallback;
         }
+        if (c->cache->remote) {
+            et_remote_register(c->cache->remote, pconf, v,
+                               apr_time_from_msec(c->cache_timeout));
+            c->cache->initialised = 1;
+            continue;
+        }
         if (c->cache->initialised)
             continue;
         rv = c->cache->provider->init(c->cache->instance, cache_id, &hints, v, pconf);
@@ -112,11 +130,12 @@ void et_cache_child_init(apr_pool_t *pchild, server_rec *s)
     if (rv != APR_SUCCESS)
         ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, APLOGNO(10505)
                      "cannot reopen the token cache mutex in a child");
+    et_remote_child_init(pchild, s);
 }
 
 static int needs_lock(const et_cache *c)
 {
-    return (c->provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) != 0;
+    return c->provider && (c->provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) != 0;
 }
 
 static et_cache *cache_of(request_rec *r)
@@ -171,9 +190,12 @@ static apr_status_t get_locked(request_rec *r, et_cache *c, const char *key, cha
     return rv;
 }
 
+/* socache wants an expiry time; "no expiry" is a year. */
 static apr_status_t put_locked(request_rec *r, et_cache *c, const char *key,
                                const char *val, apr_interval_time_t ttl)
 {
+    if (ttl <= 0)
+        ttl = apr_time_from_sec(365 * 24 * 3600);
     key = spread(r, key);
     return c->provider->store(c->instance, r->server, (const unsigned char *)key,
                               strlen(key), apr_time_now() + ttl,
@@ -181,59 +203,134 @@ static apr_status_t put_locked(request_rec *r, et_cache *c, const char *key,
                               r->pool);
 }
 
-typedef enum { OP_GET, OP_PUT, OP_PUT_IF_ABSENT, OP_REMOVE } cache_op_e;
-
-/* Every operation: find the instance, lock when the provider needs it, act. */
-static apr_status_t cache_op(request_rec *r, cache_op_e op, const char *key, const char *val,
-                             apr_interval_time_t ttl, char *buf, apr_size_t *len)
+static apr_status_t remove_locked(request_rec *r, et_cache *c, const char *key)
 {
-    et_cache *c = cache_of(r);
+    key = spread(r, key);
+    return c->provider->remove(c->instance, r->server, (const unsigned char *)key, strlen(key),
+                               r->pool);
+}
+
+static apr_status_t store_locked(request_rec *r, et_cache *c, et_cache_store_mode mode,
+                                 const char *key, const char *val, apr_interval_time_t ttl)
+{
     char probe[ET_CACHE_MAX_VALUE];
     apr_size_t probe_len = sizeof(probe);
     apr_status_t rv;
-    if (!c || !c->initialised)
-        return op == OP_GET ? APR_NOTFOUND : APR_ENOTIMPL;
+    switch (mode) {
+    case ET_STORE_ADD:
+        rv = get_locked(r, c, key, probe, &probe_len);
+        return rv == APR_NOTFOUND ? put_locked(r, c, key, val, ttl) : APR_EEXIST;
+    case ET_STORE_REQUIRED:
+        /* not stored (shmcb full of entries that outlive it): renew the
+         * generation, or at least forget it, so no entry of before counts */
+        if ((rv = put_locked(r, c, key, val, ttl)) != APR_SUCCESS &&
+            put_locked(r, c, ET_CACHE_GENERATION_KEY, et_cache_new_generation(r->pool), 0) !=
+                APR_SUCCESS)
+            remove_locked(r, c, ET_CACHE_GENERATION_KEY);
+        return rv;
+    default:
+        return put_locked(r, c, key, val, ttl);
+    }
+}
+
+static apr_status_t get_many_locked(request_rec *r, et_cache *c, int n,
+                                    const char *const *keys,
+                                    char (*vals)[ET_CACHE_MAX_VALUE], apr_size_t *lens)
+{
+    int i;
+    for (i = 0; i < n; i++) {
+        apr_size_t len = ET_CACHE_MAX_VALUE - 1;
+        apr_status_t rv = get_locked(r, c, keys[i], vals[i], &len);
+        if (rv != APR_SUCCESS && rv != APR_NOTFOUND)
+            return rv;
+        lens[i] = rv == APR_SUCCESS ? len : ET_CACHE_ABSENT;
+        if (rv == APR_SUCCESS)
+            vals[i][len] = '\0';
+    }
+    return APR_SUCCESS;
+}
+
+/* The instance of this request's server, or NULL when none was set up. */
+static et_cache *usable_cache(request_rec *r)
+{
+    et_cache *c = cache_of(r);
+    return c && c->initialised ? c : NULL;
+}
+
+apr_status_t et_cache_get_many(request_rec *r, const char *route, int n,
+                               const char *const *keys, char (*vals)[ET_CACHE_MAX_VALUE],
+                               apr_size_t *lens)
+{
+    et_cache *c = usable_cache(r);
+    apr_status_t rv;
+    if (!c)
+        return APR_ENOTIMPL;
+    if (c->remote)
+        return et_remote_get_many(c->remote, r, route, n, keys, vals, lens);
     if ((rv = lock(r, c)) != APR_SUCCESS)
         return rv;
-    switch (op) {
-    case OP_GET:
-        rv = get_locked(r, c, key, buf, len);
-        break;
-    case OP_PUT:
-        rv = put_locked(r, c, key, val, ttl);
-        break;
-    case OP_PUT_IF_ABSENT:
-        rv = get_locked(r, c, key, probe, &probe_len);
-        rv = rv == APR_NOTFOUND ? put_locked(r, c, key, val, ttl) : APR_EEXIST;
-        break;
-    case OP_REMOVE:
-        key = spread(r, key);
-        rv = c->provider->remove(c->instance, r->server, (const unsigned char *)key,
-                                 strlen(key), r->pool);
-        break;
-    }
+    rv = get_many_locked(r, c, n, keys, vals, lens);
+    unlock(c);
+    return rv;
+}
+
+apr_status_t et_cache_store(request_rec *r, const char *route, et_cache_store_mode mode,
+                            const char *key, const char *val, apr_interval_time_t ttl)
+{
+    et_cache *c = usable_cache(r);
+    apr_status_t rv;
+    if (!c)
+        return APR_ENOTIMPL;
+    if (c->remote)
+        return et_remote_store(c->remote, r, route, mode, key, val, ttl);
+    if ((rv = lock(r, c)) != APR_SUCCESS)
+        return rv;
+    rv = store_locked(r, c, mode, key, val, ttl);
     unlock(c);
     return rv;
 }
 
 apr_status_t et_cache_get(request_rec *r, const char *key, char *buf, apr_size_t *len)
 {
-    return cache_op(r, OP_GET, key, NULL, 0, buf, len);
+    char val[1][ET_CACHE_MAX_VALUE];
+    apr_size_t got;
+    apr_status_t rv = et_cache_get_many(r, key, 1, &key, val, &got);
+    if (rv == APR_ENOTIMPL || rv == ET_CACHE_SKIPPED)
+        return APR_NOTFOUND;
+    if (rv != APR_SUCCESS)
+        return rv;
+    if (got == ET_CACHE_ABSENT)
+        return APR_NOTFOUND;
+    if (got > *len)
+        return APR_ENOSPC;
+    memcpy(buf, val[0], got);
+    *len = got;
+    return APR_SUCCESS;
 }
 
 apr_status_t et_cache_put(request_rec *r, const char *key, const char *val,
                           apr_interval_time_t ttl)
 {
-    return cache_op(r, OP_PUT, key, val, ttl, NULL, NULL);
+    return et_cache_store(r, key, ET_STORE_SET, key, val, ttl);
 }
 
 apr_status_t et_cache_put_if_absent(request_rec *r, const char *key, const char *val,
                                     apr_interval_time_t ttl)
 {
-    return cache_op(r, OP_PUT_IF_ABSENT, key, val, ttl, NULL, NULL);
+    return et_cache_store(r, key, ET_STORE_ADD, key, val, ttl);
 }
 
 apr_status_t et_cache_remove(request_rec *r, const char *key)
 {
-    return cache_op(r, OP_REMOVE, key, NULL, 0, NULL, NULL);
+    et_cache *c = usable_cache(r);
+    apr_status_t rv;
+    if (!c)
+        return APR_ENOTIMPL;
+    if (c->remote)
+        return et_remote_remove(c->remote, r, key, key);
+    if ((rv = lock(r, c)) != APR_SUCCESS)
+        return rv;
+    rv = remove_locked(r, c, key);
+    unlock(c);
+    return rv;
 }

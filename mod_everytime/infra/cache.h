@@ -1,11 +1,14 @@
 /*
- * cache.h: the socache consumer (token state, login throttling, health).
- * The cache only ever accelerates: callers must be correct when it forgets.
+ * cache.h: the token cache (token state, JWKS refetch marker, health):
+ * an ap_socache provider (shmcb), or our own redis/memcached client
+ * (cache_remote.h) for the shared ones. The cache only ever accelerates:
+ * callers must be correct when it forgets, fails or is skipped.
  */
 #ifndef ET_CACHE_H
 #define ET_CACHE_H
 
 #include "core/config.h"
+#include "infra/cache_proto.h" /* et_cache_new_generation */
 
 #define ET_CACHE_MUTEX_TYPE "everytime-cache"
 
@@ -27,5 +30,33 @@ apr_status_t et_cache_put(request_rec *r, const char *key, const char *val,
 apr_status_t et_cache_put_if_absent(request_rec *r, const char *key, const char *val,
                                     apr_interval_time_t ttl);
 apr_status_t et_cache_remove(request_rec *r, const char *key);
+
+/* The status of an operation that did not ask the cache: a shared cache
+ * that failed a moment ago is skipped by the process for a back-off. */
+#define ET_CACHE_SKIPPED (APR_OS_START_USERERR + 801)
+/* et_cache_get_many: the length of a key that holds nothing */
+#define ET_CACHE_ABSENT ((apr_size_t)-1)
+/* The key of the cache's generation: a value renewed whenever a write that
+ * other nodes must see may not have landed. An entry that names the
+ * generation it was written under is void once it changes. */
+#define ET_CACHE_GENERATION_KEY "g"
+
+typedef enum {
+    ET_STORE_SET,     /* store, replacing */
+    ET_STORE_ADD,     /* store only where the key holds nothing (atomic) */
+    ET_STORE_REQUIRED /* store, replacing; other nodes must see it: when it
+                       * cannot be stored now, the generation is renewed
+                       * before this process trusts the cache again */
+} et_cache_store_mode;
+
+/* Reads n keys that share one route (a shared cache keeps them on one
+ * server) in one round trip. lens[i] is ET_CACHE_ABSENT for a missing key. */
+apr_status_t et_cache_get_many(request_rec *r, const char *route, int n,
+                               const char *const *keys, char (*vals)[ET_CACHE_MAX_VALUE],
+                               apr_size_t *lens);
+/* Stores val under key, on route's server; ttl 0: no expiry. APR_EEXIST:
+ * ET_STORE_ADD found the key taken. */
+apr_status_t et_cache_store(request_rec *r, const char *route, et_cache_store_mode mode,
+                            const char *key, const char *val, apr_interval_time_t ttl);
 
 #endif

@@ -5,6 +5,8 @@
 #ifndef ET_JSON_H
 #define ET_JSON_H
 
+#include <stddef.h> /* before APR: see everytime.h */
+
 #include <httpd.h>
 #include <jansson.h>
 

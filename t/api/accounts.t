@@ -8,7 +8,7 @@ use Apache::Test;
 use Apache::TestUtil;
 use FindBin ();
 use lib "$FindBin::Bin/../lib";
-use ETest qw(:DEFAULT hangul);
+use ETest qw(:DEFAULT hangul verdict keys_of);
 use Unicode::Normalize qw(NFD);
 
 binmode STDOUT, ':encoding(UTF-8)';
@@ -42,16 +42,6 @@ sub signup_body {
 sub signup { my ($body) = @_; return api(POST => '/accounts/signup/', body => $body) }
 
 # "STATUS CODE field,field" of a validation answer.
-sub verdict {
-    my ($res, $d) = @_;
-    my $code = ref $d eq 'HASH' ? ($d->{code} // '-') : '-';
-    my $fields = ref $d eq 'HASH' && ref $d->{errors} eq 'HASH'
-               ? join(',', sort keys %{ $d->{errors} }) : '';
-    return join ' ', $res->code, $code, $fields;
-}
-
-sub keys_of { my ($h) = @_; return ref $h eq 'HASH' ? join(',', sort keys %$h) : 'not an object' }
-
 sub me { my ($token) = @_; return api(GET => '/accounts/me/', token => $token) }
 
 sub login_code { my ($res) = login(@_); return $res->code }

@@ -10,7 +10,7 @@ use Apache::Test;
 use Apache::TestUtil;
 use FindBin ();
 use lib "$FindBin::Bin/../lib";
-use ETest qw(:DEFAULT hangul together);
+use ETest qw(:DEFAULT hangul together results new_post);
 use JSON::PP ();
 
 binmode STDOUT, ':encoding(UTF-8)';
@@ -21,16 +21,6 @@ plan tests => 38;
 my ($T, $F) = (JSON::PP::true, JSON::PP::false);
 my $JSON = JSON::PP->new->canonical;
 my $SECRET_BOARD = 2;   # 비밀게시판: allow_anonymous 1
-
-sub results { my ($d) = @_; return ref $d eq 'HASH' && ref $d->{results} eq 'ARRAY' ? @{ $d->{results} } : () }
-
-sub new_post {
-    my ($who, %o) = @_;
-    my ($res, $d) = api(POST => '/posts/', token => $who->{access}, body => {
-        board => $SECRET_BOARD, title => '익명 시험 ' . hangul(3), content => '누가 썼을까', is_anonymous => $T, %o });
-    die 'post failed: ' . $res->content unless $res->code == 201;
-    return $d->{id};
-}
 
 sub comment {
     my ($who, $post, %body) = @_;
@@ -57,7 +47,7 @@ my $viewer = new_user();
 
 # --- numbering ------------------------------------------------------------------------
 
-my $post = new_post($author);
+my $post = new_post($author, board => $SECRET_BOARD, is_anonymous => $T)->{id};
 my %id;
 $id{b1} = comment($ub, $post, content => 'B의 첫 댓글')->{id};
 $id{c1} = comment($uc, $post, content => 'C의 첫 댓글')->{id};
@@ -98,7 +88,7 @@ $id{c2} = comment($uc, $post, content => 'C의 둘째 댓글')->{id};
 
 # a named post: its author commenting anonymously takes a number like anyone
 {
-    my $open = new_post($named, is_anonymous => $F, board => 1);
+    my $open = new_post($named)->{id};
     my $x = comment($ub, $open, content => '첫 익명');
     my $y = comment($named, $open, content => '글쓴이지만 익명');
     ok t_cmp(label($x) . ' / ' . label($y), 'null 익명1 / null 익명2',
@@ -150,7 +140,7 @@ $id{c2} = comment($uc, $post, content => 'C의 둘째 댓글')->{id};
 # --- at once: ten new anonymous writers --------------------------------------------------------
 
 {
-    my $rush = new_post($author);
+    my $rush = new_post($author, board => $SECRET_BOARD, is_anonymous => $T)->{id};
     my @users = map { new_user() } 1 .. 10;
     my @out = together(10, sub {
         my ($i) = @_;

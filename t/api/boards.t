@@ -9,7 +9,7 @@ use Apache::Test;
 use Apache::TestUtil;
 use FindBin ();
 use lib "$FindBin::Bin/../lib";
-use ETest qw(:DEFAULT hangul query_escape);
+use ETest qw(:DEFAULT hangul query_escape verdict results keys_of);
 
 binmode STDOUT, ':encoding(UTF-8)';
 binmode STDERR, ':encoding(UTF-8)';
@@ -19,19 +19,9 @@ plan tests => 104;
 my $TIME_RE = qr/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 my @BOARD_KEYS = qw(allow_anonymous category created_at description id name owner school updated_at);
 
-sub keys_of { my ($h) = @_; return ref $h eq 'HASH' ? join(',', sort keys %$h) : 'not an object' }
-sub results { my ($d) = @_; return ref $d eq 'HASH' && ref $d->{results} eq 'ARRAY' ? @{ $d->{results} } : () }
 sub ids { return join ',', map { $_->{id} } results(@_) }
 
 # "STATUS CODE field,field" of an answer.
-sub verdict {
-    my ($res, $d) = @_;
-    my $code = ref $d eq 'HASH' ? ($d->{code} // '-') : '-';
-    my $fields = ref $d eq 'HASH' && ref $d->{errors} eq 'HASH'
-               ? join(',', sort keys %{ $d->{errors} }) : '';
-    return join ' ', $res->code, $code, $fields;
-}
-
 sub list {
     my ($query, $token) = @_;
     return api(GET => '/boards/' . ($query // ''), token => $token);

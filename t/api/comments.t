@@ -10,7 +10,7 @@ use Apache::Test;
 use Apache::TestUtil;
 use FindBin ();
 use lib "$FindBin::Bin/../lib";
-use ETest qw(:DEFAULT hangul together);
+use ETest qw(:DEFAULT hangul together verdict results keys_of new_post);
 use JSON::PP ();
 
 binmode STDOUT, ':encoding(UTF-8)';
@@ -25,26 +25,7 @@ my $TOP_KEYS = 'author,content,created_at,id,is_anonymous,is_deleted,is_liked,is
 my $UNKNOWN = 999999999;
 my ($T, $F) = (JSON::PP::true, JSON::PP::false);
 
-sub keys_of { my ($h) = @_; return ref $h eq 'HASH' ? join(',', sort keys %$h) : 'not an object' }
-sub results { my ($d) = @_; return ref $d eq 'HASH' && ref $d->{results} eq 'ARRAY' ? @{ $d->{results} } : () }
-
 # "STATUS CODE field,field" of an answer.
-sub verdict {
-    my ($res, $d) = @_;
-    my $code = ref $d eq 'HASH' ? ($d->{code} // '-') : '-';
-    my $fields = ref $d eq 'HASH' && ref $d->{errors} eq 'HASH'
-               ? join(',', sort keys %{ $d->{errors} }) : '';
-    return join ' ', $res->code, $code, $fields;
-}
-
-sub new_post {
-    my ($who, %o) = @_;
-    my ($res, $d) = api(POST => '/posts/', token => $who->{access}, body => {
-        board => 1, title => '댓글 시험 ' . hangul(3), content => '본문입니다', is_anonymous => $F, %o });
-    die 'post failed: ' . $res->content unless $res->code == 201;
-    return $d;
-}
-
 sub comment {
     my ($who, $post, %body) = @_;
     return api(POST => "/posts/$post/comments/", token => $who->{access}, body => \%body);

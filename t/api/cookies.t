@@ -17,7 +17,7 @@ use Apache::Test qw(plan ok);
 use Apache::TestUtil qw(t_cmp);
 use FindBin ();
 use lib "$FindBin::Bin/../lib";
-use ETest;
+use ETest qw(:DEFAULT new_post);
 use ETest qw(outcome error_outcome server_url);
 use HTTP::Date ();
 use HTTP::Request ();
@@ -159,13 +159,6 @@ ok t_cmp(well_formed(cookies_of($res)->{csrftoken}), 'well-formed', '... and set
 
 my $jar = "access_token=$access; refresh_token=$refresh; csrftoken=$csrf";
 my $writer = new_user();
-sub new_post {
-    my ($who) = @_;
-    my ($r, $p) = api(POST => '/posts/', token => $who->{access}, body => {
-        board => 1, title => '쿠키 시험', content => 'CSRF', is_anonymous => $F, is_question => $F });
-    die 'post failed: ' . $r->content unless $r->code == 201;
-    return $p->{id};
-}
 # "like_count scrap_count is_liked is_scrapped media" of a post as $u sees it
 sub state_of {
     my ($id) = @_;
@@ -186,7 +179,7 @@ my $form = "--csrfb\r\nContent-Disposition: form-data; name=\"file\"; filename=\
          . "Content-Type: application/octet-stream\r\n\r\n$png\r\n--csrfb--\r\n";
 my %multipart = (raw => $form, type => 'multipart/form-data; boundary=csrfb');
 
-my $theirs = new_post($writer);
+my $theirs = new_post($writer)->{id};
 my $like = "/posts/$theirs/like/";
 ok t_cmp(outcome(as_cookie(POST => $like, undef)), $CSRF, 'POST like by cookie without X-CSRFToken: 403');
 ok t_cmp(outcome(as_cookie(POST => $like, 'A' x 43)), $CSRF, 'POST like by cookie with a wrong X-CSRFToken: 403');
@@ -211,7 +204,7 @@ ok t_cmp(state_of($theirs), '1 0 true false 0', 'nothing scrapped');
 ok t_cmp((as_cookie(POST => $scrap, $csrf))[0]->code, 201, 'POST scrap by cookie with X-CSRFToken: 201');
 ok t_cmp(state_of($theirs), '1 1 true true 0', 'scrapped');
 
-my $mine = new_post($u);
+my $mine = new_post($u)->{id};
 ok t_cmp(outcome(as_cookie(DELETE => "/posts/$mine/", undef)), $CSRF, 'DELETE post by cookie without X-CSRFToken: 403');
 ok t_cmp(state_of($mine), '0 0 false false 0', 'the post is still there');
 ok t_cmp(outcome(as_cookie(PUT => "/posts/$mine/", undef, body => { board => 1, title => 'x', content => 'y',
@@ -259,7 +252,7 @@ ok t_cmp($res->code, 204, 'DELETE like with Bearer and cookies, no X-CSRFToken: 
 ($res, $d) = as_cookie(POST => $bearer, undef, token => $access);
 ok t_cmp($res->code, 201, 'POST like with Bearer and cookies, no X-CSRFToken: 201');
 ok t_cmp((as_cookie(DELETE => $scrap, undef, token => $access))[0]->code, 204, 'DELETE scrap with Bearer: 204');
-my $mine2 = new_post($u);
+my $mine2 = new_post($u)->{id};
 ($res, $d) = as_cookie(POST => "/posts/$mine2/media/", undef, %multipart, token => $access);
 ok t_cmp($res->code, 201, 'multipart media upload with Bearer and cookies, no X-CSRFToken: 201');
 ok t_cmp((as_cookie(PATCH => '/accounts/me/', undef, token => $access, body => { nickname => unique('b') }))[0]->code,

@@ -10,7 +10,7 @@ use Apache::Test;
 use Apache::TestUtil;
 use FindBin ();
 use lib "$FindBin::Bin/../lib";
-use ETest qw(:DEFAULT hangul query_escape);
+use ETest qw(:DEFAULT hangul query_escape results keys_of);
 
 binmode STDOUT, ':encoding(UTF-8)';
 binmode STDERR, ':encoding(UTF-8)';
@@ -21,8 +21,6 @@ my $admin = admin_login();
 my $user = new_user();
 
 sub status_code { my ($res, $d) = @_; return $res->code . ' ' . (ref $d eq 'HASH' ? $d->{code} // '-' : '-') }
-sub keys_of { my ($h) = @_; return ref $h eq 'HASH' ? join(',', sort keys %$h) : 'not an object' }
-sub results { my ($d) = @_; return ref $d eq 'HASH' && ref $d->{results} eq 'ARRAY' ? @{ $d->{results} } : () }
 sub error_fields { my ($d) = @_; return ref $d eq 'HASH' && ref $d->{errors} eq 'HASH' ? join(',', sort keys %{ $d->{errors} }) : '-' }
 
 sub create {

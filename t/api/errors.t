@@ -9,7 +9,7 @@ use Apache::TestUtil;
 use Apache::TestRequest ();
 use FindBin ();
 use lib "$FindBin::Bin/../lib";
-use ETest qw(:DEFAULT raw_http);
+use ETest qw(:DEFAULT raw_http keys_of);
 use JSON::PP ();
 
 binmode STDOUT, ':encoding(UTF-8)';
@@ -28,8 +28,6 @@ sub call {
 
 sub code_of { my ($d) = @_; return ref $d eq 'HASH' ? $d->{code} // '-' : '-' }
 sub status_code { my ($res, $d) = @_; return $res->code . ' ' . code_of($d) }
-sub keys_of { my ($h) = @_; return ref $h eq 'HASH' ? join(',', sort keys %$h) : 'not an object' }
-
 # a login body that is well-formed but names nobody
 sub nobody { return '{"login_id":"' . unique('nobody') . '","password":"whatever 12"}' }
 

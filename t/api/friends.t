@@ -10,7 +10,7 @@ use Apache::Test;
 use Apache::TestUtil;
 use FindBin ();
 use lib "$FindBin::Bin/../lib";
-use ETest qw(:DEFAULT hangul together);
+use ETest qw(:DEFAULT hangul together verdict keys_of);
 use JSON::PP ();
 
 binmode STDOUT, ':encoding(UTF-8)';
@@ -21,15 +21,6 @@ plan tests => 88;
 my $UNKNOWN = 999999999;
 my $NOBODY = '00000000-0000-4000-8000-000000000000';
 my $JSON = JSON::PP->new->utf8->canonical;
-
-sub verdict {
-    my ($res, $d) = @_;
-    my $code = ref $d eq 'HASH' ? ($d->{code} // '-') : '-';
-    my $fields = ref $d eq 'HASH' && ref $d->{errors} eq 'HASH'
-               ? join(',', sort keys %{ $d->{errors} }) : '';
-    return join ' ', $res->code, $code, $fields;
-}
-sub keys_of { my ($h) = @_; return ref $h eq 'HASH' ? join(',', sort keys %$h) : 'not an object' }
 
 sub request_friend {
     my ($who, $login) = @_;

@@ -14,7 +14,7 @@ use Apache::TestUtil;
 use Apache::TestRequest ();
 use FindBin ();
 use lib "$FindBin::Bin/../lib";
-use ETest qw(:DEFAULT hangul raw_http db_query db_session);
+use ETest qw(:DEFAULT hangul raw_http db_query db_session new_post);
 use HTTP::Response ();
 use JSON::PP ();
 use LWP::UserAgent ();
@@ -45,15 +45,6 @@ my %TYPE = (jpg => 'image/jpeg', png => 'image/png', gif => 'image/gif', webp =>
 my $author = new_user();
 my $other = new_user();
 my $admin = admin_login();
-
-sub new_post {
-    my ($who) = @_;
-    my ($res, $d) = api(POST => '/posts/', token => $who->{access}, body => {
-        board => 1, title => '사진 ' . hangul(3), content => '미디어 시험', is_anonymous => $F,
-        is_question => $F });
-    die 'post failed: ' . $res->content unless $res->code == 201;
-    return $d->{id};
-}
 
 sub upload {
     my ($post, $bytes, %o) = @_;
@@ -123,7 +114,7 @@ sub refused {
     return $d;
 }
 
-my $post = new_post($author);
+my $post = new_post($author)->{id};
 ok t_cmp(dir_files() =~ /^\.|,\./ ? 'dot files' : 'clean', 'clean', 'the media directory starts clean');
 
 # --- raw uploads of each type, served by httpd -----------------------------------------
@@ -149,18 +140,18 @@ ok t_cmp(media_ids(post_media($post)), join(',', map { $uploaded{$_}{id} } qw(jp
 # --- the bytes decide, not the declared type ---------------------------------------------
 
 {
-    my ($res, $d) = upload(new_post($author), $IMG{png}, type => 'image/jpeg');
+    my ($res, $d) = upload(new_post($author)->{id}, $IMG{png}, type => 'image/jpeg');
     ok t_cmp(code_of($res, $d) . ' ' . ($d->{content_type} // ''), '201 - image/png',
              'PNG bytes declared image/jpeg: stored as image/png');
     ok t_cmp($d->{url} // '', qr/\.png$/, 'PNG bytes declared image/jpeg: a .png name');
-    ($res, $d) = upload(new_post($author), $IMG{gif}, type => undef);
+    ($res, $d) = upload(new_post($author)->{id}, $IMG{gif}, type => undef);
     ok t_cmp(code_of($res, $d) . ' ' . ($d->{content_type} // ''), '201 - image/gif',
              'no Content-Type at all: GIF by its bytes');
 }
 
 # --- multipart/form-data -------------------------------------------------------------------
 
-my $mpost = new_post($author);
+my $mpost = new_post($author)->{id};
 {
     my $b = '----EverytimeBoundary' . int(rand(1e9));
     my $caption = '설명 ' . hangul(2);
@@ -224,7 +215,7 @@ refused('one byte over the limit inside a form', $post, '413 payload_too_large',
     };
     refused('a chunked body that grows over the limit', $post, '413 payload_too_large',
             sub { $chunked->($post, $big . ("\0" x 50000)) });
-    my ($res, $d) = $chunked->(new_post($author), $IMG{jpg} . ("\x55" x 40000));
+    my ($res, $d) = $chunked->(new_post($author)->{id}, $IMG{jpg} . ("\x55" x 40000));
     ok t_cmp(code_of($res, $d) . ' ' . ($d->{size} // ''), '201 - ' . (length($IMG{jpg}) + 40000),
              'a chunked upload under the limit: 201');
 }
@@ -249,7 +240,7 @@ refused('one byte over the limit inside a form', $post, '413 payload_too_large',
 }
 {
     my $exact = $IMG{jpg} . ("\0" x ($LIMIT - length $IMG{jpg}));
-    my ($res, $d) = upload(new_post($author), $exact);
+    my ($res, $d) = upload(new_post($author)->{id}, $exact);
     ok t_cmp(code_of($res, $d) . ' ' . ($d->{size} // ''), "201 - $LIMIT",
              'exactly EverytimeMaxUploadSize bytes: 201');
     my ($code, $bytes) = fetch($d->{url} // '/media/none');
@@ -294,7 +285,7 @@ refused('an admin who is not the author', $post, '403 permission_denied',
 # --- at most 10 per post ----------------------------------------------------------------------
 
 {
-    my $full = new_post($author);
+    my $full = new_post($author)->{id};
     my @ok = map { (upload($full, $IMG{jpg}))[0]->code } 1 .. 10;
     ok t_cmp(join(',', @ok), join(',', (201) x 10), 'ten uploads to one post: 201 each');
     my $d = refused('the 11th upload', $full, '400 invalid', sub { upload($full, $IMG{png}) });
@@ -308,7 +299,7 @@ refused('an admin who is not the author', $post, '403 permission_denied',
 
 # concurrent uploads cannot pass the limit: the post's row is locked while counting
 {
-    my $race = new_post($author);
+    my $race = new_post($author)->{id};
     upload($race, $IMG{gif}) for 1 .. 7;
     my @kids;
     for (1 .. 6) {
@@ -393,7 +384,7 @@ refused('an admin who is not the author', $post, '403 permission_denied',
 # --- Korean details ------------------------------------------------------------------------------
 
 {
-    my ($res, $d) = upload(new_post($author), $text, headers => ['Accept-Language' => 'ko']);
+    my ($res, $d) = upload(new_post($author)->{id}, $text, headers => ['Accept-Language' => 'ko']);
     ok t_cmp(code_of($res, $d), '415 unsupported_media_type', 'Accept-Language: ko, a text file: 415');
     ok t_cmp($d->{detail} // '', qr/이미지/, 'the detail is Korean');
 }
@@ -489,7 +480,7 @@ sub refused_commit {
 }
 
 {
-    my $p = new_post($author);
+    my $p = new_post($author)->{id};
     my @made = map { (upload($p, $IMG{$_}, type => $TYPE{$_}))[1] } qw(png gif);
     my @urls = map { $_->{url} // '/media/none' } @made;
     my @names = map { m{([^/]+)$} } @urls;
@@ -517,7 +508,7 @@ sub refused_commit {
 }
 
 {
-    my $p = new_post($author);
+    my $p = new_post($author)->{id};
     my (undef, $m) = upload($p, $IMG{webp}, type => $TYPE{webp});
     my ($name) = ($m->{url} // '') =~ m{([^/]+)$};
     my $state = sub {

@@ -9,7 +9,7 @@ use Apache::Test;
 use Apache::TestUtil;
 use FindBin ();
 use lib "$FindBin::Bin/../lib";
-use ETest qw(:DEFAULT hangul together);
+use ETest qw(:DEFAULT hangul together verdict results keys_of);
 use Encode ();
 
 binmode STDOUT, ':encoding(UTF-8)';
@@ -22,19 +22,7 @@ my $MESSAGE_KEYS = 'content,conversation,created_at,id,is_mine,is_read';
 my $CONVERSATION_KEYS = 'counterpart,created_at,id,last_message,source,unread_count,updated_at';
 my $UNKNOWN = 999999999;
 
-sub keys_of { my ($h) = @_; return ref $h eq 'HASH' ? join(',', sort keys %$h) : 'not an object' }
-
 # "STATUS CODE field,field" of an answer.
-sub verdict {
-    my ($res, $d) = @_;
-    my $code = ref $d eq 'HASH' ? ($d->{code} // '-') : '-';
-    my $fields = ref $d eq 'HASH' && ref $d->{errors} eq 'HASH'
-               ? join(',', sort keys %{ $d->{errors} }) : '';
-    return join ' ', $res->code, $code, $fields;
-}
-
-sub results { my ($d) = @_; return ref $d eq 'HASH' && ref $d->{results} eq 'ARRAY' ? @{ $d->{results} } : () }
-
 # Every answer a user was given, to search for the other side's identity.
 my %seen_by;
 sub as {

@@ -10,7 +10,7 @@ use Apache::Test;
 use Apache::TestUtil;
 use FindBin ();
 use lib "$FindBin::Bin/../lib";
-use ETest qw(:DEFAULT hangul query_escape);
+use ETest qw(:DEFAULT hangul query_escape verdict results);
 use JSON::PP ();
 
 binmode STDOUT, ':encoding(UTF-8)';
@@ -18,17 +18,7 @@ binmode STDERR, ':encoding(UTF-8)';
 
 plan tests => 67;
 
-sub results { my ($d) = @_; return ref $d eq 'HASH' && ref $d->{results} eq 'ARRAY' ? @{ $d->{results} } : () }
-
 # "STATUS CODE field,field" of an answer.
-sub verdict {
-    my ($res, $d) = @_;
-    my $code = ref $d eq 'HASH' ? ($d->{code} // '-') : '-';
-    my $fields = ref $d eq 'HASH' && ref $d->{errors} eq 'HASH'
-               ? join(',', sort keys %{ $d->{errors} }) : '';
-    return join ' ', $res->code, $code, $fields;
-}
-
 sub must {
     my ($what, $want, $res, $d) = @_;
     die "$what: " . $res->code . ' ' . $res->content . "\n" unless $res->code == $want;

@@ -10,7 +10,7 @@ use Apache::Test;
 use Apache::TestUtil;
 use FindBin ();
 use lib "$FindBin::Bin/../lib";
-use ETest qw(:DEFAULT hangul query_escape b64url b64url_decode);
+use ETest qw(:DEFAULT hangul query_escape b64url b64url_decode verdict results keys_of db_query);
 
 binmode STDOUT, ':encoding(UTF-8)';
 binmode STDERR, ':encoding(UTF-8)';
@@ -21,44 +21,8 @@ my $TIME_RE = qr/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 my @POST_KEYS = qw(author board comment_count content created_at hot_at id is_anonymous is_liked is_mine
                    is_question is_scrapped like_count media scrap_count title updated_at);
 
-sub keys_of { my ($h) = @_; return ref $h eq 'HASH' ? join(',', sort keys %$h) : 'not an object' }
-sub results { my ($d) = @_; return ref $d eq 'HASH' && ref $d->{results} eq 'ARRAY' ? @{ $d->{results} } : () }
 sub ids { return join ',', map { $_->{id} } results(@_) }
 sub bool { return $_[0] ? 'true' : 'false' }
-
-# "STATUS CODE field,field" of an answer.
-sub verdict {
-    my ($res, $d) = @_;
-    my $code = ref $d eq 'HASH' ? ($d->{code} // '-') : '-';
-    my $fields = ref $d eq 'HASH' && ref $d->{errors} eq 'HASH'
-               ? join(',', sort keys %{ $d->{errors} }) : '';
-    return join ' ', $res->code, $code, $fields;
-}
-
-# Runs one SQL statement on the suite's database, as build/migrate does:
-# what the API cannot do by itself (a post reaching HOT needs the likes of
-# ten users; here hot_at is set directly).
-sub db_do {
-    my ($sql) = @_;
-    my $driver = $ENV{ET_TEST_DBDRIVER} // '';
-    my $params = $ENV{ET_TEST_DBPARAMS} // '';
-    my @cmd;
-    if ($driver eq 'sqlite3') {
-        @cmd = ('sqlite3', '-batch', $params, $sql);
-    } elsif ($driver eq 'pgsql') {
-        @cmd = ('psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', $params, '-c', $sql);
-    } elsif ($driver eq 'mysql') {
-        my %my = (host => '127.0.0.1', port => 3306, user => 'everytime', pass => '', dbname => 'everytime');
-        $my{$1} = $2 while $params =~ /(\w+)=(\S*)/g;
-        local $ENV{MYSQL_PWD} = $my{pass};
-        @cmd = ('mariadb', '--no-defaults', '-u', $my{user}, '--protocol=tcp', '-h', $my{host},
-                '-P', $my{port}, $my{dbname}, '-e', $sql);
-        return system(@cmd) == 0;
-    } else {
-        die "db_do: unknown driver '$driver'\n";
-    }
-    return system(@cmd) == 0;
-}
 
 my $admin = admin_login();
 my $alice = new_user();   # writes named and anonymous posts
@@ -460,8 +424,11 @@ sub walk {
     my @p = map { write_post($bob, title => "핫 글 $_") } 1 .. 3;
     # far in the future, so that these lead the list; two share hot_at (the id breaks the tie)
     my $t = 4102444800000000;
-    my $set = db_do("UPDATE posts SET hot_at = $t + 5 WHERE id IN ($p[0]{id}, $p[1]{id})")
-              && db_do("UPDATE posts SET hot_at = $t + 1 WHERE id = $p[2]{id}");
+    my $set = eval {
+        db_query("UPDATE posts SET hot_at = $t + 5 WHERE id IN ($p[0]{id}, $p[1]{id})");
+        db_query("UPDATE posts SET hot_at = $t + 1 WHERE id = $p[2]{id}");
+        1;
+    };
     ok t_cmp($set ? 'set' : 'failed', 'set', 'hot_at set on three posts (in the database)');
     my ($res, $d) = api(GET => '/posts/hot/?limit=2');
     ok t_cmp($res->code . ' ' . ids($d), "200 $p[1]{id},$p[0]{id}", '/posts/hot/: by hot_at, then id, newest first');

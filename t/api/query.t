@@ -11,7 +11,7 @@ use Apache::Test;
 use Apache::TestUtil;
 use FindBin ();
 use lib "$FindBin::Bin/../lib";
-use ETest qw(:DEFAULT hangul query_escape);
+use ETest qw(:DEFAULT hangul query_escape verdict results);
 use JSON::PP ();
 
 binmode STDOUT, ':encoding(UTF-8)';
@@ -22,18 +22,10 @@ plan tests => 39;
 my $admin = admin_login();
 my $alice = new_user();
 
-sub results { my ($d) = @_; return ref $d eq 'HASH' && ref $d->{results} eq 'ARRAY' ? @{ $d->{results} } : () }
 sub ids { return join ',', map { $_->{id} } results(@_) }
 sub course_ids { return join ',', sort map { $_->{id} } results(@_) }
 
 # "STATUS CODE field,field" of an answer.
-sub verdict {
-    my ($res, $d) = @_;
-    my $code = ref $d eq 'HASH' ? ($d->{code} // '-') : '-';
-    my $fields = ref $d eq 'HASH' && ref $d->{errors} eq 'HASH' ? join(',', sort keys %{ $d->{errors} }) : '';
-    return join ' ', $res->code, $code, $fields;
-}
-
 # Words as a browser's URLSearchParams joins them: each escaped, '+' between.
 sub plus { return join '+', map { query_escape($_) } @_ }
 # The same words with %20, the spelling that always worked.

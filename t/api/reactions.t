@@ -10,7 +10,7 @@ use Apache::Test;
 use Apache::TestUtil;
 use FindBin ();
 use lib "$FindBin::Bin/../lib";
-use ETest qw(:DEFAULT hangul together);
+use ETest qw(:DEFAULT hangul together verdict results new_post);
 use JSON::PP ();
 
 binmode STDOUT, ':encoding(UTF-8)';
@@ -21,24 +21,6 @@ plan tests => 78;
 my $UNKNOWN = 999999999;
 my ($T, $F) = (JSON::PP::true, JSON::PP::false);
 my $JSON = JSON::PP->new->canonical;
-
-sub results { my ($d) = @_; return ref $d eq 'HASH' && ref $d->{results} eq 'ARRAY' ? @{ $d->{results} } : () }
-
-sub verdict {
-    my ($res, $d) = @_;
-    my $code = ref $d eq 'HASH' ? ($d->{code} // '-') : '-';
-    my $fields = ref $d eq 'HASH' && ref $d->{errors} eq 'HASH'
-               ? join(',', sort keys %{ $d->{errors} }) : '';
-    return join ' ', $res->code, $code, $fields;
-}
-
-sub new_post {
-    my ($who, %o) = @_;
-    my ($res, $d) = api(POST => '/posts/', token => $who->{access}, body => {
-        board => 1, title => '공감 시험 ' . hangul(3), content => '본문', is_anonymous => $F, %o });
-    die 'post failed: ' . $res->content unless $res->code == 201;
-    return $d;
-}
 
 sub get_post {
     my ($id, $who) = @_;

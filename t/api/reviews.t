@@ -10,7 +10,7 @@ use Apache::Test;
 use Apache::TestUtil;
 use FindBin ();
 use lib "$FindBin::Bin/../lib";
-use ETest qw(:DEFAULT hangul together);
+use ETest qw(:DEFAULT hangul together verdict results keys_of);
 use JSON::PP ();
 
 binmode STDOUT, ':encoding(UTF-8)';
@@ -20,16 +20,6 @@ plan tests => 96;
 
 my $UNKNOWN = 999999999;
 my $JSON = JSON::PP->new->utf8->canonical;
-
-sub verdict {
-    my ($res, $d) = @_;
-    my $code = ref $d eq 'HASH' ? ($d->{code} // '-') : '-';
-    my $fields = ref $d eq 'HASH' && ref $d->{errors} eq 'HASH'
-               ? join(',', sort keys %{ $d->{errors} }) : '';
-    return join ' ', $res->code, $code, $fields;
-}
-sub keys_of { my ($h) = @_; return ref $h eq 'HASH' ? join(',', sort keys %$h) : 'not an object' }
-sub results { my ($d) = @_; return ref $d eq 'HASH' && ref $d->{results} eq 'ARRAY' ? @{ $d->{results} } : () }
 
 my $admin = admin_login();
 

@@ -52,7 +52,12 @@ for my $r (@routes) {
     $by_pattern{ $r->[1] }{ $r->[0] } = 1;
 }
 
-plan tests => 15 + 2 * @routes + scalar(keys %by_pattern);
+# a 405 check for each pattern that leaves one of the common methods unrouted
+my @checkable = grep {
+    my $p = $_;
+    grep { !$by_pattern{$p}{$_} } qw(PUT PATCH DELETE POST GET)
+} sort keys %by_pattern;
+plan tests => 15 + 2 * @routes + @checkable;
 
 # --- the document -------------------------------------------------------------------------
 
@@ -153,13 +158,9 @@ for my $r (@routes) {
 ok t_cmp(join(', ', grep { /^5/ } @answers), '', 'no route answers 5xx to an anonymous request');
 
 # each pattern: a method it does not route answers 405 with exactly its methods in Allow
-for my $pattern (sort keys %by_pattern) {
+for my $pattern (@checkable) {
     my @mine = sort keys %{ $by_pattern{$pattern} };
     my ($other) = grep { !$by_pattern{$pattern}{$_} } qw(PUT PATCH DELETE POST GET);
-    unless ($other) {
-        ok t_cmp(1, 1, "$pattern routes every common method (no 405 to check)");
-        next;
-    }
     my ($rr) = api($other => concrete($pattern), body => {});
     my @allow = sort grep { $_ ne 'HEAD' && $_ ne 'OPTIONS' } split /\s*,\s*/, $rr->header('Allow') // '';
     ok t_cmp($rr->code . ' ' . join(',', @allow), '405 ' . join(',', @mine),

@@ -8,7 +8,7 @@ use Apache::Test;
 use Apache::TestUtil;
 use FindBin ();
 use lib "$FindBin::Bin/../lib";
-use ETest qw(:DEFAULT hangul query_escape);
+use ETest qw(:DEFAULT hangul query_escape keys_of);
 
 binmode STDOUT, ':encoding(UTF-8)';
 binmode STDERR, ':encoding(UTF-8)';
@@ -25,7 +25,6 @@ sub list {
 
 sub ids { my ($d) = @_; return join ',', map { $_->{id} } @{ ref $d eq 'HASH' && ref $d->{results} eq 'ARRAY' ? $d->{results} : [] } }
 sub names { my ($d) = @_; return map { $_->{name} } @{ ref $d eq 'HASH' && ref $d->{results} eq 'ARRAY' ? $d->{results} : [] } }
-sub keys_of { my ($h) = @_; return ref $h eq 'HASH' ? join(',', sort keys %$h) : 'not an object' }
 sub status_code { my ($res, $d) = @_; return $res->code . ' ' . (ref $d eq 'HASH' ? $d->{code} // '-' : '-') }
 
 # --- the public list ------------------------------------------------------------

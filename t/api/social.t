@@ -9,7 +9,7 @@ use Apache::Test;
 use Apache::TestUtil;
 use FindBin ();
 use lib "$FindBin::Bin/../lib";
-use ETest qw(:DEFAULT jwt_decode error_outcome outcome);
+use ETest qw(:DEFAULT jwt_decode error_outcome outcome db_query);
 use Time::HiRes qw(time);
 use JSON::PP ();
 use LWP::UserAgent ();
@@ -45,30 +45,6 @@ sub signup {
 sub me {
     my ($access) = @_;
     return api(GET => '/accounts/me/', token => $access);
-}
-
-sub db_query {
-    my ($sql) = @_;
-    my $driver = $ENV{ET_TEST_DBDRIVER} // '';
-    my $params = $ENV{ET_TEST_DBPARAMS} // '';
-    my @cmd;
-    if ($driver eq 'sqlite3') {
-        @cmd = ('sqlite3', '-batch', $params, $sql);
-    } elsif ($driver eq 'pgsql') {
-        @cmd = ('psql', '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', $params, '-c', $sql);
-    } else {
-        my %my = (host => '127.0.0.1', port => 3306, user => 'everytime', pass => '',
-                  dbname => 'everytime');
-        $my{$1} = $2 while $params =~ /(\w+)=(\S*)/g;
-        $ENV{MYSQL_PWD} = $my{pass};
-        @cmd = ('mariadb', '--no-defaults', '-N', '-B', '-u', $my{user}, '--protocol=tcp',
-                '-h', $my{host}, '-P', $my{port}, $my{dbname}, '-e', $sql);
-    }
-    open my $fh, '-|', @cmd or die "db_query: $!";
-    my $out = do { local $/; <$fh> } // '';
-    close $fh;
-    $out =~ s/\s+$//;
-    return $out;
 }
 
 # unknown account -> 404 1030 + signToken; answers the signToken

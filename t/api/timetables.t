@@ -11,7 +11,7 @@ use Apache::Test;
 use Apache::TestUtil;
 use FindBin ();
 use lib "$FindBin::Bin/../lib";
-use ETest qw(:DEFAULT hangul together);
+use ETest qw(:DEFAULT hangul together results keys_of);
 use JSON::PP ();
 
 binmode STDOUT, ':encoding(UTF-8)';
@@ -24,8 +24,6 @@ my $alice = new_user();
 my $bob = new_user();
 
 sub status_code { my ($res, $d) = @_; return $res->code . ' ' . (ref $d eq 'HASH' ? $d->{code} // '-' : '-') }
-sub keys_of { my ($h) = @_; return ref $h eq 'HASH' ? join(',', sort keys %$h) : 'not an object' }
-sub results { my ($d) = @_; return ref $d eq 'HASH' && ref $d->{results} eq 'ARRAY' ? @{ $d->{results} } : () }
 sub error_fields { my ($d) = @_; return ref $d eq 'HASH' && ref $d->{errors} eq 'HASH' ? join(',', sort keys %{ $d->{errors} }) : '-' }
 sub course_ids { my ($t) = @_; return join ',', map { $_->{id} } @{ ref $t eq 'HASH' && ref $t->{courses} eq 'ARRAY' ? $t->{courses} : [] } }
 

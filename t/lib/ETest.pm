@@ -442,4 +442,36 @@ sub DESTROY { $_[0]->close }
 
 package ETest;
 
+
+# --- what many test files ask of an answer ------------------------------------------
+
+push @EXPORT_OK, qw(verdict results keys_of new_post);
+
+# "<status> <code or -> <sorted error fields>": one string a test compares,
+# so a failure shows the whole answer's shape at once.
+sub verdict {
+    my ($res, $d) = @_;
+    my $code = ref $d eq 'HASH' ? ($d->{code} // '-') : '-';
+    my $fields = ref $d eq 'HASH' && ref $d->{errors} eq 'HASH'
+               ? join(',', sort keys %{ $d->{errors} }) : '';
+    return join ' ', $res->code, $code, $fields;
+}
+
+# The items of a list answer ({"results": [...]}), or () for anything else.
+sub results { my ($d) = @_; return ref $d eq 'HASH' && ref $d->{results} eq 'ARRAY' ? @{ $d->{results} } : () }
+
+# An object's keys, sorted and joined, or 'not an object'.
+sub keys_of { my ($h) = @_; return ref $h eq 'HASH' ? join(',', sort keys %$h) : 'not an object' }
+
+# A new post by $who (a user from new_user) on board 1 unless %fields say
+# otherwise; returns the Post answered. Dies unless it was created.
+sub new_post {
+    my ($who, %fields) = @_;
+    my ($res, $d) = api(POST => '/posts/', token => $who->{access}, body => {
+        board => 1, title => '시험 글 ' . hangul(3), content => '본문입니다',
+        is_anonymous => JSON::PP::false, is_question => JSON::PP::false, %fields });
+    die 'post failed: ' . $res->content unless $res->code == 201;
+    return $d;
+}
+
 1;

@@ -6,6 +6,9 @@
 #ifndef ET_UNIT_STUBS_H
 #define ET_UNIT_STUBS_H
 
+/* first: APR_OFFSETOF is offsetof() only when this came before APR (everytime.h) */
+#include <stddef.h>
+
 #include <httpd.h>
 
 /* Everything the code under test logged, one line each, since the last reset.

@@ -22,7 +22,9 @@
     X(jwks) \
     X(oauth_config) \
     X(csrf) \
-    X(cursor)
+    X(cursor) \
+    X(cache_proto) \
+    X(cache_health)
 
 #define ET_UNIT_DECLARE(name) Suite *name##_suite(void);
 ET_UNIT_SUITES(ET_UNIT_DECLARE)
