@@ -23,9 +23,8 @@ APLOG_USE_MODULE(everytime);
 
 /* One macro for every request-time log line: adds the function name.
  * Never pass a token, password, secret or authorization code to it. */
-#define ET_LOG(r, level, status, fmt, ...)                                     \
-    ap_log_rerror(APLOG_MARK, (level), (status), (r), fmt " [%s]",             \
-                  ##__VA_ARGS__, __func__)
+#define ET_LOG(r, level, status, fmt, ...) \
+    ap_log_rerror(APLOG_MARK, (level), (status), (r), fmt " [%s]", ##__VA_ARGS__, __func__)
 
 #define ET_HANDLER_NAME "everytime-api"
 

@@ -45,8 +45,7 @@ static const char *dummy_hash_for(apr_pool_t *p, int cost, apr_hash_t *made)
  * and no key does not serve the API (it answers 503); one that names some
  * but not all refuses to start. check_config runs for "apachectl
  * configtest" too, so a bad key or a missing directive shows there. */
-static int et_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
-                           server_rec *s)
+static int et_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
     server_rec *v;
     (void)plog;
@@ -61,7 +60,7 @@ static int et_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
         if (!err)
             err = et_cursor_derive_key(pconf, c, c->cursor_key);
         if (err && wanted) {
-            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, v, APLOGNO(10540) "%s", err);
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, v, "%s", err);
             return !OK;
         }
         c->configured = err == NULL;
@@ -129,12 +128,5 @@ static void et_register_hooks(apr_pool_t *p)
 }
 
 module AP_MODULE_DECLARE_DATA everytime_module = {
-    STANDARD20_MODULE_STUFF,
-    et_create_dir_config,
-    et_merge_dir_config,
-    et_create_server_config,
-    et_merge_server_config,
-    et_directives,
-    et_register_hooks,
-    AP_MODULE_FLAG_NONE
-};
+    STANDARD20_MODULE_STUFF, et_create_dir_config, et_merge_dir_config, et_create_server_config,
+    et_merge_server_config,  et_directives,        et_register_hooks,   AP_MODULE_FLAG_NONE};

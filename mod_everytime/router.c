@@ -86,8 +86,7 @@ const et_route *et_route_find(const et_group *const *groups, apr_pool_t *p, int 
                 continue;
             if (rt->method == method)
                 return rt;
-            methods = apr_pstrcat(p, methods, *methods ? ", " : "", method_name(rt->method),
-                                  NULL);
+            methods = apr_pstrcat(p, methods, *methods ? ", " : "", method_name(rt->method), NULL);
         }
     }
     *allow = methods;
@@ -154,11 +153,11 @@ static int dispatch(et_req *q, const et_group *const *groups)
         if (!*allow)
             return et_fail(q, ET_E_NOT_FOUND);
         apr_table_setn(r->err_headers_out, "Allow", allow);
-        return et_fail_detail(q, ET_E_METHOD_NOT_ALLOWED,
-                              apr_psprintf(r->pool, "Method \"%s\" not allowed.",
-                                           ap_escape_html(r->pool, r->method)),
-                              apr_psprintf(r->pool, "메소드(Method) \"%s\"는 허용되지 않습니다.",
-                                           ap_escape_html(r->pool, r->method)));
+        return et_fail_detail(
+            q, ET_E_METHOD_NOT_ALLOWED,
+            apr_psprintf(r->pool, "Method \"%s\" not allowed.", ap_escape_html(r->pool, r->method)),
+            apr_psprintf(r->pool, "메소드(Method) \"%s\"는 허용되지 않습니다.",
+                         ap_escape_html(r->pool, r->method)));
     }
     if (!q->conf->configured)
         return et_fail_detail(q, ET_E_UNAVAILABLE, "The API is not configured on this server.",
@@ -206,6 +205,6 @@ int et_router_handle(request_rec *r, const et_group *const *groups)
     ap_set_content_type(r, "application/json");
     if ((q->reply ? et_json_send(r, q->reply)
                   : et_json_send_text(r, q->reply_text, q->reply_text_len)) != APR_SUCCESS)
-        ET_LOG(r, APLOG_INFO, 0, APLOGNO(10520) "the client went away mid-reply");
+        ET_LOG(r, APLOG_INFO, 0, "the client went away mid-reply");
     return OK;
 }

@@ -21,21 +21,24 @@
 static const et_stmt statements[] = {
     {"et_acc_user_get",
      "SELECT " USER_COLUMNS " FROM users u JOIN schools s ON s.id = u.school_id "
-     "WHERE u.id = %s AND u.is_active = 1", NULL, NULL},
+     "WHERE u.id = %s AND u.is_active = 1",
+     NULL, NULL},
     {"et_acc_user_by_login",
      "SELECT " USER_COLUMNS " FROM users u JOIN schools s ON s.id = u.school_id "
-     "WHERE u.login_id = %s AND u.is_active = 1", NULL, NULL},
+     "WHERE u.login_id = %s AND u.is_active = 1",
+     NULL, NULL},
     {"et_acc_insert",
      "INSERT INTO users (id, login_id, password, email, nickname, school_id, admission_year, "
      "role, is_active, created_at, updated_at) "
-     "VALUES (%s, %s, %s, %s, %s, %lld, %lld, 'ROLE_USER', 1, %lld, %lld)", NULL, NULL},
+     "VALUES (%s, %s, %s, %s, %s, %lld, %lld, 'ROLE_USER', 1, %lld, %lld)",
+     NULL, NULL},
     {"et_acc_update",
      "UPDATE users SET email = %s, nickname = %s, password = %s, updated_at = %lld "
-     "WHERE id = %s AND is_active = 1", NULL, NULL},
-    {"et_acc_deactivate", "UPDATE users SET is_active = 0, updated_at = %lld WHERE id = %s",
+     "WHERE id = %s AND is_active = 1",
      NULL, NULL},
-    {NULL, NULL, NULL, NULL}
-};
+    {"et_acc_deactivate", "UPDATE users SET is_active = 0, updated_at = %lld WHERE id = %s", NULL,
+     NULL},
+    {NULL, NULL, NULL, NULL}};
 
 static json_t *pair_json(const et_token_pair *pair)
 {
@@ -47,8 +50,8 @@ static int login_reply(et_req *q, int status, const et_rows *user)
 {
     et_token_pair pair;
     json_t *o;
-    if (et_tokens_login(q->r, ET_CELL(user, 0, ET_U_ID), ET_CELL(user, 0, ET_U_ROLE), &pair)
-        != APR_SUCCESS)
+    if (et_tokens_login(q->r, ET_CELL(user, 0, ET_U_ID), ET_CELL(user, 0, ET_U_ROLE), &pair) !=
+        APR_SUCCESS)
         return et_fail_unavailable(q);
     et_tokens_set_cookies(q->r, &pair);
     o = et_json_object(q->r->pool);
@@ -72,18 +75,18 @@ static const char *read_login_id(et_req *q)
         return NULL;
     for (c = s; *c; c++)
         if (!(apr_isalnum(*c) || strchr("@.+-_", *c))) {
-            et_field_error_text(q, "login_id",
-                                "Enter a valid login id. This value may contain only letters, "
-                                "numbers, and @/./+/-/_ characters.",
-                                "올바른 아이디를 입력하세요. 영문, 숫자, @/./+/-/_ 만 쓸 수 있습니다.");
+            et_field_error_text(
+                q, "login_id",
+                "Enter a valid login id. This value may contain only letters, "
+                "numbers, and @/./+/-/_ characters.",
+                "올바른 아이디를 입력하세요. 영문, 숫자, @/./+/-/_ 만 쓸 수 있습니다.");
             return NULL;
         }
     return s;
 }
 
 /* Records the policy failures of pw under field; 1 when acceptable. */
-static int password_acceptable(et_req *q, const char *field, const char *pw,
-                               const char *login_id)
+static int password_acceptable(et_req *q, const char *field, const char *pw, const char *login_id)
 {
     int fails = et_password_policy(pw, login_id);
     if (fails & ET_PW_TOO_SHORT)
@@ -253,8 +256,8 @@ static int et_accounts_verify(et_req *q)
     int live = 0;
     if (et_has_errors(q))
         return et_fail_invalid(q);
-    if (et_jwt_verify(q->r->pool, q->conf, token, NULL, apr_time_sec(apr_time_now()), &claims)
-        != ET_JWT_OK)
+    if (et_jwt_verify(q->r->pool, q->conf, token, NULL, apr_time_sec(apr_time_now()), &claims) !=
+        ET_JWT_OK)
         return et_fail(q, ET_E_TOKEN_INVALID);
     rv = !strcmp(claims.token_type, "refresh")
              ? et_tokens_refresh_live(q->r, &claims, &live)
@@ -275,8 +278,7 @@ static int et_accounts_logout(et_req *q)
     if (et_has_errors(q))
         return et_fail_invalid(q);
     /* a refresh token that is not the caller's is refused before anything changes */
-    if (token && (!verify_refresh(q, token, &claims) ||
-                  strcmp(claims.user_id, q->user->user_id)))
+    if (token && (!verify_refresh(q, token, &claims) || strcmp(claims.user_id, q->user->user_id)))
         return et_fail(q, ET_E_TOKEN_INVALID);
     if (et_tokens_revoke_family(q->r, q->user->sid, q->user->user_id) != APR_SUCCESS ||
         (token && et_tokens_revoke_family(q->r, claims.sid, claims.user_id) != APR_SUCCESS))
@@ -361,7 +363,8 @@ static int et_accounts_me_delete(et_req *q)
     if (user->nrows != 1)
         return et_fail(q, ET_E_NOT_FOUND);
     if (!et_password_matches(password, ET_CELL(user, 0, ET_U_PASSWORD))) {
-        et_field_error_text(q, "password", "Password is incorrect.", "비밀번호가 올바르지 않습니다.");
+        et_field_error_text(q, "password", "Password is incorrect.",
+                            "비밀번호가 올바르지 않습니다.");
         return et_fail_invalid(q);
     }
     if (et_db_exec(q->r, "et_acc_deactivate", NULL, "ls", (apr_int64_t)apr_time_now(),

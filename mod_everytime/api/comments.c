@@ -24,57 +24,74 @@
 /* What every comment answer is built from. The caller's id binds first (for
  * is_liked; '' when anonymous). The post's author id is only compared here,
  * never read out: an anonymous writer's id must not reach a reply. */
-#define COMMENT_SELECT                                                                     \
+#define COMMENT_SELECT                                                                       \
     "SELECT c.id, c.post_id, c.parent_id, c.author_id, u.nickname, u.is_active, c.content, " \
-    "c.is_anonymous, c.like_count, c.is_deleted, c.created_at, c.updated_at, n.number, "    \
-    "CASE WHEN p.is_anonymous = 1 AND p.author_id = c.author_id THEN 1 ELSE 0 END, "        \
-    "(SELECT COUNT(*) FROM comment_likes l WHERE l.comment_id = c.id AND l.user_id = %s) "  \
-    "FROM comments c JOIN users u ON u.id = c.author_id JOIN posts p ON p.id = c.post_id "  \
+    "c.is_anonymous, c.like_count, c.is_deleted, c.created_at, c.updated_at, n.number, "     \
+    "CASE WHEN p.is_anonymous = 1 AND p.author_id = c.author_id THEN 1 ELSE 0 END, "         \
+    "(SELECT COUNT(*) FROM comment_likes l WHERE l.comment_id = c.id AND l.user_id = %s) "   \
+    "FROM comments c JOIN users u ON u.id = c.author_id JOIN posts p ON p.id = c.post_id "   \
     "LEFT JOIN post_anon_numbers n ON n.post_id = c.post_id AND n.user_id = c.author_id "
 #define LIVE_COMMENT ET_LIVE_COMMENT
 
 enum {
-    C_ID, C_POST, C_PARENT, C_AUTHOR, C_NICK, C_ACTIVE, C_CONTENT, C_ANON, C_LIKES,
-    C_DELETED, C_CREATED, C_UPDATED, C_NUMBER, C_POST_AUTHOR, C_LIKED
+    C_ID,
+    C_POST,
+    C_PARENT,
+    C_AUTHOR,
+    C_NICK,
+    C_ACTIVE,
+    C_CONTENT,
+    C_ANON,
+    C_LIKES,
+    C_DELETED,
+    C_CREATED,
+    C_UPDATED,
+    C_NUMBER,
+    C_POST_AUTHOR,
+    C_LIKED
 };
 
 static const et_stmt statements[] = {
     /* a page of top-level comments: deleted ones only while a reply lives */
     {"et_cmt_top",
-     COMMENT_SELECT "WHERE c.post_id = %lld AND c.parent_id IS NULL AND c.id > %lld "
+     COMMENT_SELECT
+     "WHERE c.post_id = %lld AND c.parent_id IS NULL AND c.id > %lld "
      "AND (c.is_deleted = 0 OR EXISTS (SELECT 1 FROM comments r WHERE r.post_id = c.post_id "
-     "AND r.parent_id = c.id AND r.is_deleted = 0)) ORDER BY c.id LIMIT %lld", NULL, NULL},
+     "AND r.parent_id = c.id AND r.is_deleted = 0)) ORDER BY c.id LIMIT %lld",
+     NULL, NULL},
     /* the live replies of the top-level comments with ids in a range */
     {"et_cmt_replies",
      COMMENT_SELECT "WHERE c.post_id = %lld AND c.parent_id BETWEEN %lld AND %lld "
-     "AND c.is_deleted = 0 ORDER BY c.id", NULL, NULL},
+                    "AND c.is_deleted = 0 ORDER BY c.id",
+     NULL, NULL},
     {"et_cmt_get", COMMENT_SELECT "WHERE c.id = %lld AND " LIVE_COMMENT, NULL, NULL},
     {"et_cmt_mine",
      COMMENT_SELECT "WHERE c.author_id = %s AND " LIVE_COMMENT
-     "AND c.id < %lld ORDER BY c.id DESC LIMIT %lld", NULL, NULL},
-    {"et_cmt_parent",
-     "SELECT parent_id FROM comments WHERE id = %lld AND post_id = %lld AND is_deleted = 0",
+                    "AND c.id < %lld ORDER BY c.id DESC LIMIT %lld",
      NULL, NULL},
+    {"et_cmt_parent",
+     "SELECT parent_id FROM comments WHERE id = %lld AND post_id = %lld AND is_deleted = 0", NULL,
+     NULL},
     /* the post's row first: it serializes the writers of one post (anonymous
      * numbers) and takes the locks in the same order as every other write */
     {"et_cmt_count_up",
-     "UPDATE posts SET comment_count = comment_count + 1 WHERE id = %lld AND is_deleted = 0",
-     NULL, NULL},
+     "UPDATE posts SET comment_count = comment_count + 1 WHERE id = %lld AND is_deleted = 0", NULL,
+     NULL},
     {"et_cmt_count_down",
-     "UPDATE posts SET comment_count = comment_count - 1 WHERE id = %lld AND is_deleted = 0",
-     NULL, NULL},
+     "UPDATE posts SET comment_count = comment_count - 1 WHERE id = %lld AND is_deleted = 0", NULL,
+     NULL},
     {"et_cmt_insert",
      "INSERT INTO comments (post_id, parent_id, author_id, content, is_anonymous, like_count, "
      "is_deleted, created_at, updated_at) VALUES (%lld, NULLIF(%lld, 0), %s, %s, %lld, 0, 0, "
-     "%lld, %lld) RETURNING id", NULL, NULL},
-    {"et_cmt_update",
-     "UPDATE comments SET content = %s, updated_at = %lld WHERE id = %lld AND is_deleted = 0",
+     "%lld, %lld) RETURNING id",
      NULL, NULL},
+    {"et_cmt_update",
+     "UPDATE comments SET content = %s, updated_at = %lld WHERE id = %lld AND is_deleted = 0", NULL,
+     NULL},
     {"et_cmt_delete",
      "UPDATE comments SET is_deleted = 1, updated_at = %lld WHERE id = %lld AND is_deleted = 0",
      NULL, NULL},
-    {NULL, NULL, NULL, NULL}
-};
+    {NULL, NULL, NULL, NULL}};
 
 /* --- answers --------------------------------------------------------------- */
 
@@ -217,15 +234,15 @@ static int et_comments_list(et_req *q)
     if ((status = find_post(q, &post)) != OK || (status = et_page_read(q, &page, "comments")) != OK)
         return status;
     if (et_db_select(q->r, "et_cmt_top", &top, "slll", caller_key(q), post_id,
-                     page.has_cursor ? page.key1 : 0, (apr_int64_t)page.limit + 1)
-        != APR_SUCCESS)
+                     page.has_cursor ? page.key1 : 0, (apr_int64_t)page.limit + 1) != APR_SUCCESS)
         return et_fail_unavailable(q);
     shown = et_page_shown(&page, top);
     if (shown && load_replies(q, post_id, cell_i64(top, 0, C_ID), cell_i64(top, shown - 1, C_ID),
                               &replies) != APR_SUCCESS)
         return et_fail_unavailable(q);
-    return et_reply(q, HTTP_OK, et_page_json(q, thread_json(q, top, shown, replies),
-                                             et_page_next(q, &page, top, C_ID, -1)));
+    return et_reply(q, HTTP_OK,
+                    et_page_json(q, thread_json(q, top, shown, replies),
+                                 et_page_next(q, &page, top, C_ID, -1)));
 }
 
 typedef struct {
@@ -233,7 +250,7 @@ typedef struct {
     apr_int64_t parent_id; /* the top-level comment, 0 for none */
     const char *content;
     int anonymous;
-    int numbered; /* takes a 익명N number */
+    int numbered;   /* takes a 익명N number */
     apr_int64_t id; /* the new comment */
 } new_comment;
 
@@ -255,8 +272,8 @@ static int insert_comment(et_req *q, void *ctx)
     if (c->numbered && et_anon_number_assign(q->r, c->post_id, q->user->user_id) != APR_SUCCESS)
         return ET_TXN_RETRY;
     if (et_db_select(q->r, "et_cmt_insert", &rows, "llsslll", c->post_id, c->parent_id,
-                     q->user->user_id, c->content, (apr_int64_t)c->anonymous, now, now)
-            != APR_SUCCESS ||
+                     q->user->user_id, c->content, (apr_int64_t)c->anonymous, now,
+                     now) != APR_SUCCESS ||
         rows->nrows != 1)
         return ET_TXN_RETRY;
     c->id = cell_i64(rows, 0, 0);
@@ -296,8 +313,8 @@ static int et_comments_create(et_req *q)
         return et_fail_unavailable(q);
     if (et_has_errors(q))
         return et_fail_invalid(q);
-    c.numbered = c.anonymous &&
-                 et_anon_needs_number(q->user->user_id, post.author_id, post.is_anonymous);
+    c.numbered =
+        c.anonymous && et_anon_needs_number(q->user->user_id, post.author_id, post.is_anonymous);
     if ((status = et_transaction(q, insert_comment, &c)) != OK)
         return status;
     return reply_comment(q, HTTP_CREATED, c.id);
@@ -337,8 +354,8 @@ static int delete_comment(et_req *q, void *ctx)
         return ET_TXN_RETRY;
     if (n == 0)
         return et_fail(q, ET_E_NOT_FOUND);
-    if (et_db_exec(q->r, "et_cmt_delete", &n, "ll", (apr_int64_t)apr_time_now(), g->id)
-        != APR_SUCCESS)
+    if (et_db_exec(q->r, "et_cmt_delete", &n, "ll", (apr_int64_t)apr_time_now(), g->id) !=
+        APR_SUCCESS)
         return ET_TXN_RETRY;
     /* deleted meanwhile by someone else: the count must not drop twice */
     return n ? OK : et_fail(q, ET_E_NOT_FOUND);
@@ -367,8 +384,8 @@ static int et_me_comments(et_req *q)
     if ((status = et_page_read(q, &page, "me_comments")) != OK)
         return status;
     if (et_db_select(q->r, "et_cmt_mine", &rows, "ssll", q->user->user_id, q->user->user_id,
-                     page.has_cursor ? page.key1 : APR_INT64_MAX, (apr_int64_t)page.limit + 1)
-        != APR_SUCCESS)
+                     page.has_cursor ? page.key1 : APR_INT64_MAX,
+                     (apr_int64_t)page.limit + 1) != APR_SUCCESS)
         return et_fail_unavailable(q);
     shown = et_page_shown(&page, rows);
     list = json_array();

@@ -432,10 +432,9 @@ static int et_courses_create(et_req *q)
 }
 
 /* Keep docs/openapi.json in step: t/api/schema.t compares the two. */
-static const et_route routes[] = {
-    {M_GET, "/courses", et_courses_list, ET_PUBLIC, 0},
-    {M_POST, "/courses", et_courses_create, ET_ADMIN, ET_JSON_BODY},
-    {M_GET, "/courses/{int}", et_courses_get, ET_PUBLIC, 0},
-    ET_ROUTES_END};
+static const et_route routes[] = {{M_GET, "/courses", et_courses_list, ET_PUBLIC, 0},
+                                  {M_POST, "/courses", et_courses_create, ET_ADMIN, ET_JSON_BODY},
+                                  {M_GET, "/courses/{int}", et_courses_get, ET_PUBLIC, 0},
+                                  ET_ROUTES_END};
 
 const et_group et_api_courses = {"courses", statements, routes};

@@ -40,15 +40,16 @@
 enum { F_ID, F_FROM, F_FROM_NICK, F_TO, F_TO_NICK, F_STATUS, F_CREATED, F_UPDATED };
 
 static const et_stmt statements[] = {
-    {"et_frd_user_by_login",
-     "SELECT id, nickname FROM users WHERE login_id = %s AND is_active = 1", NULL, NULL},
+    {"et_frd_user_by_login", "SELECT id, nickname FROM users WHERE login_id = %s AND is_active = 1",
+     NULL, NULL},
     /* a no-op write that takes both users' row locks (and SQLite's write
      * lock) before anything is read */
-    {"et_frd_lock_pair", "UPDATE users SET updated_at = updated_at WHERE id = %s OR id = %s",
-     NULL, NULL},
+    {"et_frd_lock_pair", "UPDATE users SET updated_at = updated_at WHERE id = %s OR id = %s", NULL,
+     NULL},
     {"et_frd_is_friend",
      "SELECT f.friend_id FROM friendships f JOIN users u ON u.id = f.friend_id "
-     "WHERE f.user_id = %s AND f.friend_id = %s AND u.is_active = 1", NULL, NULL},
+     "WHERE f.user_id = %s AND f.friend_id = %s AND u.is_active = 1",
+     NULL, NULL},
     /* pending requests between two users, in either direction */
     {"et_frd_pending_between",
      "SELECT from_user_id FROM friend_requests WHERE status = 'pending' "
@@ -56,30 +57,32 @@ static const et_stmt statements[] = {
      NULL, NULL},
     {"et_frd_request_insert",
      "INSERT INTO friend_requests (from_user_id, to_user_id, status, created_at, updated_at) "
-     "VALUES (%s, %s, 'pending', %lld, %lld) RETURNING id", NULL, NULL},
+     "VALUES (%s, %s, 'pending', %lld, %lld) RETURNING id",
+     NULL, NULL},
     {"et_frd_request_get", REQUEST_COLUMNS "WHERE fr.id = %lld", NULL, NULL},
     {"et_frd_received",
-     REQUEST_COLUMNS "WHERE fr.to_user_id = %s AND fr.status = 'pending' ORDER BY fr.id DESC",
-     NULL, NULL},
+     REQUEST_COLUMNS "WHERE fr.to_user_id = %s AND fr.status = 'pending' ORDER BY fr.id DESC", NULL,
+     NULL},
     {"et_frd_sent",
      REQUEST_COLUMNS "WHERE fr.from_user_id = %s AND fr.status = 'pending' ORDER BY fr.id DESC",
      NULL, NULL},
     {"et_frd_request_answer",
      "UPDATE friend_requests SET status = %s, updated_at = %lld "
-     "WHERE id = %lld AND status = 'pending'", NULL, NULL},
+     "WHERE id = %lld AND status = 'pending'",
+     NULL, NULL},
     {"et_frd_friendship_insert",
-     "INSERT INTO friendships (user_id, friend_id, created_at) VALUES (%s, %s, %lld)", NULL,
-     NULL},
+     "INSERT INTO friendships (user_id, friend_id, created_at) VALUES (%s, %s, %lld)", NULL, NULL},
     {"et_frd_friendship_delete",
      "DELETE FROM friendships WHERE (user_id = %s AND friend_id = %s) "
-     "OR (user_id = %s AND friend_id = %s)", NULL, NULL},
+     "OR (user_id = %s AND friend_id = %s)",
+     NULL, NULL},
     {"et_frd_list",
      "SELECT u.id, u.nickname, u.login_id FROM friendships f JOIN users u ON u.id = f.friend_id "
-     "WHERE f.user_id = %s AND u.is_active = 1 ORDER BY f.created_at, u.id", NULL, NULL},
-    {NULL, NULL, NULL, NULL}
-};
+     "WHERE f.user_id = %s AND u.is_active = 1 ORDER BY f.created_at, u.id",
+     NULL, NULL},
+    {NULL, NULL, NULL, NULL}};
 
-#define STATUS_PENDING "pending"
+#define STATUS_PENDING  "pending"
 #define STATUS_ACCEPTED "accepted"
 #define STATUS_REJECTED "rejected"
 
@@ -90,9 +93,9 @@ static json_t *request_json(et_req *q, const et_rows *rows, int i)
     apr_pool_t *p = q->r->pool;
     json_t *o = json_object();
     et_json_set_int(o, "id", et_cell_i64(ET_CELL(rows, i, F_ID)));
-    json_object_set_new(o, "from_user",
-                        et_author_json(ET_CELL(rows, i, F_FROM), ET_CELL(rows, i, F_FROM_NICK),
-                                       NULL));
+    json_object_set_new(
+        o, "from_user",
+        et_author_json(ET_CELL(rows, i, F_FROM), ET_CELL(rows, i, F_FROM_NICK), NULL));
     json_object_set_new(o, "to_user",
                         et_author_json(ET_CELL(rows, i, F_TO), ET_CELL(rows, i, F_TO_NICK), NULL));
     et_json_set_str(o, "status", ET_CELL(rows, i, F_STATUS));
@@ -134,8 +137,7 @@ static int reply_request(et_req *q, int status, apr_int64_t id)
 static int is_friend(et_req *q, const char *friend_id)
 {
     et_rows *rows;
-    if (et_db_select(q->r, "et_frd_is_friend", &rows, "ss", et_caller(q), friend_id)
-        != APR_SUCCESS)
+    if (et_db_select(q->r, "et_frd_is_friend", &rows, "ss", et_caller(q), friend_id) != APR_SUCCESS)
         return -1;
     return rows->nrows > 0;
 }
@@ -158,8 +160,8 @@ static int lock_pair(et_req *q, const char *a, const char *b)
 /* --- requests --------------------------------------------------------------------- */
 
 typedef struct {
-    const char *to;     /* the receiver's user id */
-    apr_int64_t id;     /* the request written */
+    const char *to; /* the receiver's user id */
+    apr_int64_t id; /* the request written */
 } new_request;
 
 /* 409 unless the pair is free for a new request: not friends, and no
@@ -172,10 +174,8 @@ static int check_pair_free(et_req *q, const char *to)
     if (friends < 0)
         return ET_TXN_RETRY;
     if (friends)
-        return et_fail_detail(q, ET_E_CONFLICT, "You are already friends.",
-                              "이미 친구입니다.");
-    if (et_db_select(q->r, "et_frd_pending_between", &rows, "ssss", me, to, to, me)
-        != APR_SUCCESS)
+        return et_fail_detail(q, ET_E_CONFLICT, "You are already friends.", "이미 친구입니다.");
+    if (et_db_select(q->r, "et_frd_pending_between", &rows, "ssss", me, to, to, me) != APR_SUCCESS)
         return ET_TXN_RETRY;
     if (!rows->nrows)
         return OK;
@@ -196,8 +196,8 @@ static int insert_request(et_req *q, void *ctx)
     if ((status = lock_pair(q, et_caller(q), n->to)) != OK ||
         (status = check_pair_free(q, n->to)) != OK)
         return status;
-    if (et_db_select(q->r, "et_frd_request_insert", &rows, "ssll", et_caller(q), n->to, now, now)
-            != APR_SUCCESS ||
+    if (et_db_select(q->r, "et_frd_request_insert", &rows, "ssll", et_caller(q), n->to, now, now) !=
+            APR_SUCCESS ||
         rows->nrows != 1)
         return ET_TXN_RETRY;
     n->id = et_cell_i64(ET_CELL(rows, 0, 0));
@@ -244,7 +244,7 @@ static int et_friends_requests(et_req *q)
 typedef struct {
     apr_int64_t id;
     const char *from;
-    const char *status;  /* STATUS_ACCEPTED or STATUS_REJECTED */
+    const char *status; /* STATUS_ACCEPTED or STATUS_REJECTED */
 } answer;
 
 static int not_pending(et_req *q)
@@ -262,8 +262,7 @@ static int answer_request(et_req *q, void *ctx)
     int n, status, friends;
     if ((status = lock_pair(q, me, a->from)) != OK)
         return status;
-    if (et_db_exec(q->r, "et_frd_request_answer", &n, "sll", a->status, now, a->id)
-        != APR_SUCCESS)
+    if (et_db_exec(q->r, "et_frd_request_answer", &n, "sll", a->status, now, a->id) != APR_SUCCESS)
         return ET_TXN_RETRY;
     if (n == 0)
         return not_pending(q); /* answered meanwhile */
@@ -273,10 +272,9 @@ static int answer_request(et_req *q, void *ctx)
         return ET_TXN_RETRY;
     if (friends)
         return OK; /* rows that already exist stay as they are */
-    if (et_db_exec(q->r, "et_frd_friendship_insert", NULL, "ssl", me, a->from, now)
-            != APR_SUCCESS ||
-        et_db_exec(q->r, "et_frd_friendship_insert", NULL, "ssl", a->from, me, now)
-            != APR_SUCCESS)
+    if (et_db_exec(q->r, "et_frd_friendship_insert", NULL, "ssl", me, a->from, now) !=
+            APR_SUCCESS ||
+        et_db_exec(q->r, "et_frd_friendship_insert", NULL, "ssl", a->from, me, now) != APR_SUCCESS)
         return ET_TXN_RETRY;
     return OK;
 }
@@ -292,7 +290,7 @@ static int answer_with(et_req *q, const char *verdict)
         return status;
     if (strcmp(ET_CELL(rows, 0, F_TO), et_caller(q)))
         return strcmp(ET_CELL(rows, 0, F_FROM), et_caller(q)) ? et_fail(q, ET_E_NOT_FOUND)
-                                                               : et_fail(q, ET_E_PERMISSION_DENIED);
+                                                              : et_fail(q, ET_E_PERMISSION_DENIED);
     if (strcmp(ET_CELL(rows, 0, F_STATUS), STATUS_PENDING))
         return not_pending(q);
     a.id = q->ids[0];
@@ -337,8 +335,8 @@ static int remove_friendship(et_req *q, void *ctx)
     int n, status;
     if ((status = lock_pair(q, me, friend_id)) != OK)
         return status;
-    if (et_db_exec(q->r, "et_frd_friendship_delete", &n, "ssss", me, friend_id, friend_id, me)
-        != APR_SUCCESS)
+    if (et_db_exec(q->r, "et_frd_friendship_delete", &n, "ssss", me, friend_id, friend_id, me) !=
+        APR_SUCCESS)
         return ET_TXN_RETRY;
     return n ? OK : et_fail_detail(q, ET_E_NOT_FOUND, "You are not friends.", "친구가 아닙니다.");
 }
@@ -365,8 +363,7 @@ static int et_friends_timetable(et_req *q)
     if ((friends = is_friend(q, friend_id)) < 0)
         return et_fail_unavailable(q);
     if (!friends)
-        return et_fail_detail(q, ET_E_PERMISSION_DENIED,
-                              "Only friends may see this timetable.",
+        return et_fail_detail(q, ET_E_PERMISSION_DENIED, "Only friends may see this timetable.",
                               "친구만 이 시간표를 볼 수 있습니다.");
     if ((status = et_timetable_primary_json(q, friend_id, semester, &timetable)) != OK)
         return status;

@@ -27,17 +27,16 @@ static const et_stmt statements[] = {
     /* Takes the post's row lock (on SQLite the write lock), so that uploads
      * to one post and its deletion run one after another and the count of
      * its media holds until commit. No column changes. */
-    {"et_media_lock_post", "UPDATE posts SET updated_at = updated_at WHERE id = %lld", NULL,
-     NULL},
+    {"et_media_lock_post", "UPDATE posts SET updated_at = updated_at WHERE id = %lld", NULL, NULL},
     {"et_media_count", "SELECT COUNT(*) FROM media WHERE post_id = %lld", NULL, NULL},
     {"et_media_insert",
      "INSERT INTO media (post_id, uploader_id, file_name, content_type, size, created_at) "
-     "VALUES (%lld, %s, %s, %s, %lld, %lld) RETURNING id", NULL, NULL},
+     "VALUES (%lld, %s, %s, %s, %lld, %lld) RETURNING id",
+     NULL, NULL},
     /* the file name first, as in et_media_of_post: et_media_remove_files reads column 0 */
     {"et_media_get", "SELECT file_name, post_id FROM media WHERE id = %lld", NULL, NULL},
     {"et_media_delete", "DELETE FROM media WHERE id = %lld", NULL, NULL},
-    {NULL, NULL, NULL, NULL}
-};
+    {NULL, NULL, NULL, NULL}};
 
 /* A refusal before the body was read to its end closes the connection: httpd
  * then neither reads nor keeps the client sending megabytes it will drop
@@ -90,8 +89,7 @@ static int upload_refused(et_req *q, et_up_status st, const et_upload *up)
             apr_psprintf(q->r->pool, "파일이 %" APR_OFF_T_FMT "바이트보다 큽니다.",
                          q->conf->max_upload));
     case ET_UP_UNSUPPORTED:
-        return et_fail_detail(q, ET_E_UNSUPPORTED_MEDIA,
-                              "Upload a JPEG, PNG, GIF or WebP image.",
+        return et_fail_detail(q, ET_E_UNSUPPORTED_MEDIA, "Upload a JPEG, PNG, GIF or WebP image.",
                               "JPEG, PNG, GIF, WebP 이미지만 올릴 수 있습니다.");
     case ET_UP_EMPTY:
         et_field_error_text(q, "file", "The submitted file is empty.",
@@ -107,12 +105,11 @@ static int upload_refused(et_req *q, et_up_status st, const et_upload *up)
                                 "한 번에 파일 하나만 올릴 수 있습니다.");
             return et_fail_invalid(q);
         }
-        return et_fail_detail(
-            q, ET_E_PARSE,
-            apr_pstrcat(q->r->pool, "Multipart form parse error - ",
-                        et_mp_status_text(up->form_error), NULL),
-            apr_pstrcat(q->r->pool, "멀티파트 폼을 해석할 수 없습니다 - ",
-                        et_mp_status_text(up->form_error), NULL));
+        return et_fail_detail(q, ET_E_PARSE,
+                              apr_pstrcat(q->r->pool, "Multipart form parse error - ",
+                                          et_mp_status_text(up->form_error), NULL),
+                              apr_pstrcat(q->r->pool, "멀티파트 폼을 해석할 수 없습니다 - ",
+                                          et_mp_status_text(up->form_error), NULL));
     case ET_UP_READ_ERROR:
         return et_fail_body_read(q, up->read_error);
     default:
@@ -165,13 +162,13 @@ static int store(et_req *q, apr_int64_t post_id, et_upload *up)
     if (et_db_begin(r) != APR_SUCCESS)
         status = et_fail_unavailable(q);
     else if ((status = locked_checks(q, post_id)) == OK &&
-             (et_db_select(r, "et_media_insert", &rows, "lsssll", post_id, q->user->user_id,
-                           name, up->content_type, (apr_int64_t)up->size,
+             (et_db_select(r, "et_media_insert", &rows, "lsssll", post_id, q->user->user_id, name,
+                           up->content_type, (apr_int64_t)up->size,
                            (apr_int64_t)apr_time_now()) != APR_SUCCESS ||
               rows->nrows != 1))
         status = et_fail_unavailable(q);
     if (status == OK && (rv = et_upload_keep(r, up, final_path)) != APR_SUCCESS) {
-        ET_LOG(r, APLOG_ERR, rv, APLOGNO(10603) "cannot rename %s to %s", up->path, final_path);
+        ET_LOG(r, APLOG_ERR, rv, "cannot rename %s to %s", up->path, final_path);
         status = et_fail_detail(q, ET_E_UNAVAILABLE, "The upload could not be stored.",
                                 "업로드한 파일을 저장할 수 없습니다.");
     }

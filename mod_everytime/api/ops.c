@@ -11,8 +11,7 @@
 static const et_stmt statements[] = {
     {"et_ops_ping", "SELECT 1", NULL, NULL},
     {"et_db_schema_version", "SELECT MAX(version) FROM schema_version", NULL, NULL},
-    {NULL, NULL, NULL, NULL}
-};
+    {NULL, NULL, NULL, NULL}};
 
 /* Generated at build time from docs/openapi.json (build/embed): the bytes
  * and their ETag, the quoted SHA-256 of the bytes. */
@@ -65,9 +64,8 @@ static int et_ops_schema(et_req *q)
 }
 
 /* Keep docs/openapi.json in step: t/api/schema.t compares the two. */
-static const et_route routes[] = {
-    {M_GET, "/health", et_ops_health, ET_PUBLIC, ET_OWN_DB_CHECK},
-    {M_GET, "/schema", et_ops_schema, ET_PUBLIC, ET_OWN_DB_CHECK},
-    ET_ROUTES_END};
+static const et_route routes[] = {{M_GET, "/health", et_ops_health, ET_PUBLIC, ET_OWN_DB_CHECK},
+                                  {M_GET, "/schema", et_ops_schema, ET_PUBLIC, ET_OWN_DB_CHECK},
+                                  ET_ROUTES_END};
 
 const et_group et_api_ops = {"ops", statements, routes};

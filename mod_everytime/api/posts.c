@@ -19,22 +19,22 @@
 #include "core/validate.h"
 #include "core/query.h"
 
-#define MAX_TITLE 200
+#define MAX_TITLE   200
 #define MAX_CONTENT 20000
-#define MAX_ID APR_INT64_C(999999999999)
+#define MAX_ID      APR_INT64_C(999999999999)
 /* "before" of a first page: every key is smaller */
 #define KEY_MAX APR_INT64_C(9223372036854775807)
 
 /* The inner page query of a list ordered by id (ET_POST_SELECT_HEAD, posts.h). */
-#define BY_ID(where)                                                                        \
-    ET_POST_SELECT_HEAD "SELECT " ET_POST_INNER_COLUMNS ", p.id AS sort_key " LIVE_POSTS where \
-    ET_POST_SELECT_TAIL
+#define BY_ID(where)                                    \
+    ET_POST_SELECT_HEAD "SELECT " ET_POST_INNER_COLUMNS \
+                        ", p.id AS sort_key " LIVE_POSTS where ET_POST_SELECT_TAIL
 #define LIVE_POSTS ET_LIVE_POSTS
 /* ?title= and ?q=: each off when its text is '' (the first argument), so the
  * common unfiltered page does no LIKE work at all */
-#define TEXT_FILTERS                                                                \
-    "AND (%s = '' OR LOWER(p.title) LIKE LOWER(%s) ESCAPE '!') "                    \
-    "AND (%s = '' OR LOWER(p.title) LIKE LOWER(%s) ESCAPE '!' "                     \
+#define TEXT_FILTERS                                             \
+    "AND (%s = '' OR LOWER(p.title) LIKE LOWER(%s) ESCAPE '!') " \
+    "AND (%s = '' OR LOWER(p.title) LIKE LOWER(%s) ESCAPE '!' "  \
     "OR LOWER(p.content) LIKE LOWER(%s) ESCAPE '!') "
 #define ID_PAGE "AND p.id < %lld ORDER BY p.id DESC LIMIT %lld"
 
@@ -50,29 +50,32 @@ static const et_stmt statements[] = {
            "AND (%lld = 0 OR p.board_id = %lld) " TEXT_FILTERS ID_PAGE),
      NULL, NULL},
     {"et_post_hot",
-     ET_POST_SELECT_HEAD "SELECT " ET_POST_INNER_COLUMNS ", p.hot_at AS sort_key " LIVE_POSTS
+     ET_POST_SELECT_HEAD
+     "SELECT " ET_POST_INNER_COLUMNS ", p.hot_at AS sort_key " LIVE_POSTS
      "AND p.hot_at IS NOT NULL AND (p.hot_at < %lld OR (p.hot_at = %lld AND p.id < %lld)) "
      "ORDER BY p.hot_at DESC, p.id DESC LIMIT %lld" ET_POST_SELECT_TAIL,
      NULL, NULL},
     {"et_post_get", BY_ID("AND p.id = %lld"), NULL, NULL},
     {"et_post_fields",
-     "SELECT p.id, p.board_id, p.author_id, p.is_anonymous, p.title, p.content, p.is_question "
-     LIVE_POSTS "AND p.id = %lld", NULL, NULL},
-    {"et_post_board", "SELECT allow_anonymous FROM boards WHERE id = %lld AND is_deleted = 0",
+     "SELECT p.id, p.board_id, p.author_id, p.is_anonymous, p.title, p.content, "
+     "p.is_question " LIVE_POSTS "AND p.id = %lld",
      NULL, NULL},
+    {"et_post_board", "SELECT allow_anonymous FROM boards WHERE id = %lld AND is_deleted = 0", NULL,
+     NULL},
     {"et_post_insert",
      "INSERT INTO posts (board_id, author_id, title, content, is_anonymous, is_question, "
      "like_count, comment_count, scrap_count, is_deleted, created_at, updated_at) "
-     "VALUES (%lld, %s, %s, %s, %lld, %lld, 0, 0, 0, 0, %lld, %lld) RETURNING id", NULL, NULL},
+     "VALUES (%lld, %s, %s, %s, %lld, %lld, 0, 0, 0, 0, %lld, %lld) RETURNING id",
+     NULL, NULL},
     /* the counters are not touched: likes, scraps and comments own them */
     {"et_post_update",
      "UPDATE posts SET board_id = %lld, title = %s, content = %s, is_anonymous = %lld, "
-     "is_question = %lld, updated_at = %lld WHERE id = %lld AND is_deleted = 0", NULL, NULL},
-    {"et_post_delete",
-     "UPDATE posts SET is_deleted = 1, updated_at = %lld WHERE id = %lld AND is_deleted = 0",
+     "is_question = %lld, updated_at = %lld WHERE id = %lld AND is_deleted = 0",
      NULL, NULL},
-    {NULL, NULL, NULL, NULL}
-};
+    {"et_post_delete",
+     "UPDATE posts SET is_deleted = 1, updated_at = %lld WHERE id = %lld AND is_deleted = 0", NULL,
+     NULL},
+    {NULL, NULL, NULL, NULL}};
 
 /* Columns of et_post_fields. */
 enum { R_ID, R_BOARD, R_AUTHOR, R_ANON, R_TITLE, R_CONTENT, R_QUESTION };
@@ -111,11 +114,11 @@ static int select_post(request_rec *r, const char *label, apr_int64_t id, et_row
 /* --- lists ------------------------------------------------------------------------ */
 
 typedef struct {
-    apr_int64_t board;  /* 0: any */
-    const char *user;   /* NULL: any */
-    const char *title;  /* '' when not filtering; the pattern below otherwise */
+    apr_int64_t board; /* 0: any */
+    const char *user;  /* NULL: any */
+    const char *title; /* '' when not filtering; the pattern below otherwise */
     const char *title_like;
-    const char *text;   /* ?q= */
+    const char *text; /* ?q= */
     const char *text_like;
     et_page page;
 } post_filters;
@@ -169,8 +172,8 @@ static int list_posts(et_req *q, const post_filters *f)
                           f->text_like, before, fetch, caller, caller);
     else if (f->board)
         rv = et_db_select(q->r, "et_post_list_board", &rows, "lsssssllss", f->board, f->title,
-                          f->title_like, f->text, f->text_like, f->text_like, before, fetch,
-                          caller, caller);
+                          f->title_like, f->text, f->text_like, f->text_like, before, fetch, caller,
+                          caller);
     else
         rv = et_db_select(q->r, "et_post_list", &rows, "sssssllss", f->title, f->title_like,
                           f->text, f->text_like, f->text_like, before, fetch, caller, caller);
@@ -297,8 +300,8 @@ static int et_posts_create(et_req *q)
      * database is left for two posts' times to disagree with their ids. */
     now = apr_time_now();
     if (et_db_select(q->r, "et_post_insert", &rows, "lsssllll", f.board, et_caller(q), f.title,
-                     f.content, (apr_int64_t)f.is_anonymous, (apr_int64_t)f.is_question, now, now)
-            != APR_SUCCESS ||
+                     f.content, (apr_int64_t)f.is_anonymous, (apr_int64_t)f.is_question, now,
+                     now) != APR_SUCCESS ||
         rows->nrows != 1)
         return et_fail_unavailable(q);
     status = reply_post(q, HTTP_CREATED, et_cell_i64(ET_CELL(rows, 0, 0)));
@@ -372,8 +375,8 @@ static int et_posts_delete(et_req *q)
         return status;
     if (et_db_begin(q->r) != APR_SUCCESS)
         return et_fail_unavailable(q);
-    if (et_db_exec(q->r, "et_post_delete", NULL, "ll", (apr_int64_t)apr_time_now(), q->ids[0])
-            != APR_SUCCESS ||
+    if (et_db_exec(q->r, "et_post_delete", NULL, "ll", (apr_int64_t)apr_time_now(), q->ids[0]) !=
+            APR_SUCCESS ||
         et_media_remove_for_post(q->r, q->ids[0]) != APR_SUCCESS ||
         et_db_commit(q->r) != APR_SUCCESS) {
         et_db_rollback(q->r);
@@ -383,16 +386,15 @@ static int et_posts_delete(et_req *q)
 }
 
 /* Keep docs/openapi.json in step: t/api/schema.t compares the two. */
-static const et_route routes[] = {
-    {M_GET, "/boards/{int}/posts", et_posts_board_list, ET_PUBLIC, 0},
-    {M_GET, "/posts", et_posts_list, ET_PUBLIC, 0},
-    {M_POST, "/posts", et_posts_create, ET_USER, ET_JSON_BODY},
-    {M_GET, "/posts/hot", et_posts_hot, ET_PUBLIC, 0},
-    {M_GET, "/posts/{int}", et_posts_get, ET_PUBLIC, 0},
-    {M_PUT, "/posts/{int}", et_posts_put, ET_USER, ET_JSON_BODY},
-    {M_PATCH, "/posts/{int}", et_posts_patch, ET_USER, ET_JSON_BODY},
-    {M_DELETE, "/posts/{int}", et_posts_delete, ET_USER, 0},
-    {M_GET, "/me/posts", et_posts_mine, ET_USER, 0},
-    ET_ROUTES_END};
+static const et_route routes[] = {{M_GET, "/boards/{int}/posts", et_posts_board_list, ET_PUBLIC, 0},
+                                  {M_GET, "/posts", et_posts_list, ET_PUBLIC, 0},
+                                  {M_POST, "/posts", et_posts_create, ET_USER, ET_JSON_BODY},
+                                  {M_GET, "/posts/hot", et_posts_hot, ET_PUBLIC, 0},
+                                  {M_GET, "/posts/{int}", et_posts_get, ET_PUBLIC, 0},
+                                  {M_PUT, "/posts/{int}", et_posts_put, ET_USER, ET_JSON_BODY},
+                                  {M_PATCH, "/posts/{int}", et_posts_patch, ET_USER, ET_JSON_BODY},
+                                  {M_DELETE, "/posts/{int}", et_posts_delete, ET_USER, 0},
+                                  {M_GET, "/me/posts", et_posts_mine, ET_USER, 0},
+                                  ET_ROUTES_END};
 
 const et_group et_api_posts = {"posts", statements, routes};

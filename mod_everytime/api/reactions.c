@@ -25,8 +25,7 @@ static const et_stmt statements[] = {
      "THEN %lld ELSE hot_at END, like_count = like_count + 1 WHERE id = %lld AND is_deleted = 0",
      NULL, NULL},
     {"et_react_post_like_down",
-     "UPDATE posts SET like_count = like_count - 1 WHERE id = %lld AND is_deleted = 0", NULL,
-     NULL},
+     "UPDATE posts SET like_count = like_count - 1 WHERE id = %lld AND is_deleted = 0", NULL, NULL},
     {"et_react_post_like_get", "SELECT 1 FROM post_likes WHERE post_id = %lld AND user_id = %s",
      NULL, NULL},
     {"et_react_post_like_insert",
@@ -41,13 +40,12 @@ static const et_stmt statements[] = {
     {"et_react_scrap_down",
      "UPDATE posts SET scrap_count = scrap_count - 1 WHERE id = %lld AND is_deleted = 0", NULL,
      NULL},
-    {"et_react_scrap_get", "SELECT 1 FROM post_scraps WHERE post_id = %lld AND user_id = %s",
-     NULL, NULL},
-    {"et_react_scrap_insert",
-     "INSERT INTO post_scraps (post_id, user_id, created_at) VALUES (%lld, %s, %lld)", NULL,
+    {"et_react_scrap_get", "SELECT 1 FROM post_scraps WHERE post_id = %lld AND user_id = %s", NULL,
      NULL},
-    {"et_react_scrap_delete", "DELETE FROM post_scraps WHERE post_id = %lld AND user_id = %s",
-     NULL, NULL},
+    {"et_react_scrap_insert",
+     "INSERT INTO post_scraps (post_id, user_id, created_at) VALUES (%lld, %s, %lld)", NULL, NULL},
+    {"et_react_scrap_delete", "DELETE FROM post_scraps WHERE post_id = %lld AND user_id = %s", NULL,
+     NULL},
     {"et_react_scrap_count", "SELECT scrap_count FROM posts WHERE id = %lld", NULL, NULL},
 
     {"et_react_cmt_like_up",
@@ -68,51 +66,71 @@ static const et_stmt statements[] = {
     /* the caller's scraps, newest first, keyed (scrapped at, post id) */
     {"et_react_scraps_mine",
      ET_POST_SELECT_HEAD "SELECT " ET_POST_INNER_COLUMNS ", s.created_at AS sort_key "
-     "FROM post_scraps s JOIN posts p ON p.id = s.post_id "
-     "JOIN boards b ON b.id = p.board_id AND b.is_deleted = 0 "
-     "WHERE s.user_id = %s AND p.is_deleted = 0 "
-     "AND (s.created_at < %lld OR (s.created_at = %lld AND s.post_id < %lld)) "
-     "ORDER BY s.created_at DESC, p.id DESC LIMIT %lld" ET_POST_SELECT_TAIL,
+                         "FROM post_scraps s JOIN posts p ON p.id = s.post_id "
+                         "JOIN boards b ON b.id = p.board_id AND b.is_deleted = 0 "
+                         "WHERE s.user_id = %s AND p.is_deleted = 0 "
+                         "AND (s.created_at < %lld OR (s.created_at = %lld AND s.post_id < %lld)) "
+                         "ORDER BY s.created_at DESC, p.id DESC LIMIT %lld" ET_POST_SELECT_TAIL,
      NULL, NULL},
-    {NULL, NULL, NULL, NULL}
-};
+    {NULL, NULL, NULL, NULL}};
 
 /* One kind of reaction: its statements (et_react_<name>_<verb>), the fields
  * of its answer and its refusals. */
 typedef struct {
     const char *up, *down, *get, *insert, *remove, *count;
-    int hot;                     /* up also takes the HOT threshold and the time */
-    const char *count_field;     /* "like_count" */
-    const char *state_field;     /* "is_liked" */
+    int hot;                 /* up also takes the HOT threshold and the time */
+    const char *count_field; /* "like_count" */
+    const char *state_field; /* "is_liked" */
     const char *twice_en, *twice_ko;
     const char *none_en, *none_ko;
 } reaction_kind;
 
-static const reaction_kind post_like = {
-    "et_react_post_like_up", "et_react_post_like_down", "et_react_post_like_get",
-    "et_react_post_like_insert", "et_react_post_like_delete", "et_react_post_like_count", 1,
-    "like_count", "is_liked",
-    "You have already liked this post.", "이미 공감한 글입니다.",
-    "You have not liked this post.", "공감하지 않은 글입니다."};
+static const reaction_kind post_like = {"et_react_post_like_up",
+                                        "et_react_post_like_down",
+                                        "et_react_post_like_get",
+                                        "et_react_post_like_insert",
+                                        "et_react_post_like_delete",
+                                        "et_react_post_like_count",
+                                        1,
+                                        "like_count",
+                                        "is_liked",
+                                        "You have already liked this post.",
+                                        "이미 공감한 글입니다.",
+                                        "You have not liked this post.",
+                                        "공감하지 않은 글입니다."};
 
-static const reaction_kind post_scrap = {
-    "et_react_scrap_up", "et_react_scrap_down", "et_react_scrap_get", "et_react_scrap_insert",
-    "et_react_scrap_delete", "et_react_scrap_count", 0,
-    "scrap_count", "is_scrapped",
-    "You have already scrapped this post.", "이미 스크랩한 글입니다.",
-    "You have not scrapped this post.", "스크랩하지 않은 글입니다."};
+static const reaction_kind post_scrap = {"et_react_scrap_up",
+                                         "et_react_scrap_down",
+                                         "et_react_scrap_get",
+                                         "et_react_scrap_insert",
+                                         "et_react_scrap_delete",
+                                         "et_react_scrap_count",
+                                         0,
+                                         "scrap_count",
+                                         "is_scrapped",
+                                         "You have already scrapped this post.",
+                                         "이미 스크랩한 글입니다.",
+                                         "You have not scrapped this post.",
+                                         "스크랩하지 않은 글입니다."};
 
-static const reaction_kind comment_like = {
-    "et_react_cmt_like_up", "et_react_cmt_like_down", "et_react_cmt_like_get",
-    "et_react_cmt_like_insert", "et_react_cmt_like_delete", "et_react_cmt_like_count", 0,
-    "like_count", "is_liked",
-    "You have already liked this comment.", "이미 공감한 댓글입니다.",
-    "You have not liked this comment.", "공감하지 않은 댓글입니다."};
+static const reaction_kind comment_like = {"et_react_cmt_like_up",
+                                           "et_react_cmt_like_down",
+                                           "et_react_cmt_like_get",
+                                           "et_react_cmt_like_insert",
+                                           "et_react_cmt_like_delete",
+                                           "et_react_cmt_like_count",
+                                           0,
+                                           "like_count",
+                                           "is_liked",
+                                           "You have already liked this comment.",
+                                           "이미 공감한 댓글입니다.",
+                                           "You have not liked this comment.",
+                                           "공감하지 않은 댓글입니다."};
 
 typedef struct {
     const reaction_kind *kind;
-    apr_int64_t target;  /* the post or comment */
-    apr_int64_t count;   /* the counter after the change */
+    apr_int64_t target; /* the post or comment */
+    apr_int64_t count;  /* the counter after the change */
 } reaction;
 
 /* Moves the target's counter by one (404 when the target went away). */
@@ -147,8 +165,7 @@ static int add_reaction(et_req *q, void *ctx)
     int status;
     if ((status = move_counter(q, x, 1)) != OK)
         return status;
-    if (et_db_select(q->r, x->kind->get, &rows, "ls", x->target, q->user->user_id)
-        != APR_SUCCESS)
+    if (et_db_select(q->r, x->kind->get, &rows, "ls", x->target, q->user->user_id) != APR_SUCCESS)
         return ET_TXN_RETRY;
     if (rows->nrows)
         return et_fail_detail(q, ET_E_CONFLICT, x->kind->twice_en, x->kind->twice_ko);

@@ -26,62 +26,74 @@
 #include "core/errors.h"
 #include "core/validate.h"
 
-#define MAX_CONTENT 2000
+#define MAX_CONTENT  2000
 #define MAX_SEMESTER 10
-#define KEY_MAX APR_INT64_C(9223372036854775807)
+#define KEY_MAX      APR_INT64_C(9223372036854775807)
 
 /* The Review columns, in the order review_json reads them. */
-#define REVIEW_COLUMNS                                                                   \
-    "SELECT r.id, r.course_info_id, r.user_id, u.nickname, u.is_active, r.rating, "      \
-    "r.content, r.semester, r.created_at, r.updated_at "                                 \
+#define REVIEW_COLUMNS                                                              \
+    "SELECT r.id, r.course_info_id, r.user_id, u.nickname, u.is_active, r.rating, " \
+    "r.content, r.semester, r.created_at, r.updated_at "                            \
     "FROM reviews r JOIN users u ON u.id = r.user_id "
 
 enum {
-    V_ID, V_INFO, V_AUTHOR, V_NICK, V_ACTIVE, V_RATING, V_CONTENT, V_SEMESTER, V_CREATED,
+    V_ID,
+    V_INFO,
+    V_AUTHOR,
+    V_NICK,
+    V_ACTIVE,
+    V_RATING,
+    V_CONTENT,
+    V_SEMESTER,
+    V_CREATED,
     V_UPDATED
 };
 
 static const et_stmt statements[] = {
-    {"et_rev_info", "SELECT id, review_count, rating_sum FROM course_infos WHERE id = %lld",
-     NULL, NULL},
+    {"et_rev_info", "SELECT id, review_count, rating_sum FROM course_infos WHERE id = %lld", NULL,
+     NULL},
     {"et_rev_list",
      REVIEW_COLUMNS "WHERE r.course_info_id = %lld AND r.is_deleted = 0 "
-     "AND (r.created_at < %lld OR (r.created_at = %lld AND r.id < %lld)) "
-     "ORDER BY r.created_at DESC, r.id DESC LIMIT %lld", NULL, NULL},
+                    "AND (r.created_at < %lld OR (r.created_at = %lld AND r.id < %lld)) "
+                    "ORDER BY r.created_at DESC, r.id DESC LIMIT %lld",
+     NULL, NULL},
     {"et_rev_get", REVIEW_COLUMNS "WHERE r.id = %lld AND r.is_deleted = 0", NULL, NULL},
     /* the caller's row for the subject, live or soft-deleted */
     {"et_rev_mine",
-     "SELECT id, is_deleted FROM reviews WHERE course_info_id = %lld AND user_id = %s", NULL,
-     NULL},
+     "SELECT id, is_deleted FROM reviews WHERE course_info_id = %lld AND user_id = %s", NULL, NULL},
     {"et_rev_count_up",
      "UPDATE course_infos SET review_count = review_count + 1, rating_sum = rating_sum + %lld "
-     "WHERE id = %lld", NULL, NULL},
+     "WHERE id = %lld",
+     NULL, NULL},
     {"et_rev_insert",
      "INSERT INTO reviews (course_info_id, user_id, rating, content, semester, is_deleted, "
      "created_at, updated_at) VALUES (%lld, %s, %lld, %s, %s, 0, %lld, %lld) RETURNING id",
      NULL, NULL},
     {"et_rev_revive",
      "UPDATE reviews SET rating = %lld, content = %s, semester = %s, is_deleted = 0, "
-     "created_at = %lld, updated_at = %lld WHERE id = %lld AND is_deleted = 1", NULL, NULL},
+     "created_at = %lld, updated_at = %lld WHERE id = %lld AND is_deleted = 1",
+     NULL, NULL},
     /* takes the review's row lock before its old rating is read */
     {"et_rev_touch", "UPDATE reviews SET updated_at = %lld WHERE id = %lld AND is_deleted = 0",
      NULL, NULL},
     /* the new rating in, the old one (still in the locked row) out */
     {"et_rev_rating_move",
      "UPDATE course_infos SET rating_sum = rating_sum + %lld - "
-     "(SELECT rating FROM reviews WHERE id = %lld) WHERE id = %lld", NULL, NULL},
+     "(SELECT rating FROM reviews WHERE id = %lld) WHERE id = %lld",
+     NULL, NULL},
     {"et_rev_update",
      "UPDATE reviews SET rating = %lld, content = %s, semester = %s, updated_at = %lld "
-     "WHERE id = %lld AND is_deleted = 0", NULL, NULL},
+     "WHERE id = %lld AND is_deleted = 0",
+     NULL, NULL},
     {"et_rev_delete",
      "UPDATE reviews SET is_deleted = 1, updated_at = %lld WHERE id = %lld AND is_deleted = 0",
      NULL, NULL},
     /* after et_rev_delete: the rating stays in the (now deleted, locked) row */
     {"et_rev_count_down",
      "UPDATE course_infos SET review_count = review_count - 1, rating_sum = rating_sum - "
-     "(SELECT rating FROM reviews WHERE id = %lld) WHERE id = %lld", NULL, NULL},
-    {NULL, NULL, NULL, NULL}
-};
+     "(SELECT rating FROM reviews WHERE id = %lld) WHERE id = %lld",
+     NULL, NULL},
+    {NULL, NULL, NULL, NULL}};
 
 /* --- rendering ------------------------------------------------------------------ */
 
@@ -175,7 +187,7 @@ static int et_reviews_list(et_req *q)
 /* A review's writable fields, as a write leaves them. */
 typedef struct {
     apr_int64_t course_info;
-    apr_int64_t id;          /* the row written */
+    apr_int64_t id; /* the row written */
     apr_int64_t rating;
     const char *content;
     const char *semester;
@@ -227,23 +239,26 @@ static int write_review(et_req *q, void *ctx)
         return ET_TXN_RETRY;
     if (n == 0)
         return et_fail(q, ET_E_NOT_FOUND);
-    if (et_db_select(q->r, "et_rev_mine", &rows, "ls", f->course_info, et_caller(q))
-        != APR_SUCCESS)
+    if (et_db_select(q->r, "et_rev_mine", &rows, "ls", f->course_info, et_caller(q)) != APR_SUCCESS)
         return ET_TXN_RETRY;
     if (rows->nrows && !cell(rows, 0, 1))
         return already_reviewed(q);
     if (rows->nrows) {
         f->id = cell(rows, 0, 0);
         /* 0 rows: revived by a concurrent post; the next attempt says 409 */
-        if (et_db_exec(q->r, "et_rev_revive", &n, "lsslll", f->rating, f->content, f->semester,
-                       now, now, f->id) != APR_SUCCESS || n != 1)
+        if (et_db_exec(q->r, "et_rev_revive", &n, "lsslll", f->rating, f->content, f->semester, now,
+                       now, f->id) != APR_SUCCESS ||
+            n != 1)
             return ET_TXN_RETRY;
         return OK;
     }
     /* a concurrent first post by the same user loses on the unique key and
      * finds the winner's row on the next attempt */
-    if (et_db_select(q->r, "et_rev_insert", &rows, "lsls" "sll", f->course_info, et_caller(q),
-                     f->rating, f->content, f->semester, now, now) != APR_SUCCESS ||
+    if (et_db_select(q->r, "et_rev_insert", &rows,
+                     "lsls"
+                     "sll",
+                     f->course_info, et_caller(q), f->rating, f->content, f->semester, now,
+                     now) != APR_SUCCESS ||
         rows->nrows != 1)
         return ET_TXN_RETRY;
     f->id = cell(rows, 0, 0);
@@ -255,8 +270,7 @@ static int et_reviews_create(et_req *q)
     review_fields f = {0};
     et_rows *info;
     int status, given;
-    if ((status = load_info(q, &info)) != OK ||
-        (status = read_fields(q, 1, &f, &given)) != OK)
+    if ((status = load_info(q, &info)) != OK || (status = read_fields(q, 1, &f, &given)) != OK)
         return status;
     f.course_info = q->ids[0];
     if ((status = et_transaction(q, write_review, &f)) != OK)
@@ -290,8 +304,8 @@ static int update_review(et_req *q, void *ctx)
         return ET_TXN_RETRY;
     if (n == 0)
         return et_fail(q, ET_E_NOT_FOUND); /* deleted meanwhile */
-    if (et_db_exec(q->r, "et_rev_rating_move", NULL, "lll", f->rating, f->id, f->course_info)
-            != APR_SUCCESS ||
+    if (et_db_exec(q->r, "et_rev_rating_move", NULL, "lll", f->rating, f->id, f->course_info) !=
+            APR_SUCCESS ||
         et_db_exec(q->r, "et_rev_update", NULL, "lssll", f->rating, f->content, f->semester, now,
                    f->id) != APR_SUCCESS)
         return ET_TXN_RETRY;
@@ -322,8 +336,8 @@ static int delete_review(et_req *q, void *ctx)
 {
     const review_fields *f = ctx;
     int n;
-    if (et_db_exec(q->r, "et_rev_delete", &n, "ll", (apr_int64_t)apr_time_now(), f->id)
-        != APR_SUCCESS)
+    if (et_db_exec(q->r, "et_rev_delete", &n, "ll", (apr_int64_t)apr_time_now(), f->id) !=
+        APR_SUCCESS)
         return ET_TXN_RETRY;
     /* deleted meanwhile: the aggregate must not drop twice */
     if (n == 0)

@@ -14,59 +14,75 @@
 
 /* The Board columns, in the order board_json reads them. The favourite join
  * takes the caller's id ('' for anonymous callers, which matches no row). */
-#define BOARD_COLUMNS                                                                      \
-    "SELECT b.id, b.category, b.name, b.description, b.allow_anonymous, b.owner_id, "      \
+#define BOARD_COLUMNS                                                                         \
+    "SELECT b.id, b.category, b.name, b.description, b.allow_anonymous, b.owner_id, "         \
     "u.nickname, u.is_active, b.created_at, b.updated_at, s.id, s.name, s.domain, f.user_id " \
-    "FROM boards b JOIN schools s ON s.id = b.school_id "                                   \
+    "FROM boards b JOIN schools s ON s.id = b.school_id "                                     \
     "LEFT JOIN users u ON u.id = b.owner_id "
-#define BOARD_FAVORITE_JOIN \
-    "LEFT JOIN board_favorites f ON f.board_id = b.id AND f.user_id = %s "
+#define BOARD_FAVORITE_JOIN "LEFT JOIN board_favorites f ON f.board_id = b.id AND f.user_id = %s "
 
 enum {
-    B_ID, B_CATEGORY, B_NAME, B_DESCRIPTION, B_ANON, B_OWNER, B_OWNER_NICK, B_OWNER_ACTIVE,
-    B_CREATED, B_UPDATED, B_SCHOOL_ID, B_SCHOOL_NAME, B_SCHOOL_DOMAIN, B_FAVORITE
+    B_ID,
+    B_CATEGORY,
+    B_NAME,
+    B_DESCRIPTION,
+    B_ANON,
+    B_OWNER,
+    B_OWNER_NICK,
+    B_OWNER_ACTIVE,
+    B_CREATED,
+    B_UPDATED,
+    B_SCHOOL_ID,
+    B_SCHOOL_NAME,
+    B_SCHOOL_DOMAIN,
+    B_FAVORITE
 };
 
 static const et_stmt statements[] = {
     /* '!' escapes LIKE wildcards the same way on every driver */
     {"et_sch_list",
      "SELECT id, name, domain FROM schools WHERE LOWER(name) LIKE LOWER(%s) ESCAPE '!' "
-     "ORDER BY id", NULL, NULL},
+     "ORDER BY id",
+     NULL, NULL},
     {"et_sch_by_name", "SELECT id FROM schools WHERE name = %s", NULL, NULL},
     {"et_sch_insert",
      "INSERT INTO schools (name, domain, created_at, updated_at) VALUES (%s, %s, %lld, %lld) "
-     "RETURNING id", NULL, NULL},
+     "RETURNING id",
+     NULL, NULL},
     {"et_sch_exists", "SELECT id FROM schools WHERE id = %lld", NULL, NULL},
     /* the filters are off when given 0 / '' (one statement, not one per combination) */
     {"et_brd_list",
      BOARD_COLUMNS BOARD_FAVORITE_JOIN
      "WHERE b.is_deleted = 0 AND (%lld = 0 OR b.school_id = %lld) "
      "AND (%s = '' OR b.category = %s) AND LOWER(b.name) LIKE LOWER(%s) ESCAPE '!' "
-     "ORDER BY b.id", NULL, NULL},
-    {"et_brd_get",
-     BOARD_COLUMNS BOARD_FAVORITE_JOIN "WHERE b.id = %lld AND b.is_deleted = 0", NULL, NULL},
+     "ORDER BY b.id",
+     NULL, NULL},
+    {"et_brd_get", BOARD_COLUMNS BOARD_FAVORITE_JOIN "WHERE b.id = %lld AND b.is_deleted = 0", NULL,
+     NULL},
     {"et_brd_pinned",
      BOARD_COLUMNS "JOIN board_favorites f ON f.board_id = b.id AND f.user_id = %s "
-     "WHERE b.is_deleted = 0 ORDER BY f.created_at, b.id", NULL, NULL},
+                   "WHERE b.is_deleted = 0 ORDER BY f.created_at, b.id",
+     NULL, NULL},
     {"et_brd_insert",
      "INSERT INTO boards (school_id, category, name, description, allow_anonymous, owner_id, "
      "is_deleted, created_at, updated_at) VALUES (%lld, %s, %s, %s, %lld, %s, 0, %lld, %lld) "
-     "RETURNING id", NULL, NULL},
+     "RETURNING id",
+     NULL, NULL},
     {"et_brd_update",
      "UPDATE boards SET school_id = %lld, category = %s, name = %s, description = %s, "
-     "allow_anonymous = %lld, updated_at = %lld WHERE id = %lld AND is_deleted = 0", NULL, NULL},
+     "allow_anonymous = %lld, updated_at = %lld WHERE id = %lld AND is_deleted = 0",
+     NULL, NULL},
     {"et_brd_delete",
-     "UPDATE boards SET is_deleted = 1, updated_at = %lld WHERE id = %lld AND is_deleted = 0",
-     NULL, NULL},
-    {"et_brd_fav_get", "SELECT board_id FROM board_favorites WHERE user_id = %s AND board_id = %lld",
-     NULL, NULL},
+     "UPDATE boards SET is_deleted = 1, updated_at = %lld WHERE id = %lld AND is_deleted = 0", NULL,
+     NULL},
+    {"et_brd_fav_get",
+     "SELECT board_id FROM board_favorites WHERE user_id = %s AND board_id = %lld", NULL, NULL},
     {"et_brd_fav_insert",
      "INSERT INTO board_favorites (user_id, board_id, created_at) VALUES (%s, %lld, %lld)", NULL,
      NULL},
     {"et_brd_fav_delete", "DELETE FROM board_favorites WHERE user_id = %s AND board_id = %lld",
      NULL, NULL},
-    {NULL, NULL, NULL, NULL}
-};
+    {NULL, NULL, NULL, NULL}};
 
 /* --- schools ------------------------------------------------------------------ */
 
@@ -85,8 +101,8 @@ static int et_schools_list(et_req *q)
         return et_fail_unavailable(q);
     list = json_array();
     for (i = 0; i < rows->nrows; i++)
-        json_array_append_new(list, et_school_json(ET_CELL(rows, i, 0), ET_CELL(rows, i, 1),
-                                                   ET_CELL(rows, i, 2)));
+        json_array_append_new(
+            list, et_school_json(ET_CELL(rows, i, 0), ET_CELL(rows, i, 1), ET_CELL(rows, i, 2)));
     return et_reply(q, HTTP_OK, et_page_json(q, list, NULL));
 }
 
@@ -140,7 +156,8 @@ static json_t *board_json(et_req *q, const et_rows *rows, int i)
     json_t *b = json_object();
     et_json_set_int(b, "id", et_cell_i64(ET_CELL(rows, i, B_ID)));
     json_object_set_new(b, "school",
-                        et_school_json(ET_CELL(rows, i, B_SCHOOL_ID), ET_CELL(rows, i, B_SCHOOL_NAME),
+                        et_school_json(ET_CELL(rows, i, B_SCHOOL_ID),
+                                       ET_CELL(rows, i, B_SCHOOL_NAME),
                                        ET_CELL(rows, i, B_SCHOOL_DOMAIN)));
     et_json_set_str(b, "category", ET_CELL(rows, i, B_CATEGORY));
     et_json_set_str(b, "name", ET_CELL(rows, i, B_NAME));
@@ -150,10 +167,8 @@ static json_t *board_json(et_req *q, const et_rows *rows, int i)
     /* only a signed-in caller has favourites */
     if (et_caller(q))
         et_json_set_bool(b, "is_favorite", ET_CELL(rows, i, B_FAVORITE) != NULL);
-    et_json_set_str(b, "created_at",
-                    et_cell_time(p, ET_CELL(rows, i, B_CREATED)));
-    et_json_set_str(b, "updated_at",
-                    et_cell_time(p, ET_CELL(rows, i, B_UPDATED)));
+    et_json_set_str(b, "created_at", et_cell_time(p, ET_CELL(rows, i, B_CREATED)));
+    et_json_set_str(b, "updated_at", et_cell_time(p, ET_CELL(rows, i, B_UPDATED)));
     return b;
 }
 
@@ -201,8 +216,8 @@ static int et_boards_list(et_req *q)
     if (!category)
         category = "";
     if (et_db_select(q->r, "et_brd_list", &rows, "sllsss", caller_or_blank(q), school, school,
-                     category, category, et_like_contains(q->r->pool, name ? name : ""))
-        != APR_SUCCESS)
+                     category, category,
+                     et_like_contains(q->r->pool, name ? name : "")) != APR_SUCCESS)
         return et_fail_unavailable(q);
     return et_reply(q, HTTP_OK, board_list_json(q, rows));
 }
@@ -282,8 +297,8 @@ static int et_boards_create(et_req *q)
     if (status != OK)
         return status;
     if (et_db_select(q->r, "et_brd_insert", &rows, "lssslsll", f.school, f.category, f.name,
-                     f.description, (apr_int64_t)f.allow_anonymous, et_caller(q), now, now)
-            != APR_SUCCESS ||
+                     f.description, (apr_int64_t)f.allow_anonymous, et_caller(q), now,
+                     now) != APR_SUCCESS ||
         rows->nrows != 1)
         return et_fail_unavailable(q);
     if ((status = load_board(q, et_cell_i64(ET_CELL(rows, 0, 0)), &rows)) != OK)
@@ -324,8 +339,8 @@ static int et_boards_delete(et_req *q)
         return status;
     if (!may_change(q, rows))
         return et_fail(q, ET_E_PERMISSION_DENIED);
-    if (et_db_exec(q->r, "et_brd_delete", NULL, "ll", (apr_int64_t)apr_time_now(), q->ids[0])
-        != APR_SUCCESS)
+    if (et_db_exec(q->r, "et_brd_delete", NULL, "ll", (apr_int64_t)apr_time_now(), q->ids[0]) !=
+        APR_SUCCESS)
         return et_fail_unavailable(q);
     return HTTP_NO_CONTENT;
 }
@@ -349,8 +364,9 @@ static int et_boards_favorite(et_req *q)
     if (et_db_exec(q->r, "et_brd_fav_insert", NULL, "sll", et_caller(q), q->ids[0],
                    (apr_int64_t)apr_time_now()) != APR_SUCCESS) {
         /* lost a race with the same user's concurrent pin? */
-        if (et_db_select(q->r, "et_brd_fav_get", &pinned, "sl", et_caller(q), q->ids[0])
-                == APR_SUCCESS && pinned->nrows)
+        if (et_db_select(q->r, "et_brd_fav_get", &pinned, "sl", et_caller(q), q->ids[0]) ==
+                APR_SUCCESS &&
+            pinned->nrows)
             return already_pinned(q);
         return et_fail_unavailable(q);
     }

@@ -21,48 +21,54 @@
 #include <apr_lib.h>
 
 /* Codes and messages of API.md, in the app's own shape. */
-#define SC_NEED_SIGNUP 1030
-#define SC_REJECTED 1031
-#define SC_UNREACHABLE 1032
+#define SC_NEED_SIGNUP  1030
+#define SC_REJECTED     1031
+#define SC_UNREACHABLE  1032
 #define MSG_NEED_SIGNUP "need to signup, X-ACCESS-TOKEN is issued."
-#define SIGN_HEADER "X-ACCESS-TOKEN"
-#define MAX_CREDENTIAL 4096
-#define MAX_FCM_TOKEN 255
-#define MAX_NICKNAME 30
+#define SIGN_HEADER     "X-ACCESS-TOKEN"
+#define MAX_CREDENTIAL  4096
+#define MAX_FCM_TOKEN   255
+#define MAX_NICKNAME    30
 #define MAX_PROVIDER_ID 255 /* social_accounts.provider_user_id */
 
 static const et_stmt statements[] = {
     {"et_soc_linked",
      "SELECT u.id, u.role, u.is_active FROM social_accounts s JOIN users u ON u.id = s.user_id "
-     "WHERE s.provider = %s AND s.provider_user_id = %s", NULL, NULL},
+     "WHERE s.provider = %s AND s.provider_user_id = %s",
+     NULL, NULL},
     {"et_soc_link_insert",
      "INSERT INTO social_accounts (provider, provider_user_id, user_id, created_at) "
-     "VALUES (%s, %s, %s, %lld)", NULL, NULL},
+     "VALUES (%s, %s, %s, %lld)",
+     NULL, NULL},
     {"et_soc_sign_insert",
      "INSERT INTO sign_tokens (jti, provider, provider_user_id, created_at, expires_at) "
-     "VALUES (%s, %s, %s, %lld, %lld)", NULL, NULL},
+     "VALUES (%s, %s, %s, %lld, %lld)",
+     NULL, NULL},
     {"et_soc_sign_live",
      "SELECT jti FROM sign_tokens WHERE jti = %s AND provider = %s AND provider_user_id = %s "
-     "AND spent_at IS NULL AND expires_at > %lld", NULL, NULL},
+     "AND spent_at IS NULL AND expires_at > %lld",
+     NULL, NULL},
     /* the one statement that decides which of two signups with one token wins */
     {"et_soc_sign_spend",
      "UPDATE sign_tokens SET spent_at = %lld WHERE jti = %s AND provider = %s "
-     "AND provider_user_id = %s AND spent_at IS NULL AND expires_at > %lld", NULL, NULL},
+     "AND provider_user_id = %s AND spent_at IS NULL AND expires_at > %lld",
+     NULL, NULL},
     /* a Kakao header login creates its user before any school is chosen */
     {"et_soc_first_school", "SELECT MIN(id) FROM schools", NULL, NULL},
     {"et_soc_user_insert",
      "INSERT INTO users (id, login_id, password, email, nickname, school_id, admission_year, "
      "role, is_active, created_at, updated_at) "
-     "VALUES (%s, %s, %s, %s, %s, %lld, %lld, 'ROLE_USER', 1, %lld, %lld)", NULL, NULL},
+     "VALUES (%s, %s, %s, %s, %s, %lld, %lld, 'ROLE_USER', 1, %lld, %lld)",
+     NULL, NULL},
     /* a device's token moves to whoever signs in on it */
     {"et_soc_fcm_upsert",
      "INSERT INTO fcm_tokens (token, user_id, updated_at) VALUES (%s, %s, %lld) "
      "ON CONFLICT (token) DO UPDATE SET user_id = excluded.user_id, "
-     "updated_at = excluded.updated_at", NULL,
+     "updated_at = excluded.updated_at",
+     NULL,
      "INSERT INTO fcm_tokens (token, user_id, updated_at) VALUES (%s, %s, %lld) "
      "ON DUPLICATE KEY UPDATE user_id = VALUES(user_id), updated_at = VALUES(updated_at)"},
-    {NULL, NULL, NULL, NULL}
-};
+    {NULL, NULL, NULL, NULL}};
 
 /* --- replies ------------------------------------------------------------- */
 
@@ -89,8 +95,9 @@ static int reply_pair(et_req *q, int status, const et_token_pair *pair)
 {
     json_t *o = et_json_object(q->r->pool);
     et_tokens_set_cookies(q->r, pair);
-    json_object_set_new(o, "data", json_pack("{s:s, s:s}", "accessToken", pair->access,
-                                             "refreshToken", pair->refresh));
+    json_object_set_new(
+        o, "data",
+        json_pack("{s:s, s:s}", "accessToken", pair->access, "refreshToken", pair->refresh));
     return et_reply(q, status, o);
 }
 
@@ -216,10 +223,9 @@ static int read_provider(et_req *q)
     if (!name)
         return -1;
     if ((p = et_provider_from_name(name)) < 0)
-        et_field_error_text(q, "socialType",
-                            apr_psprintf(q->r->pool, "\"%s\" is not a valid choice.", name),
-                            apr_psprintf(q->r->pool, "\"%s\"이 유효하지 않은 선택(choice)입니다.",
-                                         name));
+        et_field_error_text(
+            q, "socialType", apr_psprintf(q->r->pool, "\"%s\" is not a valid choice.", name),
+            apr_psprintf(q->r->pool, "\"%s\"이 유효하지 않은 선택(choice)입니다.", name));
     return p;
 }
 
@@ -229,10 +235,9 @@ static int reply_need_signup(et_req *q, et_provider provider, const char *puid)
     et_claims sign = {"sign", NULL, NULL, NULL, NULL, 0, 0, et_provider_name(provider), puid};
     const char *token = et_jwt_issue(q->r->pool, q->conf, &sign, q->conf->sign_ttl);
     json_t *o;
-    if (!token ||
-        et_db_exec(q->r, "et_soc_sign_insert", NULL, "sssll", sign.jti, sign.provider, puid,
-                   (apr_int64_t)apr_time_now(),
-                   (apr_int64_t)apr_time_from_sec(sign.exp)) != APR_SUCCESS)
+    if (!token || et_db_exec(q->r, "et_soc_sign_insert", NULL, "sssll", sign.jti, sign.provider,
+                             puid, (apr_int64_t)apr_time_now(),
+                             (apr_int64_t)apr_time_from_sec(sign.exp)) != APR_SUCCESS)
         return et_fail_unavailable(q);
     o = et_json_object(q->r->pool);
     et_json_set_int(o, "statusCode", SC_NEED_SIGNUP);
@@ -284,8 +289,8 @@ static int read_sign_token(et_req *q, et_claims *sign)
     et_rows *rows;
     if (!token || !*token)
         return et_fail(q, ET_E_NOT_AUTHENTICATED);
-    if (et_jwt_verify(q->r->pool, q->conf, token, "sign", apr_time_sec(apr_time_now()), sign)
-        != ET_JWT_OK ||
+    if (et_jwt_verify(q->r->pool, q->conf, token, "sign", apr_time_sec(apr_time_now()), sign) !=
+            ET_JWT_OK ||
         et_provider_from_name(sign->provider) < 0)
         return et_fail(q, ET_E_TOKEN_INVALID);
     if (et_db_select(q->r, "et_soc_sign_live", &rows, "sssl", sign->jti, sign->provider,
@@ -326,8 +331,7 @@ static int explain_insert_failure(et_req *q, const et_claims *sign, const new_us
     int status, linked = find_link(q->r, sign->provider, sign->provider_user_id, &other);
     if (linked > 0)
         return link_conflict(q);
-    if (linked == 0 &&
-        (status = et_users_check_taken(q, NULL, u->email, u->nickname, NULL)) != OK)
+    if (linked == 0 && (status = et_users_check_taken(q, NULL, u->email, u->nickname, NULL)) != OK)
         return status;
     return et_fail_unavailable(q);
 }
@@ -404,8 +408,8 @@ static int kakao_profile(et_req *q, const et_social_identity *who, new_user *u)
         nick = NULL;
     if (email && strlen(email) > 254)
         email = NULL;
-    if (et_db_select(q->r, "et_acc_taken", &rows, "ssss", "", email ? email : "",
-                     nick ? nick : "", "") != APR_SUCCESS)
+    if (et_db_select(q->r, "et_acc_taken", &rows, "ssss", "", email ? email : "", nick ? nick : "",
+                     "") != APR_SUCCESS)
         return HTTP_SERVICE_UNAVAILABLE;
     if (rows->nrows > 0)
         nick = email = NULL;
@@ -423,14 +427,14 @@ static int kakao_new_user(et_req *q, const et_social_identity *who, new_user *u)
     apr_time_exp_t now;
     const char *provider = et_provider_name(ET_PROVIDER_KAKAO);
     memset(u, 0, sizeof(*u));
-    if (et_db_select(q->r, "et_soc_first_school", &rows, "") != APR_SUCCESS ||
-        rows->nrows != 1 || !ET_CELL(rows, 0, 0))
+    if (et_db_select(q->r, "et_soc_first_school", &rows, "") != APR_SUCCESS || rows->nrows != 1 ||
+        !ET_CELL(rows, 0, 0))
         return HTTP_SERVICE_UNAVAILABLE;
     u->school_id = et_cell_i64(ET_CELL(rows, 0, 0));
     apr_time_exp_lt(&now, apr_time_now());
     u->year = now.tm_year + 1900;
-    if (!(u->login_id = social_login_id(q->r->pool, provider)) ||
-        kakao_profile(q, who, u) != OK || prepare_user(q, provider, u) != APR_SUCCESS)
+    if (!(u->login_id = social_login_id(q->r->pool, provider)) || kakao_profile(q, who, u) != OK ||
+        prepare_user(q, provider, u) != APR_SUCCESS)
         return HTTP_SERVICE_UNAVAILABLE;
     return OK;
 }
@@ -446,8 +450,7 @@ static int kakao_create(et_req *q, const et_social_identity *who, linked_user *o
         et_db_commit(q->r) != APR_SUCCESS) {
         et_db_rollback(q->r);
         /* a concurrent first login of the same account made it meanwhile */
-        return find_link(q->r, provider, who->user_id, out) == 1 ? OK
-                                                                   : HTTP_SERVICE_UNAVAILABLE;
+        return find_link(q->r, provider, who->user_id, out) == 1 ? OK : HTTP_SERVICE_UNAVAILABLE;
     }
     out->id = u.id;
     out->role = ET_ROLE_USER;

@@ -40,14 +40,14 @@ static const et_stmt statements[] = {
      "ORDER BY " SEMESTER_ORDER("t.semester") ", t.created_at, t.id",
      NULL, NULL},
     {"et_tt_user_courses",
-     TIMETABLE_COURSES("t.id")
-     "WHERE t.user_id = %s AND t.is_deleted = 0 AND (%s = '' OR t.semester = %s) "
-     "ORDER BY t.id, " ET_COURSE_SLOT_ORDER,
+     TIMETABLE_COURSES(
+         "t.id") "WHERE t.user_id = %s AND t.is_deleted = 0 AND (%s = '' OR t.semester = %s) "
+                 "ORDER BY t.id, " ET_COURSE_SLOT_ORDER,
      NULL, NULL},
     {"et_tt_history",
-     TIMETABLE_COURSES("t.semester")
-     "WHERE t.user_id = %s AND t.is_primary = 1 AND t.is_deleted = 0 "
-     "ORDER BY " SEMESTER_ORDER("t.semester") ", " ET_COURSE_SLOT_ORDER,
+     TIMETABLE_COURSES(
+         "t.semester") "WHERE t.user_id = %s AND t.is_primary = 1 AND t.is_deleted = 0 "
+                       "ORDER BY " SEMESTER_ORDER("t.semester") ", " ET_COURSE_SLOT_ORDER,
      NULL, NULL},
     {"et_tt_course",
      "SELECT " ET_COURSE_COLUMNS " FROM courses c " ET_COURSE_JOINS

@@ -36,8 +36,7 @@ static et_auth_state raw_token(request_rec *r, const char **token, int *by_cooki
     }
     if (et_conf(r->server)->token_cookies) {
         const char *cookie = NULL;
-        if (ap_cookie_read(r, ET_COOKIE_ACCESS, &cookie, 0) == APR_SUCCESS && cookie &&
-            *cookie) {
+        if (ap_cookie_read(r, ET_COOKIE_ACCESS, &cookie, 0) == APR_SUCCESS && cookie && *cookie) {
             *token = cookie;
             *by_cookie = 1;
             return ET_AUTH_OK;
@@ -50,9 +49,8 @@ static void verify(request_rec *r, et_auth_result *res, const char *token)
 {
     et_srv_conf *c = et_conf(r->server);
     int live = 0;
-    if (!c->configured ||
-        et_jwt_verify(r->pool, c, token, "access", apr_time_sec(apr_time_now()),
-                      &res->claims) != ET_JWT_OK) {
+    if (!c->configured || et_jwt_verify(r->pool, c, token, "access", apr_time_sec(apr_time_now()),
+                                        &res->claims) != ET_JWT_OK) {
         res->state = ET_AUTH_BAD_TOKEN;
         return;
     }

@@ -10,7 +10,7 @@
 #include "auth/et_jwt.h"
 
 typedef enum {
-    ET_AUTH_ANONYMOUS,   /* no credentials, or another scheme */
+    ET_AUTH_ANONYMOUS, /* no credentials, or another scheme */
     ET_AUTH_OK,
     ET_AUTH_BAD_TOKEN,   /* invalid, expired, revoked or of the wrong type */
     ET_AUTH_BAD_HEADER,  /* "Bearer" without exactly one token after it */
@@ -30,10 +30,10 @@ const et_auth_result *et_authenticate(request_rec *r);
 int et_check_authn(request_rec *r);
 void et_auth_register_hooks(apr_pool_t *p);
 
-#define ET_AUTH_TYPE "Bearer"
-#define ET_ROLE_USER "ROLE_USER"
-#define ET_ROLE_ADMIN "ROLE_ADMIN"
-#define ET_COOKIE_ACCESS "access_token"
+#define ET_AUTH_TYPE      "Bearer"
+#define ET_ROLE_USER      "ROLE_USER"
+#define ET_ROLE_ADMIN     "ROLE_ADMIN"
+#define ET_COOKIE_ACCESS  "access_token"
 #define ET_COOKIE_REFRESH "refresh_token"
 
 #endif

@@ -24,20 +24,19 @@ typedef struct et_claims {
 
 typedef enum {
     ET_JWT_OK = 0,
-    ET_JWT_MALFORMED,   /* not three base64url parts of sane size */
-    ET_JWT_BAD_HEADER,  /* alg missing or not the configured one, typ wrong, crit */
+    ET_JWT_MALFORMED,  /* not three base64url parts of sane size */
+    ET_JWT_BAD_HEADER, /* alg missing or not the configured one, typ wrong, crit */
     ET_JWT_BAD_SIGNATURE,
-    ET_JWT_BAD_CLAIMS,  /* missing or mistyped claims, iss/aud mismatch */
-    ET_JWT_EXPIRED,     /* exp passed or nbf in the future */
-    ET_JWT_WRONG_TYPE   /* a valid token of another token_type */
+    ET_JWT_BAD_CLAIMS, /* missing or mistyped claims, iss/aud mismatch */
+    ET_JWT_EXPIRED,    /* exp passed or nbf in the future */
+    ET_JWT_WRONG_TYPE  /* a valid token of another token_type */
 } et_jwt_status;
 
 /* Issues a token of the given type; jti and iat/exp are filled in. Returns
  * NULL on failure (a key that cannot sign). Access and refresh tokens carry
  * user_id, role and sid; sign tokens carry provider and provider_user_id
  * instead. */
-const char *et_jwt_issue(apr_pool_t *p, const et_srv_conf *c, et_claims *claims,
-                         apr_int64_t ttl);
+const char *et_jwt_issue(apr_pool_t *p, const et_srv_conf *c, et_claims *claims, apr_int64_t ttl);
 
 /* Verifies signature and claims at time now (seconds). want_type NULL accepts
  * access and refresh tokens. */

@@ -65,8 +65,7 @@ static char *payload_json(const et_srv_conf *c, const et_claims *cl)
     return text;
 }
 
-const char *et_jwt_issue(apr_pool_t *p, const et_srv_conf *c, et_claims *cl,
-                         apr_int64_t ttl)
+const char *et_jwt_issue(apr_pool_t *p, const et_srv_conf *c, et_claims *cl, apr_int64_t ttl)
 {
     jwt_t *jwt = NULL;
     char *payload, *token;
@@ -179,7 +178,8 @@ static int audience_matches(json_t *aud, const char *want)
     if (json_is_string(aud))
         return !strcmp(json_string_value(aud), want);
     if (json_is_array(aud))
-        json_array_foreach(aud, i, v) {
+        json_array_foreach(aud, i, v)
+        {
             if (json_is_string(v) && !strcmp(json_string_value(v), want))
                 return 1;
         }
@@ -300,8 +300,11 @@ static const char *check_public_key(apr_pool_t *p, const et_srv_conf *c)
 
 const char *et_jwt_self_test(apr_pool_t *p, const et_srv_conf *c)
 {
-    et_claims in = {"access", "00000000-0000-4000-8000-000000000000", "ROLE_USER",
-                    "00000000-0000-4000-8000-000000000001", NULL, 0, 0, NULL, NULL};
+    et_claims in = {"access",    "00000000-0000-4000-8000-000000000000",
+                    "ROLE_USER", "00000000-0000-4000-8000-000000000001",
+                    NULL,        0,
+                    0,           NULL,
+                    NULL};
     et_claims out;
     const char *err = check_public_key(p, c), *token;
     if (err)
@@ -310,7 +313,9 @@ const char *et_jwt_self_test(apr_pool_t *p, const et_srv_conf *c)
         return apr_psprintf(p, "cannot sign a %s token with the configured key",
                             et_jwt_alg_name(c->alg));
     if (et_jwt_verify(p, c, token, "access", apr_time_sec(apr_time_now()), &out) != ET_JWT_OK)
-        return apr_psprintf(p, "a %s token signed with the configured key does not verify "
-                            "with the configured public key", et_jwt_alg_name(c->alg));
+        return apr_psprintf(p,
+                            "a %s token signed with the configured key does not verify "
+                            "with the configured public key",
+                            et_jwt_alg_name(c->alg));
     return NULL;
 }

@@ -27,32 +27,36 @@
 static const et_stmt statements[] = {
     {"et_tok_family_insert",
      "INSERT INTO token_families (id, user_id, created_at, expires_at) "
-     "VALUES (%s, %s, %lld, %lld)", NULL, NULL},
+     "VALUES (%s, %s, %lld, %lld)",
+     NULL, NULL},
     {"et_tok_refresh_insert",
      "INSERT INTO refresh_tokens (jti, family_id, created_at, expires_at) "
-     "VALUES (%s, %s, %lld, %lld)", NULL, NULL},
-    {"et_tok_family_state", "SELECT user_id, revoked_at FROM token_families WHERE id = %s",
+     "VALUES (%s, %s, %lld, %lld)",
      NULL, NULL},
+    {"et_tok_family_state", "SELECT user_id, revoked_at FROM token_families WHERE id = %s", NULL,
+     NULL},
     /* the one statement that decides which of many concurrent refreshes wins */
     {"et_tok_refresh_spend",
      "UPDATE refresh_tokens SET spent_at = %lld WHERE jti = %s AND spent_at IS NULL "
      "AND family_id IN (SELECT id FROM token_families WHERE id = %s AND user_id = %s "
-     "AND revoked_at IS NULL)", NULL, NULL},
+     "AND revoked_at IS NULL)",
+     NULL, NULL},
     {"et_tok_refresh_state",
      "SELECT r.spent_at, f.revoked_at, f.user_id FROM refresh_tokens r "
      "JOIN token_families f ON f.id = r.family_id WHERE r.jti = %s AND r.family_id = %s",
      NULL, NULL},
     {"et_tok_family_revoke",
      "UPDATE token_families SET revoked_at = %lld WHERE id = %s AND user_id = %s "
-     "AND revoked_at IS NULL", NULL, NULL},
+     "AND revoked_at IS NULL",
+     NULL, NULL},
     {"et_tok_user_families",
      "SELECT id FROM token_families WHERE user_id = %s AND revoked_at IS NULL", NULL, NULL},
     {"et_tok_user_revoke",
      "UPDATE token_families SET revoked_at = %lld WHERE user_id = %s "
-     "AND revoked_at IS NULL AND id <> %s", NULL, NULL},
+     "AND revoked_at IS NULL AND id <> %s",
+     NULL, NULL},
     {"et_tok_user_state", "SELECT role, is_active FROM users WHERE id = %s", NULL, NULL},
-    {NULL, NULL, NULL, NULL}
-};
+    {NULL, NULL, NULL, NULL}};
 
 static const char *family_key(request_rec *r, const char *sid, const char *user_id)
 {
@@ -153,8 +157,8 @@ et_refresh_result et_tokens_refresh(request_rec *r, const et_claims *rt, et_toke
 
     if (et_db_begin(r) != APR_SUCCESS)
         return ET_REFRESH_ERROR;
-    if (et_db_exec(r, "et_tok_refresh_spend", &spent, "lsss", now, rt->jti, rt->sid,
-                   rt->user_id) != APR_SUCCESS) {
+    if (et_db_exec(r, "et_tok_refresh_spend", &spent, "lsss", now, rt->jti, rt->sid, rt->user_id) !=
+        APR_SUCCESS) {
         et_db_rollback(r);
         return ET_REFRESH_ERROR;
     }
@@ -178,8 +182,7 @@ et_refresh_result et_tokens_refresh(request_rec *r, const et_claims *rt, et_toke
     return ET_REFRESH_REFUSED;
 }
 
-apr_status_t et_tokens_family_live(request_rec *r, const char *sid, const char *user_id,
-                                   int *live)
+apr_status_t et_tokens_family_live(request_rec *r, const char *sid, const char *user_id, int *live)
 {
     int use_cache = et_conf(r->server)->cache_ttl > 0;
     const char *key = family_key(r, sid, user_id), *gen = NULL;
@@ -192,8 +195,8 @@ apr_status_t et_tokens_family_live(request_rec *r, const char *sid, const char *
     }
     if (et_db_select(r, "et_tok_family_state", &rows, "s", sid) != APR_SUCCESS)
         return APR_EGENERAL;
-    *live = rows->nrows == 1 && !strcmp(ET_CELL(rows, 0, 0), user_id) &&
-            ET_CELL(rows, 0, 1) == NULL;
+    *live =
+        rows->nrows == 1 && !strcmp(ET_CELL(rows, 0, 0), user_id) && ET_CELL(rows, 0, 1) == NULL;
     if (!use_cache || rows->nrows != 1 || strcmp(ET_CELL(rows, 0, 0), user_id))
         return APR_SUCCESS;
     if (*live)

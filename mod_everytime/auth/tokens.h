@@ -24,12 +24,10 @@ typedef enum { ET_REFRESH_OK, ET_REFRESH_REFUSED, ET_REFRESH_ERROR } et_refresh_
  * was spent already revokes its whole family, unless it was spent at most
  * EverytimeRefreshReuseInterval seconds ago and its family is live: then it
  * gets another pair of that family (a client's retry). */
-et_refresh_result et_tokens_refresh(request_rec *r, const et_claims *refresh,
-                                    et_token_pair *out);
+et_refresh_result et_tokens_refresh(request_rec *r, const et_claims *refresh, et_token_pair *out);
 
 /* Is the family live (exists, belongs to user_id, not revoked)? */
-apr_status_t et_tokens_family_live(request_rec *r, const char *sid, const char *user_id,
-                                   int *live);
+apr_status_t et_tokens_family_live(request_rec *r, const char *sid, const char *user_id, int *live);
 /* Is this refresh token unspent in a live family? */
 apr_status_t et_tokens_refresh_live(request_rec *r, const et_claims *refresh, int *live);
 

@@ -93,8 +93,8 @@ static void merge_oauth(et_oauth_conf *m, const et_oauth_conf *base, const et_oa
     MERGE_PTR(apple_team_id);
     MERGE_PTR(apple_key_id);
     /* a secret or key travels with its length */
-    m->google_client_secret_len = add->google_client_secret ? add->google_client_secret_len
-                                                            : base->google_client_secret_len;
+    m->google_client_secret_len =
+        add->google_client_secret ? add->google_client_secret_len : base->google_client_secret_len;
     MERGE_PTR(google_client_secret);
     m->apple_key_len = add->apple_key ? add->apple_key_len : base->apple_key_len;
     MERGE_PTR(apple_key);
@@ -162,8 +162,8 @@ const char *et_read_secret(apr_pool_t *p, const char *value, const char *directi
             return apr_psprintf(p, "%s: cannot read key file '%s'", directive, value + 5);
         if (apr_file_info_get(&fi, APR_FINFO_SIZE, f) != APR_SUCCESS || fi.size > 65536) {
             apr_file_close(f);
-            return apr_psprintf(p, "%s: key file '%s' is unreadable or too large",
-                                directive, value + 5);
+            return apr_psprintf(p, "%s: key file '%s' is unreadable or too large", directive,
+                                value + 5);
         }
         n = (apr_size_t)fi.size;
         buf = apr_palloc(p, n + 1);
@@ -214,8 +214,8 @@ static const char *set_alg(cmd_parms *cmd, void *dc, const char *v)
     else if (!strcmp(v, "ES256"))
         c->alg = ET_ALG_ES256;
     else
-        return apr_psprintf(cmd->pool, "%s: '%s' is not one of HS256, RS256, ES256",
-                            cmd->cmd->name, v);
+        return apr_psprintf(cmd->pool, "%s: '%s' is not one of HS256, RS256, ES256", cmd->cmd->name,
+                            v);
     return NULL;
 }
 
@@ -275,8 +275,8 @@ static const char *set_audience(cmd_parms *cmd, void *dc, const char *v)
 }
 
 /* A positive whole number no larger than max, or an error naming the directive. */
-static const char *parse_count(cmd_parms *cmd, const char *v, apr_int64_t min,
-                               apr_int64_t max, apr_int64_t *out)
+static const char *parse_count(cmd_parms *cmd, const char *v, apr_int64_t min, apr_int64_t max,
+                               apr_int64_t *out)
 {
     char *end;
     apr_int64_t n;
@@ -287,8 +287,9 @@ static const char *parse_count(cmd_parms *cmd, const char *v, apr_int64_t min,
     if (errno == ERANGE)
         n = -1;
     if (*end || n < 0 || n < min || n > max)
-        return apr_psprintf(cmd->pool, "%s: '%s' must be a whole number from %"
-                            APR_INT64_T_FMT " to %" APR_INT64_T_FMT,
+        return apr_psprintf(cmd->pool,
+                            "%s: '%s' must be a whole number from %" APR_INT64_T_FMT
+                            " to %" APR_INT64_T_FMT,
                             cmd->cmd->name, v, min, max);
     *out = n;
     return NULL;
@@ -402,14 +403,14 @@ static const char *set_media_url(cmd_parms *cmd, void *dc, const char *v)
     apr_size_t n = strlen(v);
     (void)dc;
     if (v[0] != '/' && strncmp(v, "https://", 8) && strncmp(v, "http://", 7))
-        return apr_psprintf(cmd->pool, "%s: '%s' must be a path or an http(s) URL",
-                            cmd->cmd->name, v);
+        return apr_psprintf(cmd->pool, "%s: '%s' must be a path or an http(s) URL", cmd->cmd->name,
+                            v);
     cmd_conf(cmd)->media_url = n && v[n - 1] == '/' ? v : apr_pstrcat(cmd->pool, v, "/", NULL);
     return NULL;
 }
 
 /* The oauth fields a generic setter writes, found through cmd->info. */
-#define OAUTH_FIELD(f) ((void *)APR_OFFSETOF(et_srv_conf, oauth.f))
+#define OAUTH_FIELD(f)        ((void *)APR_OFFSETOF(et_srv_conf, oauth.f))
 #define OAUTH_SLOT(cmd, type) ((type *)((char *)cmd_conf(cmd) + (apr_size_t)(cmd)->info))
 
 static const char *set_oauth_seconds(cmd_parms *cmd, void *dc, const char *v)
@@ -441,7 +442,8 @@ static const char *set_oauth_url(cmd_parms *cmd, void *dc, const char *v)
 {
     (void)dc;
     if (!et_http_url_allowed(v, 1))
-        return apr_psprintf(cmd->pool, "%s: '%s' must be an https:// URL (http:// only for "
+        return apr_psprintf(cmd->pool,
+                            "%s: '%s' must be an https:// URL (http:// only for "
                             "127.0.0.1 or localhost with %s On)",
                             cmd->cmd->name, v, ET_DIR_OAUTH_LOOPBACK);
     *OAUTH_SLOT(cmd, const char *) = v;
@@ -454,8 +456,7 @@ static const char *set_oauth_text(cmd_parms *cmd, void *dc, const char *v)
 {
     (void)dc;
     if (!*v || strpbrk(v, " \t\r\n"))
-        return apr_psprintf(cmd->pool, "%s: '%s' is empty or holds white space",
-                            cmd->cmd->name, v);
+        return apr_psprintf(cmd->pool, "%s: '%s' is empty or holds white space", cmd->cmd->name, v);
     *OAUTH_SLOT(cmd, const char *) = v;
     return NULL;
 }
@@ -473,8 +474,8 @@ static const char *set_apple_key(cmd_parms *cmd, void *dc, const char *v)
 {
     et_oauth_conf *o = &cmd_conf(cmd)->oauth;
     const char *path = strncmp(v, "file:", 5) ? apr_pstrcat(cmd->pool, "file:", v, NULL) : v;
-    const char *err = et_read_secret(cmd->pool, path, cmd->cmd->name, &o->apple_key,
-                                     &o->apple_key_len);
+    const char *err =
+        et_read_secret(cmd->pool, path, cmd->cmd->name, &o->apple_key, &o->apple_key_len);
     BIO *bio;
     EVP_PKEY *key = NULL;
     int ok;
@@ -512,8 +513,7 @@ const command_rec et_directives[] = {
                   "PEM private key for RS256/ES256, file:/path"),
     AP_INIT_TAKE1(ET_DIR_JWT_PUBLIC_KEY, set_public_key, NULL, RSRC_CONF,
                   "PEM public key for RS256/ES256, file:/path"),
-    AP_INIT_TAKE1(ET_DIR_JWT_ISSUER, set_issuer, NULL, RSRC_CONF,
-                  "iss claim to issue and require"),
+    AP_INIT_TAKE1(ET_DIR_JWT_ISSUER, set_issuer, NULL, RSRC_CONF, "iss claim to issue and require"),
     AP_INIT_TAKE1(ET_DIR_JWT_AUDIENCE, set_audience, NULL, RSRC_CONF,
                   "aud claim to issue and require"),
     AP_INIT_TAKE1(ET_DIR_ACCESS_TTL, set_seconds, NULL, RSRC_CONF,
@@ -531,8 +531,7 @@ const command_rec et_directives[] = {
                   "milliseconds a redis or memcache exchange may take (250)"),
     AP_INIT_TAKE1(ET_DIR_TOKEN_CACHE, set_cache, NULL, RSRC_CONF,
                   "socache provider for token state, provider[:args] (shmcb)"),
-    AP_INIT_TAKE1(ET_DIR_PASSWORD_COST, set_cost, NULL, RSRC_CONF,
-                  "bcrypt cost, 4..31 (12)"),
+    AP_INIT_TAKE1(ET_DIR_PASSWORD_COST, set_cost, NULL, RSRC_CONF, "bcrypt cost, 4..31 (12)"),
     AP_INIT_TAKE1(ET_DIR_MAX_BODY, set_max_body, NULL, RSRC_CONF,
                   "largest JSON request body in bytes (1048576)"),
     AP_INIT_FLAG(ET_DIR_TOKEN_COOKIES, set_cookies, NULL, RSRC_CONF,
@@ -558,22 +557,22 @@ const command_rec et_directives[] = {
                  "allow http:// provider URLs on 127.0.0.1/localhost, for tests (Off)"),
     AP_INIT_TAKE1(ET_DIR_KAKAO_USERINFO_URL, set_oauth_url, OAUTH_FIELD(kakao_userinfo_url),
                   RSRC_CONF, "Kakao user-info URL (" ET_DEFAULT_KAKAO_USERINFO_URL ")"),
-    AP_INIT_TAKE1(ET_DIR_GOOGLE_TOKEN_URL, set_oauth_url, OAUTH_FIELD(google_token_url),
-                  RSRC_CONF, "Google token URL (" ET_DEFAULT_GOOGLE_TOKEN_URL ")"),
-    AP_INIT_TAKE1(ET_DIR_GOOGLE_JWKS_URL, set_oauth_url, OAUTH_FIELD(google_jwks_url),
-                  RSRC_CONF, "Google JWKS URL (" ET_DEFAULT_GOOGLE_JWKS_URL ")"),
-    AP_INIT_TAKE1(ET_DIR_GOOGLE_CLIENT_ID, set_oauth_text, OAUTH_FIELD(google_client_id),
-                  RSRC_CONF, "Google OAuth client id (the id_token audience)"),
+    AP_INIT_TAKE1(ET_DIR_GOOGLE_TOKEN_URL, set_oauth_url, OAUTH_FIELD(google_token_url), RSRC_CONF,
+                  "Google token URL (" ET_DEFAULT_GOOGLE_TOKEN_URL ")"),
+    AP_INIT_TAKE1(ET_DIR_GOOGLE_JWKS_URL, set_oauth_url, OAUTH_FIELD(google_jwks_url), RSRC_CONF,
+                  "Google JWKS URL (" ET_DEFAULT_GOOGLE_JWKS_URL ")"),
+    AP_INIT_TAKE1(ET_DIR_GOOGLE_CLIENT_ID, set_oauth_text, OAUTH_FIELD(google_client_id), RSRC_CONF,
+                  "Google OAuth client id (the id_token audience)"),
     AP_INIT_TAKE1(ET_DIR_GOOGLE_CLIENT_SECRET, set_google_secret, NULL, RSRC_CONF,
                   "Google OAuth client secret, literal or file:/path"),
     AP_INIT_TAKE1(ET_DIR_GOOGLE_REDIRECT_URI, set_oauth_text, OAUTH_FIELD(google_redirect_uri),
                   RSRC_CONF, "redirect_uri sent with a Google code (empty for app codes)"),
-    AP_INIT_TAKE1(ET_DIR_APPLE_TOKEN_URL, set_oauth_url, OAUTH_FIELD(apple_token_url),
-                  RSRC_CONF, "Apple token URL (" ET_DEFAULT_APPLE_TOKEN_URL ")"),
-    AP_INIT_TAKE1(ET_DIR_APPLE_JWKS_URL, set_oauth_url, OAUTH_FIELD(apple_jwks_url),
-                  RSRC_CONF, "Apple JWKS URL (" ET_DEFAULT_APPLE_JWKS_URL ")"),
-    AP_INIT_TAKE1(ET_DIR_APPLE_CLIENT_ID, set_oauth_text, OAUTH_FIELD(apple_client_id),
-                  RSRC_CONF, "Apple services id (client_id, the id_token audience)"),
+    AP_INIT_TAKE1(ET_DIR_APPLE_TOKEN_URL, set_oauth_url, OAUTH_FIELD(apple_token_url), RSRC_CONF,
+                  "Apple token URL (" ET_DEFAULT_APPLE_TOKEN_URL ")"),
+    AP_INIT_TAKE1(ET_DIR_APPLE_JWKS_URL, set_oauth_url, OAUTH_FIELD(apple_jwks_url), RSRC_CONF,
+                  "Apple JWKS URL (" ET_DEFAULT_APPLE_JWKS_URL ")"),
+    AP_INIT_TAKE1(ET_DIR_APPLE_CLIENT_ID, set_oauth_text, OAUTH_FIELD(apple_client_id), RSRC_CONF,
+                  "Apple services id (client_id, the id_token audience)"),
     AP_INIT_TAKE1(ET_DIR_APPLE_TEAM_ID, set_oauth_text, OAUTH_FIELD(apple_team_id), RSRC_CONF,
                   "Apple developer team id (iss of the client_secret)"),
     AP_INIT_TAKE1(ET_DIR_APPLE_KEY_ID, set_oauth_text, OAUTH_FIELD(apple_key_id), RSRC_CONF,
@@ -581,8 +580,7 @@ const command_rec et_directives[] = {
     AP_INIT_TAKE1(ET_DIR_APPLE_KEY_FILE, set_apple_key, NULL, RSRC_CONF,
                   "the Apple Sign in .p8 key file (EC P-256, PEM)"),
     /* designated: clang's -Wmissing-field-initializers accepts no bare {NULL} */
-    {.name = NULL}
-};
+    {.name = NULL}};
 
 static void oauth_defaults(et_oauth_conf *o)
 {
@@ -591,7 +589,8 @@ static void oauth_defaults(et_oauth_conf *o)
     /* an unset connect timeout follows a short total one down */
     if (o->connect_timeout == UNSET)
         o->connect_timeout = o->timeout < ET_DEFAULT_OAUTH_CONNECT_TIMEOUT
-                                 ? o->timeout : ET_DEFAULT_OAUTH_CONNECT_TIMEOUT;
+                                 ? o->timeout
+                                 : ET_DEFAULT_OAUTH_CONNECT_TIMEOUT;
     if (o->max_response == UNSET)
         o->max_response = ET_DEFAULT_OAUTH_MAX_RESPONSE;
     if (o->allow_loopback == UNSET)
@@ -613,18 +612,17 @@ static void oauth_defaults(et_oauth_conf *o)
 static const char *oauth_finish(apr_pool_t *p, et_oauth_conf *o)
 {
     oauth_defaults(o); /* before the URLs below are read */
-    const char *const urls[][2] = {
-        {ET_DIR_KAKAO_USERINFO_URL, o->kakao_userinfo_url},
-        {ET_DIR_GOOGLE_TOKEN_URL, o->google_token_url},
-        {ET_DIR_GOOGLE_JWKS_URL, o->google_jwks_url},
-        {ET_DIR_APPLE_TOKEN_URL, o->apple_token_url},
-        {ET_DIR_APPLE_JWKS_URL, o->apple_jwks_url}};
+    const char *const urls[][2] = {{ET_DIR_KAKAO_USERINFO_URL, o->kakao_userinfo_url},
+                                   {ET_DIR_GOOGLE_TOKEN_URL, o->google_token_url},
+                                   {ET_DIR_GOOGLE_JWKS_URL, o->google_jwks_url},
+                                   {ET_DIR_APPLE_TOKEN_URL, o->apple_token_url},
+                                   {ET_DIR_APPLE_JWKS_URL, o->apple_jwks_url}};
     int apple;
     apr_size_t i;
     for (i = 0; i < sizeof(urls) / sizeof(urls[0]); i++)
         if (!et_http_url_allowed(urls[i][1], o->allow_loopback))
-            return apr_psprintf(p, "%s: '%s' is http:// but %s is Off", urls[i][0],
-                                urls[i][1], ET_DIR_OAUTH_LOOPBACK);
+            return apr_psprintf(p, "%s: '%s' is http:// but %s is Off", urls[i][0], urls[i][1],
+                                ET_DIR_OAUTH_LOOPBACK);
     if (o->connect_timeout > o->timeout)
         return apr_psprintf(p, "%s must not exceed %s", ET_DIR_OAUTH_CONNECT_TIMEOUT,
                             ET_DIR_OAUTH_TIMEOUT);
@@ -681,12 +679,12 @@ const char *et_config_finish(apr_pool_t *p, server_rec *s, et_srv_conf *c)
                    ? apr_psprintf(p, "%s is not set", ET_DIR_JWT_SECRET)
                    : apr_psprintf(p, "%s and %s must both be set for this algorithm",
                                   ET_DIR_JWT_PRIVATE_KEY, ET_DIR_JWT_PUBLIC_KEY);
-    if (c->alg == ET_ALG_HS256 && (c->sign_key != c->verify_key ||
-                                   c->sign_key_len < ET_MIN_HMAC_SECRET))
+    if (c->alg == ET_ALG_HS256 &&
+        (c->sign_key != c->verify_key || c->sign_key_len < ET_MIN_HMAC_SECRET))
         return apr_psprintf(p, "%s: HS256 needs %s, not key files", ET_DIR_JWT_ALG,
                             ET_DIR_JWT_SECRET);
     if (c->alg != ET_ALG_HS256 && c->sign_key == c->verify_key)
-        return apr_psprintf(p, "%s: RS256/ES256 need %s and %s, not a secret",
-                            ET_DIR_JWT_ALG, ET_DIR_JWT_PRIVATE_KEY, ET_DIR_JWT_PUBLIC_KEY);
+        return apr_psprintf(p, "%s: RS256/ES256 need %s and %s, not a secret", ET_DIR_JWT_ALG,
+                            ET_DIR_JWT_PRIVATE_KEY, ET_DIR_JWT_PUBLIC_KEY);
     return NULL;
 }

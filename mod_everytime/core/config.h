@@ -8,28 +8,28 @@
 #include <ap_socache.h>
 #include <apr_global_mutex.h>
 
-#define ET_DIR_API_ROOT         "EverytimeAPIRoot"
-#define ET_DIR_DATABASE         "EverytimeDatabase"
-#define ET_DIR_JWT_ALG          "EverytimeJWTAlgorithm"
-#define ET_DIR_JWT_SECRET       "EverytimeJWTSecret"
-#define ET_DIR_JWT_PRIVATE_KEY  "EverytimeJWTPrivateKey"
-#define ET_DIR_JWT_PUBLIC_KEY   "EverytimeJWTPublicKey"
-#define ET_DIR_JWT_ISSUER       "EverytimeJWTIssuer"
-#define ET_DIR_JWT_AUDIENCE     "EverytimeJWTAudience"
-#define ET_DIR_ACCESS_TTL       "EverytimeAccessTokenTTL"
-#define ET_DIR_REFRESH_TTL      "EverytimeRefreshTokenTTL"
-#define ET_DIR_SIGN_TTL         "EverytimeSignTokenTTL"
-#define ET_DIR_TOKEN_CACHE      "EverytimeTokenCache"
-#define ET_DIR_CACHE_TTL        "EverytimeCacheTTL"
-#define ET_DIR_CACHE_TIMEOUT    "EverytimeCacheTimeout"
-#define ET_DIR_PASSWORD_COST    "EverytimePasswordCost"
-#define ET_DIR_MAX_BODY         "EverytimeMaxBodySize"
-#define ET_DIR_TOKEN_COOKIES    "EverytimeTokenCookies"
-#define ET_DIR_LOGIN_THROTTLE   "EverytimeLoginThrottle"
-#define ET_DIR_HOT_THRESHOLD    "EverytimeHotThreshold"
-#define ET_DIR_MEDIA_DIR        "EverytimeMediaDir"
-#define ET_DIR_MEDIA_URL        "EverytimeMediaURL"
-#define ET_DIR_MAX_UPLOAD       "EverytimeMaxUploadSize"
+#define ET_DIR_API_ROOT              "EverytimeAPIRoot"
+#define ET_DIR_DATABASE              "EverytimeDatabase"
+#define ET_DIR_JWT_ALG               "EverytimeJWTAlgorithm"
+#define ET_DIR_JWT_SECRET            "EverytimeJWTSecret"
+#define ET_DIR_JWT_PRIVATE_KEY       "EverytimeJWTPrivateKey"
+#define ET_DIR_JWT_PUBLIC_KEY        "EverytimeJWTPublicKey"
+#define ET_DIR_JWT_ISSUER            "EverytimeJWTIssuer"
+#define ET_DIR_JWT_AUDIENCE          "EverytimeJWTAudience"
+#define ET_DIR_ACCESS_TTL            "EverytimeAccessTokenTTL"
+#define ET_DIR_REFRESH_TTL           "EverytimeRefreshTokenTTL"
+#define ET_DIR_SIGN_TTL              "EverytimeSignTokenTTL"
+#define ET_DIR_TOKEN_CACHE           "EverytimeTokenCache"
+#define ET_DIR_CACHE_TTL             "EverytimeCacheTTL"
+#define ET_DIR_CACHE_TIMEOUT         "EverytimeCacheTimeout"
+#define ET_DIR_PASSWORD_COST         "EverytimePasswordCost"
+#define ET_DIR_MAX_BODY              "EverytimeMaxBodySize"
+#define ET_DIR_TOKEN_COOKIES         "EverytimeTokenCookies"
+#define ET_DIR_LOGIN_THROTTLE        "EverytimeLoginThrottle"
+#define ET_DIR_HOT_THRESHOLD         "EverytimeHotThreshold"
+#define ET_DIR_MEDIA_DIR             "EverytimeMediaDir"
+#define ET_DIR_MEDIA_URL             "EverytimeMediaURL"
+#define ET_DIR_MAX_UPLOAD            "EverytimeMaxUploadSize"
 #define ET_DIR_OAUTH_CONNECT_TIMEOUT "EverytimeOAuthConnectTimeout"
 #define ET_DIR_OAUTH_TIMEOUT         "EverytimeOAuthTimeout"
 #define ET_DIR_OAUTH_MAX_RESPONSE    "EverytimeOAuthMaxResponse"
@@ -48,20 +48,20 @@
 #define ET_DIR_APPLE_KEY_FILE        "EverytimeAppleKeyFile"
 #define ET_DIR_REFRESH_REUSE         "EverytimeRefreshReuseInterval"
 
-#define ET_DEFAULT_ACCESS_TTL   300
-#define ET_DEFAULT_REFRESH_TTL  (14 * 24 * 3600)
-#define ET_DEFAULT_SIGN_TTL     600
-#define ET_DEFAULT_CACHE_TTL    30
-#define ET_DEFAULT_CACHE_TIMEOUT 250   /* ms */
-#define ET_MAX_CACHE_TIMEOUT     10000 /* ms */
-#define ET_DEFAULT_COST         12
-#define ET_DEFAULT_MAX_BODY     (1024 * 1024)
-#define ET_DEFAULT_THROTTLE_MAX 10
-#define ET_DEFAULT_THROTTLE_WIN 300
-#define ET_MIN_HMAC_SECRET      32
-#define ET_DEFAULT_HOT          10
-#define ET_DEFAULT_MAX_UPLOAD   (10 * 1024 * 1024)
-#define ET_DEFAULT_MEDIA_URL    "/media/"
+#define ET_DEFAULT_ACCESS_TTL            300
+#define ET_DEFAULT_REFRESH_TTL           (14 * 24 * 3600)
+#define ET_DEFAULT_SIGN_TTL              600
+#define ET_DEFAULT_CACHE_TTL             30
+#define ET_DEFAULT_CACHE_TIMEOUT         250   /* ms */
+#define ET_MAX_CACHE_TIMEOUT             10000 /* ms */
+#define ET_DEFAULT_COST                  12
+#define ET_DEFAULT_MAX_BODY              (1024 * 1024)
+#define ET_DEFAULT_THROTTLE_MAX          10
+#define ET_DEFAULT_THROTTLE_WIN          300
+#define ET_MIN_HMAC_SECRET               32
+#define ET_DEFAULT_HOT                   10
+#define ET_DEFAULT_MAX_UPLOAD            (10 * 1024 * 1024)
+#define ET_DEFAULT_MEDIA_URL             "/media/"
 #define ET_DEFAULT_OAUTH_CONNECT_TIMEOUT 2
 #define ET_DEFAULT_OAUTH_TIMEOUT         5
 #define ET_DEFAULT_OAUTH_MAX_RESPONSE    (256 * 1024)
@@ -82,19 +82,19 @@ typedef struct et_remote et_remote; /* cache_remote.h */
 /* A token cache instance. Shared by every server that inherits it, so that
  * a vhost without its own EverytimeTokenCache uses the main server's. */
 typedef struct et_cache {
-    const char *spec;                 /* "provider[:args]" as configured */
+    const char *spec;                      /* "provider[:args]" as configured */
     const ap_socache_provider_t *provider; /* NULL for remote */
     ap_socache_instance_t *instance;
-    et_remote *remote;                /* redis, memcache: our own client */
+    et_remote *remote; /* redis, memcache: our own client */
     int initialised;
 } et_cache;
 
 /* The social login providers (oauth.c). Timeouts in seconds; -1 unset. */
 typedef struct et_oauth_conf {
     apr_int64_t connect_timeout;
-    apr_int64_t timeout;             /* the whole exchange */
-    apr_off_t max_response;          /* bytes of a provider's answer */
-    int allow_loopback;              /* -1 unset; http://127.0.0.1|localhost allowed */
+    apr_int64_t timeout;    /* the whole exchange */
+    apr_off_t max_response; /* bytes of a provider's answer */
+    int allow_loopback;     /* -1 unset; http://127.0.0.1|localhost allowed */
     const char *kakao_userinfo_url;
     const char *google_token_url;
     const char *google_jwks_url;
@@ -107,44 +107,44 @@ typedef struct et_oauth_conf {
     const char *apple_client_id;
     const char *apple_team_id;
     const char *apple_key_id;
-    const unsigned char *apple_key;  /* PEM of the .p8 EC P-256 key */
+    const unsigned char *apple_key; /* PEM of the .p8 EC P-256 key */
     apr_size_t apple_key_len;
 } et_oauth_conf;
 
 #define ET_SCHEMA_GOOD 1
-#define ET_SCHEMA_OLD 2
+#define ET_SCHEMA_OLD  2
 
 typedef struct et_srv_conf {
-    const char *database;            /* sqlite3 | pgsql | mysql */
+    const char *database; /* sqlite3 | pgsql | mysql */
     et_alg_e alg;
-    const unsigned char *sign_key;   /* HMAC secret or PEM private key */
+    const unsigned char *sign_key; /* HMAC secret or PEM private key */
     apr_size_t sign_key_len;
     const unsigned char *verify_key; /* HMAC secret or PEM public key */
     apr_size_t verify_key_len;
     const char *issuer;
     const char *audience;
-    apr_int64_t access_ttl;          /* seconds; -1 unset */
+    apr_int64_t access_ttl; /* seconds; -1 unset */
     apr_int64_t refresh_ttl;
-    apr_int64_t sign_ttl;            /* social signup tokens */
+    apr_int64_t sign_ttl; /* social signup tokens */
     apr_int64_t cache_ttl;
-    apr_int64_t cache_timeout;       /* ms one exchange with a shared cache may take */
-    apr_int64_t refresh_reuse;       /* seconds a spent refresh token may be retried */
+    apr_int64_t cache_timeout; /* ms one exchange with a shared cache may take */
+    apr_int64_t refresh_reuse; /* seconds a spent refresh token may be retried */
     int password_cost;
     apr_off_t max_body;
-    int token_cookies;               /* -1 unset, 0, 1 */
-    int throttle_max;                /* login attempts per window; 0 = off */
-    int throttle_window;             /* seconds */
+    int token_cookies;   /* -1 unset, 0, 1 */
+    int throttle_max;    /* login attempts per window; 0 = off */
+    int throttle_window; /* seconds */
     int throttle_set;
-    int hot_threshold;               /* likes that make a post HOT */
-    const char *media_dir;           /* where uploads are written; NULL: uploads off */
-    const char *media_url;           /* URL prefix httpd serves media_dir under */
-    apr_off_t max_upload;            /* bytes per uploaded file */
+    int hot_threshold;     /* likes that make a post HOT */
+    const char *media_dir; /* where uploads are written; NULL: uploads off */
+    const char *media_url; /* URL prefix httpd serves media_dir under */
+    apr_off_t max_upload;  /* bytes per uploaded file */
     et_cache *cache;
     et_oauth_conf oauth;
-    const char *dummy_hash;          /* bcrypt of nothing, for timing parity */
+    const char *dummy_hash;                      /* bcrypt of nothing, for timing parity */
     unsigned char cursor_key[ET_CURSOR_KEY_LEN]; /* derived from sign_key at start-up */
-    int configured;                  /* post_config found it usable */
-    volatile apr_uint32_t schema_state; /* per process: 0 unknown, or below */
+    int configured;                              /* post_config found it usable */
+    volatile apr_uint32_t schema_state;          /* per process: 0 unknown, or below */
 } et_srv_conf;
 
 /* Per-directory: where the API is mounted (the <Location> path). */

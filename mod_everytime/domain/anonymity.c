@@ -13,11 +13,9 @@ static const et_stmt statements[] = {
      "INSERT INTO post_anon_numbers (post_id, user_id, number) "
      "SELECT %lld, %s, COALESCE(MAX(number), 0) + 1 FROM post_anon_numbers WHERE post_id = %lld",
      NULL, NULL},
-    {NULL, NULL, NULL, NULL}
-};
+    {NULL, NULL, NULL, NULL}};
 
-int et_anon_needs_number(const char *writer_id, const char *post_author_id,
-                         int post_is_anonymous)
+int et_anon_needs_number(const char *writer_id, const char *post_author_id, int post_is_anonymous)
 {
     return !(post_is_anonymous && post_author_id && !strcmp(writer_id, post_author_id));
 }

@@ -10,14 +10,13 @@
 #include "infra/db.h"
 #include "core/group.h"
 
-#define ET_ANON_PREFIX "익명"            /* + number: 익명1, 익명2 ... */
+#define ET_ANON_PREFIX      "익명"         /* + number: 익명1, 익명2 ... */
 #define ET_ANON_POST_AUTHOR "익명(글쓴이)" /* the anonymous post's author, in its comments */
-#define ET_ANON_PLAIN "익명"             /* an anonymous post's own author */
+#define ET_ANON_PLAIN       "익명"         /* an anonymous post's own author */
 
 /* Whether an anonymous comment by writer_id on this post takes a number:
  * everyone but the author of an anonymous post (who is 익명(글쓴이)). */
-int et_anon_needs_number(const char *writer_id, const char *post_author_id,
-                         int post_is_anonymous);
+int et_anon_needs_number(const char *writer_id, const char *post_author_id, int post_is_anonymous);
 
 /* Inside the caller's write transaction: gives user_id the next number on
  * post_id unless they hold one already. Callers update the post's row first

@@ -13,8 +13,8 @@ extern const et_group et_domain_comments;
 
 /* A comment c on its post p is live while it, its post and the post's
  * board are. */
-#define ET_LIVE_COMMENT                                                                     \
-    "c.is_deleted = 0 AND p.is_deleted = 0 "                                               \
+#define ET_LIVE_COMMENT                      \
+    "c.is_deleted = 0 AND p.is_deleted = 0 " \
     "AND EXISTS (SELECT 1 FROM boards b WHERE b.id = p.board_id AND b.is_deleted = 0) "
 
 typedef struct et_comment_ref {

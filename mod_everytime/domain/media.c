@@ -20,13 +20,13 @@ static void remove_file(request_rec *r, const char *dir, const char *name)
 {
     apr_status_t rv;
     if (!dir || !name || !*name || name[0] == '.' || strchr(name, '/')) {
-        ET_LOG(r, APLOG_ERR, 0, APLOGNO(10604) "media file '%s' not removed: %s", name ? name : "",
+        ET_LOG(r, APLOG_ERR, 0, "media file '%s' not removed: %s", name ? name : "",
                dir ? "not a media file name" : "EverytimeMediaDir is not set");
         return;
     }
     rv = apr_file_remove(apr_pstrcat(r->pool, dir, "/", name, NULL), r->pool);
     if (rv != APR_SUCCESS && !APR_STATUS_IS_ENOENT(rv))
-        ET_LOG(r, APLOG_ERR, rv, APLOGNO(10605) "cannot remove media file %s/%s", dir, name);
+        ET_LOG(r, APLOG_ERR, rv, "cannot remove media file %s/%s", dir, name);
 }
 
 /* The files named in column 0 of rows: et_db_after_commit's work once the

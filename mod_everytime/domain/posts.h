@@ -15,15 +15,15 @@
 extern const et_group et_domain_posts;
 
 /* The live posts: not deleted, on a board that is not deleted. */
-#define ET_LIVE_POSTS                                                               \
-    "FROM posts p JOIN boards b ON b.id = p.board_id AND b.is_deleted = 0 "         \
+#define ET_LIVE_POSTS                                                       \
+    "FROM posts p JOIN boards b ON b.id = p.board_id AND b.is_deleted = 0 " \
     "WHERE p.is_deleted = 0 "
 
 /* A live post: not deleted, on a board that is not deleted. */
 typedef struct et_post_ref {
     apr_int64_t id;
     apr_int64_t board_id;
-    const char *author_id;  /* never put it in a reply when is_anonymous */
+    const char *author_id; /* never put it in a reply when is_anonymous */
     int is_anonymous;
     int board_allows_anonymous;
 } et_post_ref;
@@ -51,16 +51,16 @@ int et_post_lookup(request_rec *r, apr_int64_t id, et_post_ref *out);
 #define ET_POST_INNER_COLUMNS                                                            \
     "p.id, p.board_id, p.author_id, p.title, p.content, p.is_anonymous, p.is_question, " \
     "p.hot_at, p.like_count, p.comment_count, p.scrap_count, p.created_at, p.updated_at"
-#define ET_POST_SELECT_HEAD                                                                \
-    "SELECT p.id, p.board_id, p.author_id, u.nickname, u.is_active, p.title, p.content, "  \
-    "p.is_anonymous, p.is_question, p.hot_at, p.like_count, p.comment_count, "             \
-    "p.scrap_count, p.created_at, p.updated_at, p.sort_key, lk.user_id, sc.user_id, "      \
+#define ET_POST_SELECT_HEAD                                                               \
+    "SELECT p.id, p.board_id, p.author_id, u.nickname, u.is_active, p.title, p.content, " \
+    "p.is_anonymous, p.is_question, p.hot_at, p.like_count, p.comment_count, "            \
+    "p.scrap_count, p.created_at, p.updated_at, p.sort_key, lk.user_id, sc.user_id, "     \
     "m.id, m.file_name, m.content_type, m.size FROM ("
-#define ET_POST_SELECT_TAIL                                                                \
-    ") p JOIN users u ON u.id = p.author_id "                                              \
-    "LEFT JOIN post_likes lk ON lk.post_id = p.id AND lk.user_id = %s "                    \
-    "LEFT JOIN post_scraps sc ON sc.post_id = p.id AND sc.user_id = %s "                   \
-    "LEFT JOIN media m ON m.post_id = p.id "                                               \
+#define ET_POST_SELECT_TAIL                                              \
+    ") p JOIN users u ON u.id = p.author_id "                            \
+    "LEFT JOIN post_likes lk ON lk.post_id = p.id AND lk.user_id = %s "  \
+    "LEFT JOIN post_scraps sc ON sc.post_id = p.id AND sc.user_id = %s " \
+    "LEFT JOIN media m ON m.post_id = p.id "                             \
     "ORDER BY p.sort_key DESC, p.id DESC, m.id"
 
 /* {"results": [Post, ...], "next": cursor or null} from the rows of such a

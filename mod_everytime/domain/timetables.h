@@ -16,7 +16,13 @@ extern const et_group et_domain_timetables;
 #define ET_TIMETABLE_COLUMNS \
     "t.id, t.user_id, t.semester, t.name, t.is_primary, t.created_at, t.updated_at"
 enum {
-    ET_TT_ID, ET_TT_USER, ET_TT_SEMESTER, ET_TT_NAME, ET_TT_PRIMARY, ET_TT_CREATED, ET_TT_UPDATED
+    ET_TT_ID,
+    ET_TT_USER,
+    ET_TT_SEMESTER,
+    ET_TT_NAME,
+    ET_TT_PRIMARY,
+    ET_TT_CREATED,
+    ET_TT_UPDATED
 };
 
 /* The courses of timetables, after a first column that groups them. */

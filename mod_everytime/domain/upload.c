@@ -108,8 +108,8 @@ static apr_status_t open_temporary(request_rec *r, const char *dir, up_sink *s)
                                       r->pool);
     if (rv != APR_SUCCESS) {
         ET_LOG(r, APLOG_ERR, rv,
-               APLOGNO(10600) "cannot create a file in %s "
-                              "(EverytimeMediaDir must be writable by httpd's user)",
+               "cannot create a file in %s "
+               "(EverytimeMediaDir must be writable by httpd's user)",
                dir);
         return rv;
     }
@@ -199,7 +199,7 @@ static et_up_status finish(request_rec *r, up_sink *s, et_mp *form)
     }
     if ((rv = apr_file_close(s->file)) != APR_SUCCESS) {
         s->file = NULL;
-        ET_LOG(r, APLOG_ERR, rv, APLOGNO(10602) "cannot write %s", up->path);
+        ET_LOG(r, APLOG_ERR, rv, "cannot write %s", up->path);
         return ET_UP_IO_ERROR;
     }
     s->file = NULL;

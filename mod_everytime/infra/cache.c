@@ -33,13 +33,13 @@ const char *et_cache_configure(cmd_parms *cmd, const char *spec, et_cache **out)
         *out = c;
         return NULL;
     }
-    c->provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name,
-                                     AP_SOCACHE_PROVIDER_VERSION);
+    c->provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name, AP_SOCACHE_PROVIDER_VERSION);
     if (!c->provider)
-        return apr_psprintf(cmd->pool, "%s: unknown socache provider '%s' "
-                            "(load mod_socache_%s)", cmd->cmd->name, name, name);
-    err = c->provider->create(&c->instance, sep ? sep + 1 : NULL, cmd->temp_pool,
-                              cmd->pool);
+        return apr_psprintf(cmd->pool,
+                            "%s: unknown socache provider '%s' "
+                            "(load mod_socache_%s)",
+                            cmd->cmd->name, name, name);
+    err = c->provider->create(&c->instance, sep ? sep + 1 : NULL, cmd->temp_pool, cmd->pool);
     if (err)
         return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
     *out = c;
@@ -67,16 +67,14 @@ static et_cache *default_cache(apr_pool_t *pconf, server_rec *s)
     static const char *const spec = "shmcb";
     et_cache *c = apr_pcalloc(pconf, sizeof(*c));
     c->spec = spec;
-    c->provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, spec,
-                                     AP_SOCACHE_PROVIDER_VERSION);
+    c->provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, spec, AP_SOCACHE_PROVIDER_VERSION);
     if (!c->provider) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, APLOGNO(10501)
-                     "%s not set and mod_socache_shmcb is not loaded", ET_DIR_TOKEN_CACHE);
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, "%s not set and mod_socache_shmcb is not loaded",
+                     ET_DIR_TOKEN_CACHE);
         return NULL;
     }
     if (c->provider->create(&c->instance, NULL, pconf, pconf)) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, APLOGNO(10502)
-                     "cannot create the default shmcb token cache");
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, "cannot create the default shmcb token cache");
         return NULL;
     }
     return c;
@@ -92,8 +90,7 @@ int et_cache_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
 
     rv = ap_global_mutex_create(&cache_mutex, NULL, ET_CACHE_MUTEX_TYPE, NULL, s, pconf, 0);
     if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, APLOGNO(10503)
-                     "cannot create the token cache mutex");
+        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, "cannot create the token cache mutex");
         return !OK;
     }
     for (v = s; v; v = v->next) {
@@ -104,8 +101,7 @@ int et_cache_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
             c->cache = fallback;
         }
         if (c->cache->remote) {
-            et_remote_register(c->cache->remote, pconf, v,
-                               apr_time_from_msec(c->cache_timeout));
+            et_remote_register(c->cache->remote, pconf, v, apr_time_from_msec(c->cache_timeout));
             c->cache->initialised = 1;
             continue;
         }
@@ -113,8 +109,8 @@ int et_cache_post_config(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
             continue;
         rv = c->cache->provider->init(c->cache->instance, cache_id, &hints, v, pconf);
         if (rv != APR_SUCCESS) {
-            ap_log_error(APLOG_MARK, APLOG_CRIT, rv, v, APLOGNO(10504)
-                         "cannot initialise the token cache '%s'", c->cache->spec);
+            ap_log_error(APLOG_MARK, APLOG_CRIT, rv, v, "cannot initialise the token cache '%s'",
+                         c->cache->spec);
             return !OK;
         }
         c->cache->initialised = 1;
@@ -128,7 +124,7 @@ void et_cache_child_init(apr_pool_t *pchild, server_rec *s)
     const char *lockfile = apr_global_mutex_lockfile(cache_mutex);
     apr_status_t rv = apr_global_mutex_child_init(&cache_mutex, lockfile, pchild);
     if (rv != APR_SUCCESS)
-        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, APLOGNO(10505)
+        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
                      "cannot reopen the token cache mutex in a child");
     et_remote_child_init(pchild, s);
 }
@@ -150,7 +146,7 @@ static apr_status_t lock(request_rec *r, const et_cache *c)
         return APR_SUCCESS;
     rv = apr_global_mutex_lock(cache_mutex);
     if (rv != APR_SUCCESS)
-        ET_LOG(r, APLOG_ERR, rv, APLOGNO(10506) "cannot lock the token cache");
+        ET_LOG(r, APLOG_ERR, rv, "cannot lock the token cache");
     return rv;
 }
 
@@ -185,22 +181,21 @@ static apr_status_t get_locked(request_rec *r, et_cache *c, const char *key, cha
     apr_status_t rv;
     key = spread(r, key);
     rv = c->provider->retrieve(c->instance, r->server, (const unsigned char *)key, strlen(key),
-                                            (unsigned char *)buf, &n, r->pool);
+                               (unsigned char *)buf, &n, r->pool);
     *len = n;
     return rv;
 }
 
 /* socache wants an expiry time; "no expiry" is a year. */
-static apr_status_t put_locked(request_rec *r, et_cache *c, const char *key,
-                               const char *val, apr_interval_time_t ttl)
+static apr_status_t put_locked(request_rec *r, et_cache *c, const char *key, const char *val,
+                               apr_interval_time_t ttl)
 {
     if (ttl <= 0)
         ttl = apr_time_from_sec(365 * 24 * 3600);
     key = spread(r, key);
-    return c->provider->store(c->instance, r->server, (const unsigned char *)key,
-                              strlen(key), apr_time_now() + ttl,
-                              (unsigned char *)apr_pstrdup(r->pool, val), strlen(val),
-                              r->pool);
+    return c->provider->store(c->instance, r->server, (const unsigned char *)key, strlen(key),
+                              apr_time_now() + ttl, (unsigned char *)apr_pstrdup(r->pool, val),
+                              strlen(val), r->pool);
 }
 
 static apr_status_t remove_locked(request_rec *r, et_cache *c, const char *key)
@@ -233,8 +228,7 @@ static apr_status_t store_locked(request_rec *r, et_cache *c, et_cache_store_mod
     }
 }
 
-static apr_status_t get_many_locked(request_rec *r, et_cache *c, int n,
-                                    const char *const *keys,
+static apr_status_t get_many_locked(request_rec *r, et_cache *c, int n, const char *const *keys,
                                     char (*vals)[ET_CACHE_MAX_VALUE], apr_size_t *lens)
 {
     int i;
@@ -257,9 +251,8 @@ static et_cache *usable_cache(request_rec *r)
     return c && c->initialised ? c : NULL;
 }
 
-apr_status_t et_cache_get_many(request_rec *r, const char *route, int n,
-                               const char *const *keys, char (*vals)[ET_CACHE_MAX_VALUE],
-                               apr_size_t *lens)
+apr_status_t et_cache_get_many(request_rec *r, const char *route, int n, const char *const *keys,
+                               char (*vals)[ET_CACHE_MAX_VALUE], apr_size_t *lens)
 {
     et_cache *c = usable_cache(r);
     apr_status_t rv;
@@ -308,8 +301,7 @@ apr_status_t et_cache_get(request_rec *r, const char *key, char *buf, apr_size_t
     return APR_SUCCESS;
 }
 
-apr_status_t et_cache_put(request_rec *r, const char *key, const char *val,
-                          apr_interval_time_t ttl)
+apr_status_t et_cache_put(request_rec *r, const char *key, const char *val, apr_interval_time_t ttl)
 {
     return et_cache_store(r, key, ET_STORE_SET, key, val, ttl);
 }

@@ -51,9 +51,8 @@ typedef enum {
 
 /* Reads n keys that share one route (a shared cache keeps them on one
  * server) in one round trip. lens[i] is ET_CACHE_ABSENT for a missing key. */
-apr_status_t et_cache_get_many(request_rec *r, const char *route, int n,
-                               const char *const *keys, char (*vals)[ET_CACHE_MAX_VALUE],
-                               apr_size_t *lens);
+apr_status_t et_cache_get_many(request_rec *r, const char *route, int n, const char *const *keys,
+                               char (*vals)[ET_CACHE_MAX_VALUE], apr_size_t *lens);
 /* Stores val under key, on route's server; ttl 0: no expiry. APR_EEXIST:
  * ET_STORE_ADD found the key taken. */
 apr_status_t et_cache_store(request_rec *r, const char *route, et_cache_store_mode mode,

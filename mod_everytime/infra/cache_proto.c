@@ -279,6 +279,6 @@ const char *et_cache_new_generation(apr_pool_t *p)
     for (i = 0; i < sizeof(rnd); i++)
         apr_snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
     /* the time too: unique even if the random source failed */
-    return apr_psprintf(p, "%" APR_TIME_T_FMT "-%" APR_PID_T_FMT "-%s", apr_time_now(),
-                        getpid(), hex);
+    return apr_psprintf(p, "%" APR_TIME_T_FMT "-%" APR_PID_T_FMT "-%s", apr_time_now(), getpid(),
+                        hex);
 }

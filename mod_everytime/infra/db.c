@@ -45,8 +45,8 @@ static const char *dialect_sql(const et_stmt *st, const char *dialect)
     return st->sql;
 }
 
-static APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) *dbd_prepare;
-static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) * dbd_prepare;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) * dbd_acquire;
 
 const char *et_db_register_statements(cmd_parms *cmd, const char *dialect)
 {
@@ -92,7 +92,7 @@ static req_db *req_db_get(request_rec *r)
     if (!d->dbd && dbd_acquire) {
         d->dbd = dbd_acquire(r);
         if (!d->dbd)
-            ET_LOG(r, APLOG_ERR, 0, APLOGNO(10510) "no database connection");
+            ET_LOG(r, APLOG_ERR, 0, "no database connection");
     }
     return d;
 }
@@ -107,7 +107,7 @@ static apr_dbd_prepared_t *statement(request_rec *r, req_db *d, const char *labe
 {
     apr_dbd_prepared_t *st = apr_hash_get(d->dbd->prepared, label, APR_HASH_KEY_STRING);
     if (!st)
-        ET_LOG(r, APLOG_ERR, 0, APLOGNO(10511) "statement %s is not prepared", label);
+        ET_LOG(r, APLOG_ERR, 0, "statement %s is not prepared", label);
     return st;
 }
 
@@ -167,20 +167,20 @@ static int recover_connection(request_rec *r, req_db *d, const char *label)
             if (e != first)
                 prepare_again(d, dialect, e);
     }
-    ET_LOG(r, APLOG_WARNING, 0, APLOGNO(10514) "the database connection was re-established: "
+    ET_LOG(r, APLOG_WARNING, 0,
+           "the database connection was re-established: "
            "statements prepared again");
     return 1;
 }
 
 static apr_status_t db_error(request_rec *r, req_db *d, const char *label, int rv)
 {
-    ET_LOG(r, APLOG_ERR, 0, APLOGNO(10512) "statement %s failed: %s", label,
+    ET_LOG(r, APLOG_ERR, 0, "statement %s failed: %s", label,
            apr_dbd_error(d->dbd->driver, d->dbd->handle, rv));
     return APR_EGENERAL;
 }
 
-apr_status_t et_db_select(request_rec *r, const char *label, et_rows **out,
-                          const char *fmt, ...)
+apr_status_t et_db_select(request_rec *r, const char *label, et_rows **out, const char *fmt, ...)
 {
     req_db *d = req_db_get(r);
     apr_dbd_prepared_t *st;
@@ -215,8 +215,8 @@ apr_status_t et_db_select(request_rec *r, const char *label, et_rows **out,
             rows->ncols = apr_dbd_num_cols(d->dbd->driver, res);
         for (j = 0; j < rows->ncols; j++) {
             char *cell = NULL;
-            if (apr_dbd_datum_get(d->dbd->driver, row, j, APR_DBD_TYPE_STRING, &cell)
-                != APR_SUCCESS)
+            if (apr_dbd_datum_get(d->dbd->driver, row, j, APR_DBD_TYPE_STRING, &cell) !=
+                APR_SUCCESS)
                 cell = NULL;
             APR_ARRAY_PUSH(cells, const char *) = cell ? apr_pstrdup(r->pool, cell) : NULL;
         }
@@ -235,8 +235,8 @@ apr_status_t et_db_select(request_rec *r, const char *label, et_rows **out,
  * again with growing, jittered waits for up to ET_SQLITE_BUSY_WAIT before the
  * request answers 503. */
 #define ET_SQLITE_BUSY_WAIT apr_time_from_sec(8)
-#define SQLITE_BUSY_CODE 5
-#define SQLITE_LOCKED_CODE 6
+#define SQLITE_BUSY_CODE    5
+#define SQLITE_LOCKED_CODE  6
 
 typedef int (*db_attempt)(request_rec *r, req_db *d, void *ctx);
 
@@ -413,10 +413,12 @@ int et_db_schema_ok(request_rec *r)
         return -1;
     version = et_cell_i64(ET_CELL(rows, 0, 0));
     if (version < ET_SCHEMA_VERSION)
-        ET_LOG(r, APLOG_CRIT, 0, APLOGNO(10513) "the database schema is version %" APR_INT64_T_FMT
+        ET_LOG(r, APLOG_CRIT, 0,
+               "the database schema is version %" APR_INT64_T_FMT
                ", older than the %d this module needs: run the migrations in sql/",
                version, ET_SCHEMA_VERSION);
-    apr_atomic_set32(&c->schema_state, version < ET_SCHEMA_VERSION ? ET_SCHEMA_OLD : ET_SCHEMA_GOOD);
+    apr_atomic_set32(&c->schema_state,
+                     version < ET_SCHEMA_VERSION ? ET_SCHEMA_OLD : ET_SCHEMA_GOOD);
     return version >= ET_SCHEMA_VERSION;
 }
 

@@ -14,7 +14,7 @@
 
 typedef struct et_stmt {
     const char *label;
-    const char *sql;        /* for every driver, unless a variant below is set */
+    const char *sql; /* for every driver, unless a variant below is set */
     const char *sql_pgsql;
     const char *sql_mysql;
 } et_stmt;
@@ -38,8 +38,7 @@ const char *et_db_register_statements(cmd_parms *cmd, const char *dialect);
 
 /* Request time. All return APR_SUCCESS or an error already logged (with the
  * label and the driver's message); callers answer 503 on error. */
-apr_status_t et_db_select(request_rec *r, const char *label, et_rows **out,
-                          const char *fmt, ...);
+apr_status_t et_db_select(request_rec *r, const char *label, et_rows **out, const char *fmt, ...);
 apr_status_t et_db_exec(request_rec *r, const char *label, int *nrows, const char *fmt, ...);
 
 /* A transaction on the request's connection. A transaction still open when
@@ -55,7 +54,7 @@ void et_db_rollback(request_rec *r);
  * or another status, which rolls back and is answered. Answers OK, that
  * status, or ET_DB_GAVE_UP when no transaction could begin or every attempt
  * failed (logged). */
-#define ET_DB_RETRY (-1)
+#define ET_DB_RETRY   (-1)
 #define ET_DB_GAVE_UP (-2)
 typedef int (*et_db_txn_fn)(void *ctx);
 int et_db_transaction(request_rec *r, et_db_txn_fn fn, void *ctx);

@@ -244,13 +244,11 @@ apr_status_t et_http_call(request_rec *r, const et_oauth_conf *o, apr_time_t dea
 
     memset(out, 0, sizeof(*out));
     if (!et_http_url_allowed(url, o->allow_loopback)) {
-        ET_LOG(r, APLOG_ERR, 0, APLOGNO(10700) "provider URL %s is not allowed (%s)", url,
-               ET_DIR_OAUTH_LOOPBACK);
+        ET_LOG(r, APLOG_ERR, 0, "provider URL %s is not allowed (%s)", url, ET_DIR_OAUTH_LOOPBACK);
         return APR_EINVAL;
     }
     if (left_ms <= 0) {
-        ET_LOG(r, APLOG_ERR, 0, APLOGNO(10702) "provider %s: no time left (%s)", url,
-               ET_DIR_OAUTH_TIMEOUT);
+        ET_LOG(r, APLOG_ERR, 0, "provider %s: no time left (%s)", url, ET_DIR_OAUTH_TIMEOUT);
         return APR_TIMEUP;
     }
     if (!(h = take_handle(&own)))
@@ -274,7 +272,7 @@ apr_status_t et_http_call(request_rec *r, const et_oauth_conf *o, apr_time_t dea
     give_back(h, own);
     curl_slist_free_all(hdrs);
     if (rc != CURLE_OK) {
-        ET_LOG(r, APLOG_ERR, 0, APLOGNO(10701) "provider %s: %s", url,
+        ET_LOG(r, APLOG_ERR, 0, "provider %s: %s", url,
                s.too_large ? "answer larger than " ET_DIR_OAUTH_MAX_RESPONSE
                            : (err[0] ? err : curl_easy_strerror(rc)));
         return rc == CURLE_OPERATION_TIMEDOUT ? APR_TIMEUP : APR_EGENERAL;

@@ -31,8 +31,8 @@ json_t *et_json_parse(apr_pool_t *p, const char *text, apr_size_t len, const cha
     json_error_t e;
     json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &e);
     if (!v) {
-        *err = apr_psprintf(p, "JSON parse error - %s (line %d, column %d)", e.text,
-                            e.line, e.column);
+        *err =
+            apr_psprintf(p, "JSON parse error - %s (line %d, column %d)", e.text, e.line, e.column);
         return NULL;
     }
     /* JSON_ALLOW_NUL lets us see and refuse NUL in strings ourselves instead of

@@ -40,8 +40,7 @@ int et_is_uuid(const char *s)
         if (i == 8 || i == 13 || i == 18 || i == 23) {
             if (c != '-')
                 return 0;
-        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-                     (c >= 'A' && c <= 'F'))) {
+        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
             return 0;
         }
     }
@@ -53,8 +52,8 @@ const char *et_time_rfc3339(apr_pool_t *p, apr_time_t t)
     apr_time_exp_t e;
     if (apr_time_exp_gmt(&e, t) != APR_SUCCESS)
         return NULL;
-    return apr_psprintf(p, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", e.tm_year + 1900,
-                        e.tm_mon + 1, e.tm_mday, e.tm_hour, e.tm_min, e.tm_sec, e.tm_usec);
+    return apr_psprintf(p, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", e.tm_year + 1900, e.tm_mon + 1,
+                        e.tm_mday, e.tm_hour, e.tm_min, e.tm_sec, e.tm_usec);
 }
 
 const char *et_cell_time(apr_pool_t *p, const char *cell)
@@ -101,8 +100,7 @@ const char *et_like_contains(apr_pool_t *p, const char *text)
     return out;
 }
 
-static const char b64url[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 const char *et_b64url_encode(apr_pool_t *p, const unsigned char *d, apr_size_t len)
 {
@@ -141,8 +139,7 @@ static int b64url_value(char c)
     return -1;
 }
 
-unsigned char *et_b64url_decode(apr_pool_t *p, const char *text, apr_size_t n,
-                                apr_size_t *outlen)
+unsigned char *et_b64url_decode(apr_pool_t *p, const char *text, apr_size_t n, apr_size_t *outlen)
 {
     unsigned char *out;
     apr_size_t i, j = 0;

@@ -82,25 +82,25 @@ void et_stub_log_reset(void)
     buf_reset(&log_buf);
 }
 
-static void stub_vlog(const char *file, int line, int level, apr_status_t status,
-                      const char *fmt, va_list ap)
+static void stub_vlog(const char *file, int line, int level, apr_status_t status, const char *fmt,
+                      va_list ap)
 {
     char msg[4096];
     char line_text[4400];
     int n;
 
     vsnprintf(msg, sizeof(msg), fmt, ap);
-    n = snprintf(line_text, sizeof(line_text), "[%d] (%d) %s:%d: %s\n",
-                 level & APLOG_LEVELMASK, status, file, line, msg);
+    n = snprintf(line_text, sizeof(line_text), "[%d] (%d) %s:%d: %s\n", level & APLOG_LEVELMASK,
+                 status, file, line, msg);
     if (n > 0)
         buf_append(&log_buf, line_text, strlen(line_text));
     if (getenv("ET_UNIT_VERBOSE"))
         fputs(line_text, stderr);
 }
 
-AP_DECLARE(void) ap_log_error_(const char *file, int line, int module_index, int level,
-                               apr_status_t status, const server_rec *s, const char *fmt,
-                               ...)
+AP_DECLARE(void)
+ap_log_error_(const char *file, int line, int module_index, int level, apr_status_t status,
+              const server_rec *s, const char *fmt, ...)
 {
     va_list ap;
     (void)module_index;
@@ -110,8 +110,9 @@ AP_DECLARE(void) ap_log_error_(const char *file, int line, int module_index, int
     va_end(ap);
 }
 
-AP_DECLARE(void) ap_log_perror_(const char *file, int line, int module_index, int level,
-                                apr_status_t status, apr_pool_t *p, const char *fmt, ...)
+AP_DECLARE(void)
+ap_log_perror_(const char *file, int line, int module_index, int level, apr_status_t status,
+               apr_pool_t *p, const char *fmt, ...)
 {
     va_list ap;
     (void)module_index;
@@ -121,9 +122,9 @@ AP_DECLARE(void) ap_log_perror_(const char *file, int line, int module_index, in
     va_end(ap);
 }
 
-AP_DECLARE(void) ap_log_rerror_(const char *file, int line, int module_index, int level,
-                                apr_status_t status, const request_rec *r, const char *fmt,
-                                ...)
+AP_DECLARE(void)
+ap_log_rerror_(const char *file, int line, int module_index, int level, apr_status_t status,
+               const request_rec *r, const char *fmt, ...)
 {
     va_list ap;
     (void)module_index;
@@ -133,9 +134,9 @@ AP_DECLARE(void) ap_log_rerror_(const char *file, int line, int module_index, in
     va_end(ap);
 }
 
-AP_DECLARE(void) ap_log_cerror_(const char *file, int line, int module_index, int level,
-                                apr_status_t status, const conn_rec *c, const char *fmt,
-                                ...)
+AP_DECLARE(void)
+ap_log_cerror_(const char *file, int line, int module_index, int level, apr_status_t status,
+               const conn_rec *c, const char *fmt, ...)
 {
     va_list ap;
     (void)module_index;
@@ -150,8 +151,7 @@ AP_DECLARE(void) ap_log_cerror_(const char *file, int line, int module_index, in
 AP_DECLARE(char *) ap_server_root_relative(apr_pool_t *p, const char *fname)
 {
     char *path;
-    if (apr_filepath_merge(&path, ap_server_root, fname, APR_FILEPATH_TRUENAME, p)
-        != APR_SUCCESS)
+    if (apr_filepath_merge(&path, ap_server_root, fname, APR_FILEPATH_TRUENAME, p) != APR_SUCCESS)
         return NULL;
     return path;
 }
@@ -200,10 +200,9 @@ typedef struct {
 static stub_provider providers[32];
 static int nproviders;
 
-AP_DECLARE(apr_status_t) ap_register_provider(apr_pool_t *pool, const char *provider_group,
-                                              const char *provider_name,
-                                              const char *provider_version,
-                                              const void *provider)
+AP_DECLARE(apr_status_t)
+ap_register_provider(apr_pool_t *pool, const char *provider_group, const char *provider_name,
+                     const char *provider_version, const void *provider)
 {
     (void)pool;
     if (nproviders == (int)(sizeof(providers) / sizeof(providers[0])))
@@ -216,8 +215,9 @@ AP_DECLARE(apr_status_t) ap_register_provider(apr_pool_t *pool, const char *prov
     return APR_SUCCESS;
 }
 
-AP_DECLARE(void *) ap_lookup_provider(const char *provider_group, const char *provider_name,
-                                      const char *provider_version)
+AP_DECLARE(void *)
+ap_lookup_provider(const char *provider_group, const char *provider_name,
+                   const char *provider_version)
 {
     int i;
     for (i = 0; i < nproviders; i++)
@@ -228,23 +228,19 @@ AP_DECLARE(void *) ap_lookup_provider(const char *provider_group, const char *pr
     return NULL;
 }
 
-AP_DECLARE(apr_status_t) ap_register_auth_provider(apr_pool_t *pool,
-                                                   const char *provider_group,
-                                                   const char *provider_name,
-                                                   const char *provider_version,
-                                                   const void *provider, int type)
+AP_DECLARE(apr_status_t)
+ap_register_auth_provider(apr_pool_t *pool, const char *provider_group, const char *provider_name,
+                          const char *provider_version, const void *provider, int type)
 {
     (void)type;
-    return ap_register_provider(pool, provider_group, provider_name, provider_version,
-                                provider);
+    return ap_register_provider(pool, provider_group, provider_name, provider_version, provider);
 }
 
 /* ---- mutexes ------------------------------------------------------------------ */
 
-AP_DECLARE(apr_status_t) ap_mutex_register(apr_pool_t *pconf, const char *type,
-                                           const char *default_dir,
-                                           apr_lockmech_e default_mech,
-                                           apr_int32_t options)
+AP_DECLARE(apr_status_t)
+ap_mutex_register(apr_pool_t *pconf, const char *type, const char *default_dir,
+                  apr_lockmech_e default_mech, apr_int32_t options)
 {
     (void)pconf;
     (void)type;
@@ -254,10 +250,10 @@ AP_DECLARE(apr_status_t) ap_mutex_register(apr_pool_t *pconf, const char *type,
     return APR_SUCCESS;
 }
 
-AP_DECLARE(apr_status_t) ap_global_mutex_create(apr_global_mutex_t **mutex, const char **name,
-                                                const char *type, const char *instance_id,
-                                                server_rec *server, apr_pool_t *pool,
-                                                apr_int32_t options)
+AP_DECLARE(apr_status_t)
+ap_global_mutex_create(apr_global_mutex_t **mutex, const char **name, const char *type,
+                       const char *instance_id, server_rec *server, apr_pool_t *pool,
+                       apr_int32_t options)
 {
     (void)type;
     (void)instance_id;
@@ -270,14 +266,15 @@ AP_DECLARE(apr_status_t) ap_global_mutex_create(apr_global_mutex_t **mutex, cons
 
 /* ---- hooks: registration does nothing in a unit test --------------------------- */
 
-#define STUB_HOOK(name)                                                             \
-    AP_DECLARE(void) ap_hook_##name(ap_HOOK_##name##_t *pf, const char *const *pre, \
-                                    const char *const *succ, int order)             \
-    {                                                                               \
-        (void)pf;                                                                   \
-        (void)pre;                                                                  \
-        (void)succ;                                                                 \
-        (void)order;                                                                \
+#define STUB_HOOK(name)                                                                     \
+    AP_DECLARE(void)                                                                        \
+    ap_hook_##name(ap_HOOK_##name##_t *pf, const char *const *pre, const char *const *succ, \
+                   int order)                                                               \
+    {                                                                                       \
+        (void)pf;                                                                           \
+        (void)pre;                                                                          \
+        (void)succ;                                                                         \
+        (void)order;                                                                        \
     }
 
 STUB_HOOK(pre_config)
@@ -299,8 +296,9 @@ STUB_HOOK(post_read_request)
 STUB_HOOK(insert_filter)
 STUB_HOOK(insert_error_filter)
 
-AP_DECLARE(void) ap_hook_check_authn(ap_HOOK_check_user_id_t *pf, const char *const *pre,
-                                     const char *const *succ, int order, int type)
+AP_DECLARE(void)
+ap_hook_check_authn(ap_HOOK_check_user_id_t *pf, const char *const *pre, const char *const *succ,
+                    int order, int type)
 {
     (void)pf;
     (void)pre;
@@ -309,8 +307,9 @@ AP_DECLARE(void) ap_hook_check_authn(ap_HOOK_check_user_id_t *pf, const char *co
     (void)type;
 }
 
-AP_DECLARE(void) ap_hook_check_authz(ap_HOOK_auth_checker_t *pf, const char *const *pre,
-                                     const char *const *succ, int order, int type)
+AP_DECLARE(void)
+ap_hook_check_authz(ap_HOOK_auth_checker_t *pf, const char *const *pre, const char *const *succ,
+                    int order, int type)
 {
     (void)pf;
     (void)pre;
@@ -319,8 +318,9 @@ AP_DECLARE(void) ap_hook_check_authz(ap_HOOK_auth_checker_t *pf, const char *con
     (void)type;
 }
 
-AP_DECLARE(void) ap_hook_check_access(ap_HOOK_access_checker_t *pf, const char *const *pre,
-                                      const char *const *succ, int order, int type)
+AP_DECLARE(void)
+ap_hook_check_access(ap_HOOK_access_checker_t *pf, const char *const *pre, const char *const *succ,
+                     int order, int type)
 {
     (void)pf;
     (void)pre;
@@ -417,8 +417,11 @@ AP_DECLARE(char *) ap_escape_html2(apr_pool_t *p, const char *s, int toasc)
         n += *c == '<' || *c == '>' ? 4 : *c == '&' ? 5 : *c == '"' ? 6 : 1;
     out = o = apr_palloc(p, n + 1);
     for (c = s; *c; c++) {
-        const char *rep = *c == '<' ? "&lt;" : *c == '>' ? "&gt;" : *c == '&' ? "&amp;"
-                        : *c == '"' ? "&quot;" : NULL;
+        const char *rep = *c == '<'   ? "&lt;"
+                          : *c == '>' ? "&gt;"
+                          : *c == '&' ? "&amp;"
+                          : *c == '"' ? "&quot;"
+                                      : NULL;
         if (rep) {
             memcpy(o, rep, strlen(rep));
             o += strlen(rep);
@@ -432,8 +435,8 @@ AP_DECLARE(char *) ap_escape_html2(apr_pool_t *p, const char *s, int toasc)
 
 AP_DECLARE(const char *) ap_method_name_of(apr_pool_t *p, int methnum)
 {
-    static const char *const names[] = {"GET", "PUT", "POST", "DELETE", "CONNECT",
-                                        "OPTIONS", "TRACE", "PATCH"};
+    static const char *const names[] = {"GET",     "PUT",     "POST",  "DELETE",
+                                        "CONNECT", "OPTIONS", "TRACE", "PATCH"};
     (void)p;
     if (methnum >= 0 && methnum < (int)(sizeof(names) / sizeof(names[0])))
         return names[methnum];
@@ -452,9 +455,9 @@ void et_stub_set_input(const char *data, apr_size_t len)
     input_pos = 0;
 }
 
-AP_DECLARE(apr_status_t) ap_get_brigade(ap_filter_t *filter, apr_bucket_brigade *bb,
-                                        ap_input_mode_t mode, apr_read_type_e block,
-                                        apr_off_t readbytes)
+AP_DECLARE(apr_status_t)
+ap_get_brigade(ap_filter_t *filter, apr_bucket_brigade *bb, ap_input_mode_t mode,
+               apr_read_type_e block, apr_off_t readbytes)
 {
     apr_size_t n = input_len - input_pos;
     (void)filter;
@@ -463,8 +466,8 @@ AP_DECLARE(apr_status_t) ap_get_brigade(ap_filter_t *filter, apr_bucket_brigade 
     if (readbytes > 0 && n > (apr_size_t)readbytes)
         n = (apr_size_t)readbytes;
     if (n) {
-        APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_transient_create(input + input_pos, n,
-                                                                bb->bucket_alloc));
+        APR_BRIGADE_INSERT_TAIL(
+            bb, apr_bucket_transient_create(input + input_pos, n, bb->bucket_alloc));
         input_pos += n;
     }
     if (input_pos == input_len)
@@ -574,8 +577,7 @@ AP_DECLARE(void) ap_set_content_type(request_rec *r, const char *ct)
 AP_DECLARE(void) ap_set_content_length(request_rec *r, apr_off_t length)
 {
     r->clength = length;
-    apr_table_setn(r->headers_out, "Content-Length",
-                   apr_off_t_toa(r->pool, length));
+    apr_table_setn(r->headers_out, "Content-Length", apr_off_t_toa(r->pool, length));
 }
 
 AP_DECLARE(const char *) ap_get_status_line(int status)
@@ -653,27 +655,26 @@ ap_expr_str_exec(request_rec *r, const ap_expr_info_t *expr, const char **err)
 
 /* ---- cookies (util_cookies.c, simplified) -------------------------------------- */
 
-AP_DECLARE(apr_status_t) ap_cookie_write(request_rec *r, const char *name, const char *val,
-                                         const char *attrs, long maxage, ...)
+AP_DECLARE(apr_status_t)
+ap_cookie_write(request_rec *r, const char *name, const char *val, const char *attrs, long maxage,
+                ...)
 {
-    const char *cookie = apr_pstrcat(r->pool, name, "=", val, ";", attrs ? attrs : "",
-                                     NULL);
+    const char *cookie = apr_pstrcat(r->pool, name, "=", val, ";", attrs ? attrs : "", NULL);
     if (maxage)
         cookie = apr_psprintf(r->pool, "%s;Max-Age=%ld", cookie, maxage);
     apr_table_addn(r->err_headers_out, "Set-Cookie", cookie);
     return APR_SUCCESS;
 }
 
-AP_DECLARE(apr_status_t) ap_cookie_remove(request_rec *r, const char *name, const char *attrs,
-                                          ...)
+AP_DECLARE(apr_status_t) ap_cookie_remove(request_rec *r, const char *name, const char *attrs, ...)
 {
     apr_table_addn(r->err_headers_out, "Set-Cookie",
                    apr_pstrcat(r->pool, name, "=;Max-Age=0;", attrs ? attrs : "", NULL));
     return APR_SUCCESS;
 }
 
-AP_DECLARE(apr_status_t) ap_cookie_read(request_rec *r, const char *name, const char **val,
-                                        int remove)
+AP_DECLARE(apr_status_t)
+ap_cookie_read(request_rec *r, const char *name, const char **val, int remove)
 {
     const char *header = apr_table_get(r->headers_in, "Cookie");
     apr_size_t nlen = strlen(name);

@@ -9,21 +9,21 @@
 #include <check.h>
 
 #define ET_UNIT_SUITES(X) \
-    X(module) \
-    X(jwt) \
-    X(router) \
-    X(request) \
-    X(password) \
-    X(timeslots) \
-    X(util) \
-    X(anonymity) \
-    X(multipart) \
-    X(upload) \
-    X(jwks) \
-    X(oauth_config) \
-    X(csrf) \
-    X(cursor) \
-    X(cache_proto) \
+    X(module)             \
+    X(jwt)                \
+    X(router)             \
+    X(request)            \
+    X(password)           \
+    X(timeslots)          \
+    X(util)               \
+    X(anonymity)          \
+    X(multipart)          \
+    X(upload)             \
+    X(jwks)               \
+    X(oauth_config)       \
+    X(csrf)               \
+    X(cursor)             \
+    X(cache_proto)        \
     X(cache_health)
 
 #define ET_UNIT_DECLARE(name) Suite *name##_suite(void);

@@ -111,8 +111,7 @@ static void conf_hs256(et_srv_conf *c)
     c->verify_key_len = c->sign_key_len;
 }
 
-static void conf_pem(et_srv_conf *c, et_alg_e alg, const pem_pair *signer,
-                     const pem_pair *verifier)
+static void conf_pem(et_srv_conf *c, et_alg_e alg, const pem_pair *signer, const pem_pair *verifier)
 {
     memset(c, 0, sizeof(*c));
     c->alg = alg;
@@ -137,11 +136,11 @@ static void teardown(void)
 
 /* ---- hand-made tokens ----------------------------------------------------- */
 
-#define NOW ((apr_int64_t)1700000000)
+#define NOW  ((apr_int64_t)1700000000)
 #define USER "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
-#define SID "6ba7b810-9dad-41d1-80b4-00c04fd430c8"
-#define JTI "c9a646d3-9c61-4cb7-bfcd-ee2522c8f633"
-#define HDR "{\"alg\":\"HS256\",\"typ\":\"JWT\"}"
+#define SID  "6ba7b810-9dad-41d1-80b4-00c04fd430c8"
+#define JTI  "c9a646d3-9c61-4cb7-bfcd-ee2522c8f633"
+#define HDR  "{\"alg\":\"HS256\",\"typ\":\"JWT\"}"
 
 static const char *b64(const char *s)
 {
@@ -175,8 +174,7 @@ static const char *payload_with(const char *exp, const char *iat, const char *ex
                         "\"user_id\":\"" USER "\",\"role\":\"ROLE_USER\","
                         "\"sid\":\"" SID "\"%s}",
                         exp ? "\"exp\":" : "", exp ? apr_pstrcat(pool, exp, ",", NULL) : "",
-                        iat ? "\"iat\":" : "", iat ? apr_pstrcat(pool, iat, ",", NULL) : "",
-                        extra);
+                        iat ? "\"iat\":" : "", iat ? apr_pstrcat(pool, iat, ",", NULL) : "", extra);
 }
 
 static const char *good_payload(const char *extra)
@@ -204,8 +202,7 @@ static const char *flip_signature_bit(const char *token, apr_size_t bit)
                        et_b64url_encode(pool, sig, len), NULL);
 }
 
-static const char *issue(const et_srv_conf *c, const char *type, apr_int64_t ttl,
-                         et_claims *in)
+static const char *issue(const et_srv_conf *c, const char *type, apr_int64_t ttl, et_claims *in)
 {
     const char *token;
     int sign = !strcmp(type, "sign");
@@ -247,8 +244,8 @@ START_TEST(round_trip)
     ck_assert_ptr_nonnull(dot);
     header = (const char *)et_b64url_decode(pool, token, (apr_size_t)(dot - token), &hlen);
     ck_assert_ptr_nonnull(header);
-    ck_assert_msg(strstr(header, apr_psprintf(pool, "\"%s\"", alg_names[_i])) != NULL,
-                  "header %s", header);
+    ck_assert_msg(strstr(header, apr_psprintf(pool, "\"%s\"", alg_names[_i])) != NULL, "header %s",
+                  header);
 
     /* issue filled jti, iat and exp */
     ck_assert(et_is_uuid(in.jti));
@@ -293,10 +290,8 @@ START_TEST(wrong_type)
     const char *refresh = issue(c, "refresh", 300, &in);
     const char *sign = issue(c, "sign", 300, &in);
 
-    ck_assert_int_eq(et_jwt_verify(pool, c, access, "refresh", in.iat, &out),
-                     ET_JWT_WRONG_TYPE);
-    ck_assert_int_eq(et_jwt_verify(pool, c, refresh, "access", in.iat, &out),
-                     ET_JWT_WRONG_TYPE);
+    ck_assert_int_eq(et_jwt_verify(pool, c, access, "refresh", in.iat, &out), ET_JWT_WRONG_TYPE);
+    ck_assert_int_eq(et_jwt_verify(pool, c, refresh, "access", in.iat, &out), ET_JWT_WRONG_TYPE);
     ck_assert_int_eq(et_jwt_verify(pool, c, sign, "access", in.iat, &out), ET_JWT_WRONG_TYPE);
     /* NULL takes access and refresh, but not sign */
     ck_assert_int_eq(et_jwt_verify(pool, c, access, NULL, in.iat, &out), ET_JWT_OK);
@@ -330,8 +325,7 @@ START_TEST(expired)
     ck_assert_int_eq(et_jwt_verify(pool, c, token, "access", in.iat + 10 * 365 * 86400, &out),
                      ET_JWT_EXPIRED);
     /* expiry is reported before the type */
-    ck_assert_int_eq(et_jwt_verify(pool, c, token, "refresh", in.exp + 1, &out),
-                     ET_JWT_EXPIRED);
+    ck_assert_int_eq(et_jwt_verify(pool, c, token, "refresh", in.exp + 1, &out), ET_JWT_EXPIRED);
 }
 END_TEST
 
@@ -344,9 +338,9 @@ START_TEST(flipped_signature_bit)
     apr_size_t i;
 
     for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
-        ck_assert_int_eq(et_jwt_verify(pool, c, flip_signature_bit(token, bits[i]), "access",
-                                       in.iat, &out),
-                         ET_JWT_BAD_SIGNATURE);
+        ck_assert_int_eq(
+            et_jwt_verify(pool, c, flip_signature_bit(token, bits[i]), "access", in.iat, &out),
+            ET_JWT_BAD_SIGNATURE);
 }
 END_TEST
 
@@ -367,8 +361,7 @@ START_TEST(tampered_payload)
     memcpy(role, "ROLE_ROOT", 9);
     forged = apr_pstrcat(pool, apr_pstrmemdup(pool, token, (apr_size_t)(dot1 - token)), ".",
                          b64(payload), dot2, NULL);
-    ck_assert_int_eq(et_jwt_verify(pool, c, forged, "access", in.iat, &out),
-                     ET_JWT_BAD_SIGNATURE);
+    ck_assert_int_eq(et_jwt_verify(pool, c, forged, "access", in.iat, &out), ET_JWT_BAD_SIGNATURE);
 }
 END_TEST
 
@@ -406,8 +399,7 @@ START_TEST(hand_made_baseline)
 {
     et_claims out;
     /* the hand-made token is accepted, so each refusal below is its change's */
-    ck_assert_int_eq(et_jwt_verify(pool, &hs, hs_token(HDR, good_payload("")), "access", NOW,
-                                   &out),
+    ck_assert_int_eq(et_jwt_verify(pool, &hs, hs_token(HDR, good_payload("")), "access", NOW, &out),
                      ET_JWT_OK);
     ck_assert_str_eq(out.jti, JTI);
     ck_assert_str_eq(out.user_id, USER);
@@ -468,13 +460,11 @@ END_TEST
 START_TEST(header_malformed)
 {
     /* not JSON, not an object, duplicate keys (a second "alg"), not base64url */
-    ck_assert_int_eq(verify_hs(hs_token("{\"alg\":\"HS256\"", good_payload(""))),
-                     ET_JWT_MALFORMED);
+    ck_assert_int_eq(verify_hs(hs_token("{\"alg\":\"HS256\"", good_payload(""))), ET_JWT_MALFORMED);
     ck_assert_int_eq(verify_hs(hs_token("[\"HS256\"]", good_payload(""))), ET_JWT_MALFORMED);
     ck_assert_int_eq(verify_hs(hs_token("\"HS256\"", good_payload(""))), ET_JWT_MALFORMED);
-    ck_assert_int_eq(
-        verify_hs(hs_token("{\"alg\":\"HS256\",\"alg\":\"none\"}", good_payload(""))),
-        ET_JWT_MALFORMED);
+    ck_assert_int_eq(verify_hs(hs_token("{\"alg\":\"HS256\",\"alg\":\"none\"}", good_payload(""))),
+                     ET_JWT_MALFORMED);
     {
         const char *t = hs_token(HDR, good_payload(""));
         ck_assert_int_eq(verify_hs(apr_pstrcat(pool, "e", t, NULL)), ET_JWT_MALFORMED);
@@ -504,8 +494,8 @@ START_TEST(dots)
     apr_size_t i;
 
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-        ck_assert_msg(et_jwt_verify(pool, &hs, bad[i], NULL, NOW, &out) == ET_JWT_MALFORMED,
-                      "'%s'", bad[i]);
+        ck_assert_msg(et_jwt_verify(pool, &hs, bad[i], NULL, NOW, &out) == ET_JWT_MALFORMED, "'%s'",
+                      bad[i]);
     ck_assert_int_eq(et_jwt_verify(pool, &hs, NULL, NULL, NOW, &out), ET_JWT_MALFORMED);
     /* a good token with a fourth part, or with a part dropped */
     ck_assert_int_eq(verify_hs(apr_pstrcat(pool, t, ".", strrchr(t, '.') + 1, NULL)),
@@ -521,8 +511,8 @@ START_TEST(too_long)
     int n, spaces;
 
     for (spaces = 0; spaces < 3 && !(at_max && over); spaces++) {
-        const char *header = apr_psprintf(pool, "{\"alg\":\"HS256\",%.*s\"typ\":\"JWT\"}",
-                                          spaces, "   ");
+        const char *header =
+            apr_psprintf(pool, "{\"alg\":\"HS256\",%.*s\"typ\":\"JWT\"}", spaces, "   ");
         for (n = 2400; n < 3300; n++) {
             char *pad = apr_palloc(pool, (apr_size_t)n + 1);
             const char *t;
@@ -606,11 +596,9 @@ START_TEST(sign_claims)
                                     "{\"token_type\":\"sign\",\"exp\":%" APR_INT64_T_FMT
                                     ",\"iat\":%" APR_INT64_T_FMT ",\"jti\":\"" JTI "\"",
                                     NOW + 300, NOW);
-    const char *good = apr_pstrcat(pool, head,
-                                   ",\"provider\":\"GOOGLE\",\"provider_user_id\":\"x1\"}",
-                                   NULL);
-    ck_assert_int_eq(et_jwt_verify(pool, &hs, hs_token(HDR, good), "sign", NOW, &out),
-                     ET_JWT_OK);
+    const char *good =
+        apr_pstrcat(pool, head, ",\"provider\":\"GOOGLE\",\"provider_user_id\":\"x1\"}", NULL);
+    ck_assert_int_eq(et_jwt_verify(pool, &hs, hs_token(HDR, good), "sign", NOW, &out), ET_JWT_OK);
     ck_assert_str_eq(out.provider, "GOOGLE");
     ck_assert_str_eq(out.provider_user_id, "x1");
     ck_assert_int_eq(et_jwt_verify(pool, &hs, hs_token(HDR, good), "access", NOW, &out),
@@ -620,12 +608,11 @@ START_TEST(sign_claims)
     ck_assert_int_eq(et_jwt_verify(pool, &hs, hs_token(HDR, good), NULL, NOW, &out),
                      ET_JWT_WRONG_TYPE);
     /* no provider, an empty provider user id, or a user's claims smuggled in */
-    ck_assert_int_eq(et_jwt_verify(pool, &hs,
-                                   hs_token(HDR, apr_pstrcat(pool, head,
-                                                             ",\"provider_user_id\":\"x1\"}",
-                                                             NULL)),
-                                   "sign", NOW, &out),
-                     ET_JWT_BAD_CLAIMS);
+    ck_assert_int_eq(
+        et_jwt_verify(pool, &hs,
+                      hs_token(HDR, apr_pstrcat(pool, head, ",\"provider_user_id\":\"x1\"}", NULL)),
+                      "sign", NOW, &out),
+        ET_JWT_BAD_CLAIMS);
     ck_assert_int_eq(et_jwt_verify(pool, &hs,
                                    hs_token(HDR, apr_pstrcat(pool, head,
                                                              ",\"provider\":\"KAKAO\","
@@ -655,21 +642,17 @@ END_TEST
 
 START_TEST(not_before)
 {
-    ck_assert_int_eq(verify_hs(hs_token(HDR, good_payload(
-                                                 apr_psprintf(pool, ",\"nbf\":%" APR_INT64_T_FMT,
-                                                              NOW + 60)))),
+    ck_assert_int_eq(verify_hs(hs_token(HDR, good_payload(apr_psprintf(
+                                                 pool, ",\"nbf\":%" APR_INT64_T_FMT, NOW + 60)))),
                      ET_JWT_EXPIRED);
-    ck_assert_int_eq(verify_hs(hs_token(HDR, good_payload(
-                                                 apr_psprintf(pool, ",\"nbf\":%" APR_INT64_T_FMT,
-                                                              NOW + 1)))),
+    ck_assert_int_eq(verify_hs(hs_token(HDR, good_payload(apr_psprintf(
+                                                 pool, ",\"nbf\":%" APR_INT64_T_FMT, NOW + 1)))),
                      ET_JWT_EXPIRED);
-    ck_assert_int_eq(verify_hs(hs_token(HDR, good_payload(
-                                                 apr_psprintf(pool, ",\"nbf\":%" APR_INT64_T_FMT,
-                                                              NOW)))),
+    ck_assert_int_eq(verify_hs(hs_token(
+                         HDR, good_payload(apr_psprintf(pool, ",\"nbf\":%" APR_INT64_T_FMT, NOW)))),
                      ET_JWT_OK);
-    ck_assert_int_eq(verify_hs(hs_token(HDR, good_payload(
-                                                 apr_psprintf(pool, ",\"nbf\":%" APR_INT64_T_FMT,
-                                                              NOW - 60)))),
+    ck_assert_int_eq(verify_hs(hs_token(HDR, good_payload(apr_psprintf(
+                                                 pool, ",\"nbf\":%" APR_INT64_T_FMT, NOW - 60)))),
                      ET_JWT_OK);
 }
 END_TEST
@@ -680,8 +663,7 @@ START_TEST(exp_in_hand_made)
     const char *t = hs_token(HDR, good_payload(""));
     ck_assert_int_eq(et_jwt_verify(pool, &hs, t, "access", NOW + 299, &out), ET_JWT_OK);
     ck_assert_int_eq(et_jwt_verify(pool, &hs, t, "access", NOW + 300, &out), ET_JWT_EXPIRED);
-    ck_assert_int_eq(et_jwt_verify(pool, &hs, t, "access", NOW + 100000000, &out),
-                     ET_JWT_EXPIRED);
+    ck_assert_int_eq(et_jwt_verify(pool, &hs, t, "access", NOW + 100000000, &out), ET_JWT_EXPIRED);
 }
 END_TEST
 
@@ -701,8 +683,7 @@ START_TEST(issuer_audience)
     token = issue(&hs, "access", 300, &in);
     hs.issuer = "https://everytime.example";
     hs.audience = "everytime-api";
-    ck_assert_int_eq(et_jwt_verify(pool, &hs, token, "access", in.iat, &out),
-                     ET_JWT_BAD_CLAIMS);
+    ck_assert_int_eq(et_jwt_verify(pool, &hs, token, "access", in.iat, &out), ET_JWT_BAD_CLAIMS);
 
 #define ISS ",\"iss\":\"https://everytime.example\""
 #define AUD ",\"aud\":\"everytime-api\""
@@ -711,8 +692,7 @@ START_TEST(issuer_audience)
     ck_assert_int_eq(
         verify_hs(hs_token(HDR, good_payload(",\"iss\":\"https://evil.example\"" AUD))),
         ET_JWT_BAD_CLAIMS);
-    ck_assert_int_eq(verify_hs(hs_token(HDR, good_payload(",\"iss\":7" AUD))),
-                     ET_JWT_BAD_CLAIMS);
+    ck_assert_int_eq(verify_hs(hs_token(HDR, good_payload(",\"iss\":7" AUD))), ET_JWT_BAD_CLAIMS);
     ck_assert_int_eq(
         verify_hs(hs_token(HDR, good_payload(",\"iss\":\"https://everytime.example/\"" AUD))),
         ET_JWT_BAD_CLAIMS);
@@ -726,8 +706,7 @@ START_TEST(issuer_audience)
                      ET_JWT_OK);
     ck_assert_int_eq(verify_hs(hs_token(HDR, good_payload(ISS ",\"aud\":[\"a\",\"b\"]"))),
                      ET_JWT_BAD_CLAIMS);
-    ck_assert_int_eq(verify_hs(hs_token(HDR, good_payload(ISS ",\"aud\":[]"))),
-                     ET_JWT_BAD_CLAIMS);
+    ck_assert_int_eq(verify_hs(hs_token(HDR, good_payload(ISS ",\"aud\":[]"))), ET_JWT_BAD_CLAIMS);
     ck_assert_int_eq(verify_hs(hs_token(HDR, good_payload(ISS ",\"aud\":[1,null]"))),
                      ET_JWT_BAD_CLAIMS);
 #undef ISS

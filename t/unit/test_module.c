@@ -41,8 +41,7 @@ static const char **documented_directives(apr_pool_t *p, int *n)
     ck_assert_msg(f != NULL, "cannot read %s", path);
     while (fgets(line, sizeof(line), f) && *n < 127) {
         char *name = line + strlen("| `"), *tick;
-        if (strncmp(line, "| `Everytime", strlen("| `Everytime")) ||
-            !(tick = strchr(name, '`')))
+        if (strncmp(line, "| `Everytime", strlen("| `Everytime")) || !(tick = strchr(name, '`')))
             continue;
         names[(*n)++] = apr_pstrmemdup(p, name, tick - name);
     }
@@ -79,8 +78,7 @@ START_TEST(module_directives)
         ck_assert_msg(cmd->errmsg && *cmd->errmsg, "%s has no help text", names[i]);
     }
     for (cmd = et_directives; cmd->name; cmd++, offered++) {
-        ck_assert_msg(!strncmp(cmd->name, "Everytime", 9), "%s is not named Everytime*",
-                      cmd->name);
+        ck_assert_msg(!strncmp(cmd->name, "Everytime", 9), "%s is not named Everytime*", cmd->name);
         ck_assert_msg(documented(names, n, cmd->name),
                       "%s is not in docs/directives.md's summary table", cmd->name);
     }

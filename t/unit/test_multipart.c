@@ -81,8 +81,7 @@ static et_mp_status run_cuts(const char *boundary, const char *body, apr_size_t 
     return rv;
 }
 
-static et_mp_status run_whole(const char *boundary, const char *body, apr_size_t len,
-                              sink *out)
+static et_mp_status run_whole(const char *boundary, const char *body, apr_size_t len, sink *out)
 {
     return run_cuts(boundary, body, len, NULL, 0, out);
 }
@@ -130,8 +129,8 @@ START_TEST(boundary_from_content_type)
     const char *got = et_mp_boundary(pool, boundaries[_i].content_type);
     const char *want = boundaries[_i].boundary;
     if (!want)
-        ck_assert_msg(got == NULL, "'%s': want no boundary, got '%s'",
-                      boundaries[_i].content_type, got);
+        ck_assert_msg(got == NULL, "'%s': want no boundary, got '%s'", boundaries[_i].content_type,
+                      got);
     else
         ck_assert_msg(got && !strcmp(got, want), "'%s': want '%s', got '%s'",
                       boundaries[_i].content_type, want, got ? got : "(null)");
@@ -234,9 +233,12 @@ static const struct {
     const char *file;
     apr_size_t file_len;
 } edges[] = {
-#define EDGE(what, b, body, file) {what, b, body, sizeof(body) - 1, file, sizeof(file) - 1}
-    EDGE("empty file", "b",
-         "--b\r\nContent-Disposition: form-data; name=file\r\n\r\n\r\n--b--", ""),
+#define EDGE(what, b, body, file)                               \
+    {                                                           \
+        what, b, body, sizeof(body) - 1, file, sizeof(file) - 1 \
+    }
+    EDGE("empty file", "b", "--b\r\nContent-Disposition: form-data; name=file\r\n\r\n\r\n--b--",
+         ""),
     EDGE("file that is one CRLF", "b",
          "--b\r\nContent-Disposition: form-data; name=file\r\n\r\n\r\n\r\n--b--", "\r\n"),
     EDGE("file ending in CR", "b",
@@ -247,7 +249,8 @@ static const struct {
          "--bnd\r\nContent-Disposition: form-data; name=file\r\n\r\n--bnd\n--bnd\r--bnd\r\n--bnd--",
          "--bnd\n--bnd\r--bnd"),
     EDGE("almost a delimiter", "bnd",
-         "--bnd\r\nContent-Disposition: form-data; name=file\r\n\r\n\r\n--bn\r\n--b\r\n-\r\n\r\n--bnd--",
+         "--bnd\r\nContent-Disposition: form-data; "
+         "name=file\r\n\r\n\r\n--bn\r\n--b\r\n-\r\n\r\n--bnd--",
          "\r\n--bn\r\n--b\r\n-\r\n"),
     EDGE("CR CR LF before the delimiter", "b",
          "--b\r\nContent-Disposition: form-data; name=file\r\n\r\nx\r\r\r\n--b--", "x\r\r"),
@@ -286,14 +289,14 @@ START_TEST(edge_cases)
     apr_size_t k;
     for (k = 0; k <= edges[_i].body_len; k++) {
         sink out = {0};
-        et_mp_status rv = run_cuts(edges[_i].boundary, edges[_i].body, edges[_i].body_len,
-                                   &k, 1, &out);
+        et_mp_status rv =
+            run_cuts(edges[_i].boundary, edges[_i].body, edges[_i].body_len, &k, 1, &out);
         ck_assert_msg(rv == ET_MP_OK, "%s, cut at %lu: %s", edges[_i].what, (unsigned long)k,
                       et_mp_status_text(rv));
         ck_assert_msg(out.len == edges[_i].file_len &&
                           !memcmp(out.data ? out.data : "", edges[_i].file, out.len),
-                      "%s, cut at %lu: wrong file bytes (%lu)", edges[_i].what,
-                      (unsigned long)k, (unsigned long)out.len);
+                      "%s, cut at %lu: wrong file bytes (%lu)", edges[_i].what, (unsigned long)k,
+                      (unsigned long)out.len);
     }
 }
 END_TEST
@@ -306,15 +309,17 @@ static const struct {
     apr_size_t len;
     et_mp_status want;
 } refusals[] = {
-#define BAD(what, body, want) {what, body, sizeof(body) - 1, want}
+#define BAD(what, body, want)              \
+    {                                      \
+        what, body, sizeof(body) - 1, want \
+    }
     BAD("empty body", "", ET_MP_EMISSING),
     BAD("no delimiter at all", "just some text\r\n", ET_MP_EMISSING),
     BAD("only other fields", "--b\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--b--",
         ET_MP_EMISSING),
     BAD("only the closing delimiter", "--b--\r\n", ET_MP_EMISSING),
     BAD("no closing delimiter",
-        "--b\r\nContent-Disposition: form-data; name=file\r\n\r\nabc\r\n--b\r\n",
-        ET_MP_ETRUNCATED),
+        "--b\r\nContent-Disposition: form-data; name=file\r\n\r\nabc\r\n--b\r\n", ET_MP_ETRUNCATED),
     BAD("cut in the file", "--b\r\nContent-Disposition: form-data; name=file\r\n\r\nabc",
         ET_MP_ETRUNCATED),
     BAD("cut in the headers", "--b\r\nContent-Disposition: form-data; na", ET_MP_ETRUNCATED),
@@ -345,10 +350,14 @@ static const struct {
     BAD("a NUL in the headers",
         "--b\r\nContent-Disposition: form-data; name=file\r\nX: \0\r\n\r\nx\r\n--b--",
         ET_MP_ESYNTAX),
-    BAD("text right after the boundary", "--bx\r\nContent-Disposition: form-data; name=file\r\n"
-        "\r\nx\r\n--b--", ET_MP_ESYNTAX),
-    BAD("a bare LF after the boundary", "--b\nContent-Disposition: form-data; name=file\r\n"
-        "\r\nx\r\n--b--", ET_MP_ESYNTAX),
+    BAD("text right after the boundary",
+        "--bx\r\nContent-Disposition: form-data; name=file\r\n"
+        "\r\nx\r\n--b--",
+        ET_MP_ESYNTAX),
+    BAD("a bare LF after the boundary",
+        "--b\nContent-Disposition: form-data; name=file\r\n"
+        "\r\nx\r\n--b--",
+        ET_MP_ESYNTAX),
     BAD("padding then text", "--b  x\r\n", ET_MP_ESYNTAX),
 #undef BAD
 };
@@ -553,8 +562,8 @@ START_TEST(fuzz_random_chunkings)
         }
         n = random_cuts(len, cuts);
         rv = run_cuts(b, body, len, cuts, n, &out);
-        ck_assert_msg(rv == want, "round %d: got '%s', want '%s'", round,
-                      et_mp_status_text(rv), et_mp_status_text(want));
+        ck_assert_msg(rv == want, "round %d: got '%s', want '%s'", round, et_mp_status_text(rv),
+                      et_mp_status_text(want));
         if (file) {
             ck_assert_uint_eq(out.len, flen);
             ck_assert_mem_eq(out.data ? out.data : "", file, flen);

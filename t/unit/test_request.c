@@ -42,16 +42,15 @@ static const struct {
     {"*", 0},
     {"ko;q=0", 0},
     {"ko;q=0.0", 0},
-    {"kok", 0},   /* Konkani, not Korean */
+    {"kok", 0}, /* Konkani, not Korean */
     {"kor", 0},
     {"eng,ko", 1}, /* "eng" is not English in this sense, ko wins */
 };
 
 START_TEST(prefers_korean)
 {
-    ck_assert_msg(et_prefers_korean(languages[_i].header) == languages[_i].ko,
-                  "'%s': want %d", languages[_i].header ? languages[_i].header : "(null)",
-                  languages[_i].ko);
+    ck_assert_msg(et_prefers_korean(languages[_i].header) == languages[_i].ko, "'%s': want %d",
+                  languages[_i].header ? languages[_i].header : "(null)", languages[_i].ko);
 }
 END_TEST
 
@@ -73,33 +72,35 @@ static const struct {
     {"a", 1},
     {"hello, world", 12},
     {"\x7f", 1},
-    {"\xc2\xa9", 1},                        /* U+00A9, the smallest 2-byte lead */
-    {"caf\xc3\xa9", 4},                     /* café */
-    {"\xdf\xbf", 1},                        /* U+07FF */
-    {"\xe0\xa0\x80", 1},                    /* U+0800, the smallest 3-byte */
-    {"\xed\x9f\xbf", 1},                    /* U+D7FF, below the surrogates */
-    {"\xee\x80\x80", 1},                    /* U+E000, above them */
-    {"\xef\xbf\xbf", 1},                    /* U+FFFF */
+    {"\xc2\xa9", 1},                             /* U+00A9, the smallest 2-byte lead */
+    {"caf\xc3\xa9", 4},                          /* café */
+    {"\xdf\xbf", 1},                             /* U+07FF */
+    {"\xe0\xa0\x80", 1},                         /* U+0800, the smallest 3-byte */
+    {"\xed\x9f\xbf", 1},                         /* U+D7FF, below the surrogates */
+    {"\xee\x80\x80", 1},                         /* U+E000, above them */
+    {"\xef\xbf\xbf", 1},                         /* U+FFFF */
     {"\xed\x95\x9c\xea\xb5\xad\xec\x96\xb4", 3}, /* 한국어 */
-    {"ab\xea\xb0\x80" "cd", 5},             /* ab가cd */
-    {"\xf0\x90\x80\x80", 1},                /* U+10000, the smallest 4-byte */
-    {"\xf0\x9f\x98\x80", 1},                /* 😀 */
+    {"ab\xea\xb0\x80"
+     "cd",
+     5},                     /* ab가cd */
+    {"\xf0\x90\x80\x80", 1}, /* U+10000, the smallest 4-byte */
+    {"\xf0\x9f\x98\x80", 1}, /* 😀 */
     {"\xf0\x9f\x98\x80\xf0\x9f\x98\x80x", 3},
-    {"\xf4\x8f\xbf\xbf", 1},                /* U+10FFFF, the largest */
+    {"\xf4\x8f\xbf\xbf", 1}, /* U+10FFFF, the largest */
     /* invalid */
-    {"\x80", -1},                           /* lone continuation */
+    {"\x80", -1}, /* lone continuation */
     {"a\xbf", -1},
-    {"\xc0\x80", -1},                       /* overlong NUL */
-    {"\xc1\xbf", -1},                       /* overlong 2-byte */
-    {"\xe0\x80\x80", -1},                   /* overlong 3-byte (U+0000) */
-    {"\xe0\x9f\xbf", -1},                   /* overlong 3-byte (U+07FF) */
-    {"\xf0\x80\x80\x80", -1},               /* overlong 4-byte (U+0000) */
-    {"\xf0\x8f\xbf\xbf", -1},               /* overlong 4-byte (U+FFFF) */
-    {"\xed\xa0\x80", -1},                   /* U+D800, a surrogate */
-    {"\xed\xbf\xbf", -1},                   /* U+DFFF */
-    {"\xf4\x90\x80\x80", -1},               /* U+110000, past Unicode */
+    {"\xc0\x80", -1},         /* overlong NUL */
+    {"\xc1\xbf", -1},         /* overlong 2-byte */
+    {"\xe0\x80\x80", -1},     /* overlong 3-byte (U+0000) */
+    {"\xe0\x9f\xbf", -1},     /* overlong 3-byte (U+07FF) */
+    {"\xf0\x80\x80\x80", -1}, /* overlong 4-byte (U+0000) */
+    {"\xf0\x8f\xbf\xbf", -1}, /* overlong 4-byte (U+FFFF) */
+    {"\xed\xa0\x80", -1},     /* U+D800, a surrogate */
+    {"\xed\xbf\xbf", -1},     /* U+DFFF */
+    {"\xf4\x90\x80\x80", -1}, /* U+110000, past Unicode */
     {"\xf5\x80\x80\x80", -1},
-    {"\xf8\x88\x80\x80\x80", -1},           /* 5-byte form */
+    {"\xf8\x88\x80\x80\x80", -1}, /* 5-byte form */
     {"\xfe", -1},
     {"\xff", -1},
     /* truncated */
@@ -109,8 +110,8 @@ static const struct {
     {"\xea", -1},
     {"\xf0\x9f\x98", -1},
     {"\xf0\x9f", -1},
-    {"\xea\xb0x", -1},                      /* continuation replaced by ASCII */
-    {"\xf0\x9f\x98\x80\x80", -1},           /* one continuation too many */
+    {"\xea\xb0x", -1},            /* continuation replaced by ASCII */
+    {"\xf0\x9f\x98\x80\x80", -1}, /* one continuation too many */
 };
 
 static const char *hex(const char *s)
@@ -126,8 +127,8 @@ static const char *hex(const char *s)
 START_TEST(utf8_chars)
 {
     long got = et_utf8_chars(utf8[_i].text);
-    ck_assert_msg(got == utf8[_i].chars, "bytes [%s]: got %ld, want %ld", hex(utf8[_i].text),
-                  got, utf8[_i].chars);
+    ck_assert_msg(got == utf8[_i].chars, "bytes [%s]: got %ld, want %ld", hex(utf8[_i].text), got,
+                  utf8[_i].chars);
 }
 END_TEST
 
@@ -317,8 +318,7 @@ Suite *request_suite(void)
     Suite *s = suite_create("request");
     TCase *lang = tcase_create("accept_language"), *u = tcase_create("utf8");
 
-    tcase_add_loop_test(lang, prefers_korean, 0,
-                        (int)(sizeof(languages) / sizeof(languages[0])));
+    tcase_add_loop_test(lang, prefers_korean, 0, (int)(sizeof(languages) / sizeof(languages[0])));
     tcase_add_test(lang, prefers_korean_leaves_header_alone);
     suite_add_tcase(s, lang);
 

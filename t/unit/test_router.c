@@ -39,7 +39,7 @@ static int match(const char *pattern, const char *path)
 
 #define UUID_LC "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
 #define UUID_UC "3F2504E0-4F89-41D3-9A0C-0305E82C3301"
-#define UUID_2 "6ba7b810-9dad-41d1-80b4-00c04fd430c8"
+#define UUID_2  "6ba7b810-9dad-41d1-80b4-00c04fd430c8"
 
 START_TEST(exact_segments)
 {
@@ -49,9 +49,9 @@ START_TEST(exact_segments)
     ck_assert(!match("/accounts/me", "/accounts/m"));
     ck_assert(!match("/accounts/me", "/accounts/mee"));
     ck_assert(!match("/accounts/me", "/account/me"));
-    ck_assert(!match("/accounts/me", "/accounts"));          /* missing segment */
-    ck_assert(!match("/accounts/me", "/accounts/me/x"));     /* extra segment */
-    ck_assert(!match("/accounts/me", "/accounts/me/"));      /* extra empty segment */
+    ck_assert(!match("/accounts/me", "/accounts"));      /* missing segment */
+    ck_assert(!match("/accounts/me", "/accounts/me/x")); /* extra segment */
+    ck_assert(!match("/accounts/me", "/accounts/me/"));  /* extra empty segment */
     ck_assert(!match("/accounts/me", "/accounts//me"));
     ck_assert(!match("/accounts/me", "accounts/me"));
     ck_assert(!match("/accounts/me", ""));
@@ -96,7 +96,18 @@ END_TEST
 START_TEST(int_refused)
 {
     static const char *const bad[] = {
-        "0", "-1", "-0", "01x", "x1", "", "+1", " 1", "1 ", "1.0", "1e3", "0x10",
+        "0",
+        "-1",
+        "-0",
+        "01x",
+        "x1",
+        "",
+        "+1",
+        " 1",
+        "1 ",
+        "1.0",
+        "1e3",
+        "0x10",
         "1234567890123456789",  /* 19 digits */
         "12345678901234567890", /* 20 */
         "9223372036854775808",  /* past INT64_MAX */
@@ -174,8 +185,8 @@ START_TEST(several_params_in_order)
     /* ET_MAX_PARAMS of each kind fit */
     ck_assert(match("/{int}/{int}/{int}/{int}", "/1/2/3/4"));
     ck_assert_int_eq(q->ids[3], 4);
-    ck_assert(match("/{uuid}/{uuid}/{uuid}/{uuid}",
-                    "/" UUID_LC "/" UUID_2 "/" UUID_UC "/" UUID_LC));
+    ck_assert(
+        match("/{uuid}/{uuid}/{uuid}/{uuid}", "/" UUID_LC "/" UUID_2 "/" UUID_UC "/" UUID_LC));
     ck_assert_str_eq(q->uuids[2], UUID_UC);
     ck_assert_str_eq(q->uuids[3], UUID_LC);
 
@@ -250,8 +261,8 @@ START_TEST(find_unknown)
     apr_size_t i;
     for (i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
         const char *allow = NULL;
-        ck_assert_msg(et_route_find(et_groups, pool, M_GET, unknown[i], q, &allow) == NULL, "found '%s'",
-                      unknown[i]);
+        ck_assert_msg(et_route_find(et_groups, pool, M_GET, unknown[i], q, &allow) == NULL,
+                      "found '%s'", unknown[i]);
         ck_assert_ptr_nonnull(allow);
         ck_assert_msg(!strcmp(allow, ""), "allow for '%s': '%s'", unknown[i], allow);
     }

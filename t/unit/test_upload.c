@@ -63,7 +63,8 @@ static request_rec *request(apr_pool_t *rp, const char *content_type, const char
     if (chunked)
         apr_table_setn(r->headers_in, "Transfer-Encoding", "chunked");
     else
-        apr_table_setn(r->headers_in, "Content-Length", apr_psprintf(rp, "%lu", (unsigned long)len));
+        apr_table_setn(r->headers_in, "Content-Length",
+                       apr_psprintf(rp, "%lu", (unsigned long)len));
     et_stub_set_input(data, len);
     return r;
 }
@@ -84,7 +85,7 @@ static char *file_text(const char *path, apr_size_t *len)
 }
 
 #define JPEG "\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01"
-#define PNG "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+#define PNG  "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
 
 /* ---- magic bytes ------------------------------------------------------------- */
 
@@ -93,7 +94,10 @@ static const struct {
     apr_size_t len;
     const char *type, *ext;
 } magic[] = {
-#define M(b, t, e) {b, sizeof(b) - 1, t, e}
+#define M(b, t, e)             \
+    {                          \
+        b, sizeof(b) - 1, t, e \
+    }
     M("\xff\xd8\xff", "image/jpeg", ".jpg"),
     M(JPEG, "image/jpeg", ".jpg"),
     M("\x89PNG\r\n\x1a\n", "image/png", ".png"),
@@ -165,9 +169,9 @@ START_TEST(unkept_file_goes_with_the_request)
     apr_pool_t *rp;
     et_upload *up;
     apr_pool_create(&rp, pool);
-    ck_assert_int_eq(et_upload_receive(request(rp, "image/png", PNG, sizeof(PNG) - 1, 1), dir,
-                                       1000, &up),
-                     ET_UP_OK);
+    ck_assert_int_eq(
+        et_upload_receive(request(rp, "image/png", PNG, sizeof(PNG) - 1, 1), dir, 1000, &up),
+        ET_UP_OK);
     ck_assert_str_ne(files(), "");
     apr_pool_destroy(rp);
     ck_assert_str_eq(files(), "");
@@ -211,21 +215,19 @@ START_TEST(size_limit)
     memset(body, 0, len);
     memcpy(body, JPEG, sizeof(JPEG) - 1);
     /* declared: refused before anything is read or created */
-    ck_assert_int_eq(refused("image/jpeg", body, len, 0, (apr_off_t)len - 1, &up),
-                     ET_UP_TOO_LARGE);
+    ck_assert_int_eq(refused("image/jpeg", body, len, 0, (apr_off_t)len - 1, &up), ET_UP_TOO_LARGE);
     ck_assert(!up.body_done);
     /* chunked: refused as it grows */
-    ck_assert_int_eq(refused("image/jpeg", body, len, 1, (apr_off_t)len - 1, &up),
-                     ET_UP_TOO_LARGE);
+    ck_assert_int_eq(refused("image/jpeg", body, len, 1, (apr_off_t)len - 1, &up), ET_UP_TOO_LARGE);
     ck_assert(!up.body_done);
     /* exactly the limit is fine */
     {
         apr_pool_t *rp;
         et_upload *kept;
         apr_pool_create(&rp, pool);
-        ck_assert_int_eq(et_upload_receive(request(rp, "image/jpeg", body, len, 1), dir,
-                                           (apr_off_t)len, &kept),
-                         ET_UP_OK);
+        ck_assert_int_eq(
+            et_upload_receive(request(rp, "image/jpeg", body, len, 1), dir, (apr_off_t)len, &kept),
+            ET_UP_OK);
         apr_pool_destroy(rp);
     }
 }
@@ -235,8 +237,7 @@ START_TEST(not_an_image)
 {
     static const char text[] = "just some text, long enough to be sniffed\n";
     et_upload up;
-    ck_assert_int_eq(refused("image/png", text, sizeof(text) - 1, 0, 1000, &up),
-                     ET_UP_UNSUPPORTED);
+    ck_assert_int_eq(refused("image/png", text, sizeof(text) - 1, 0, 1000, &up), ET_UP_UNSUPPORTED);
     ck_assert_int_eq(refused("image/jpeg", "\xff\xd8", 2, 0, 1000, &up), ET_UP_UNSUPPORTED);
     ck_assert_int_eq(refused("image/jpeg", "", 0, 0, 1000, &up), ET_UP_EMPTY);
 }
@@ -258,21 +259,22 @@ END_TEST
 
 /* ---- multipart bodies --------------------------------------------------------------- */
 
-#define FORM_HEAD "--zz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.png\"\r\n\r\n"
+#define FORM_HEAD \
+    "--zz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.png\"\r\n\r\n"
 #define FORM_TAIL "\r\n--zz--\r\n"
 
 START_TEST(multipart_file_part)
 {
-    static const char body[] = "--zz\r\nContent-Disposition: form-data; name=note\r\n\r\nhi\r\n"
-        FORM_HEAD PNG FORM_TAIL;
+    static const char body[] =
+        "--zz\r\nContent-Disposition: form-data; name=note\r\n\r\nhi\r\n" FORM_HEAD PNG FORM_TAIL;
     apr_pool_t *rp;
     et_upload *up;
     apr_size_t got;
     char *text;
     apr_pool_create(&rp, pool);
-    ck_assert_int_eq(et_upload_receive(request(rp, "multipart/form-data; boundary=zz", body,
-                                               sizeof(body) - 1, 0),
-                                       dir, 1000, &up),
+    ck_assert_int_eq(et_upload_receive(
+                         request(rp, "multipart/form-data; boundary=zz", body, sizeof(body) - 1, 0),
+                         dir, 1000, &up),
                      ET_UP_OK);
     ck_assert_str_eq(up->content_type, "image/png");
     ck_assert_int_eq(up->size, sizeof(PNG) - 1);
@@ -287,7 +289,8 @@ END_TEST
 START_TEST(multipart_refusals)
 {
     static const char truncated[] = FORM_HEAD PNG "\r\n--zz";
-    static const char no_file[] = "--zz\r\nContent-Disposition: form-data; name=a\r\n\r\nb" FORM_TAIL;
+    static const char no_file[] =
+        "--zz\r\nContent-Disposition: form-data; name=a\r\n\r\nb" FORM_TAIL;
     static const char text[] = FORM_HEAD "plain text, not an image at all" FORM_TAIL;
     static const char big[] = FORM_HEAD PNG "0123456789" FORM_TAIL;
     static const char ok[] = FORM_HEAD PNG FORM_TAIL;
@@ -308,9 +311,9 @@ START_TEST(multipart_refusals)
         apr_pool_t *rp;
         et_upload *kept;
         apr_pool_create(&rp, pool);
-        ck_assert_int_eq(et_upload_receive(request(rp, ct, ok, sizeof(ok) - 1, 0), dir,
-                                           sizeof(PNG) - 1, &kept),
-                         ET_UP_OK);
+        ck_assert_int_eq(
+            et_upload_receive(request(rp, ct, ok, sizeof(ok) - 1, 0), dir, sizeof(PNG) - 1, &kept),
+            ET_UP_OK);
         apr_pool_destroy(rp);
     }
 }

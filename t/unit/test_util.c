@@ -41,8 +41,8 @@ static const struct {
 
 START_TEST(b64url_rfc4648_vectors)
 {
-    const char *enc = et_b64url_encode(pool, (const unsigned char *)vectors[_i].plain,
-                                       vectors[_i].len);
+    const char *enc =
+        et_b64url_encode(pool, (const unsigned char *)vectors[_i].plain, vectors[_i].len);
     unsigned char *dec;
     apr_size_t len = 12345;
 
@@ -79,38 +79,36 @@ END_TEST
 START_TEST(b64url_decode_refuses_bad_text)
 {
     static const char *const bad[] = {
-        "Zg==",   /* padding */
-        "Zm9v+g", /* standard alphabet */
-        "Zm9v/g",
-        "Zm9vY",  /* impossible length */
-        "Zh",     /* non-zero leftover bits */
-        "Zm 9v",  /* whitespace */
+        "Zg==",            /* padding */
+        "Zm9v+g",          /* standard alphabet */
+        "Zm9v/g", "Zm9vY", /* impossible length */
+        "Zh",              /* non-zero leftover bits */
+        "Zm 9v",           /* whitespace */
     };
     apr_size_t i, len;
 
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-        ck_assert_msg(et_b64url_decode(pool, bad[i], strlen(bad[i]), &len) == NULL,
-                      "accepted '%s'", bad[i]);
+        ck_assert_msg(et_b64url_decode(pool, bad[i], strlen(bad[i]), &len) == NULL, "accepted '%s'",
+                      bad[i]);
 }
 END_TEST
 
 START_TEST(b64url_decode_refuses_more)
 {
     static const char *const bad[] = {
-        "Zm9vYmFy=",  /* padding after a full group */
-        "Zm8=",       /* padded 2 bytes */
-        "A",          /* 1 mod 4 */
-        "Zm9vYmFyZ",  /* 1 mod 4 after full groups */
-        "Zm9",        /* "fo" is "Zm8": the leftover bits of "Zm9" are not zero */
-        "Zg.",        /* a JWT's separator */
-        "Zm9v\n",
-        "Zm9v\xc3\xa9",
+        "Zm9vYmFy=", /* padding after a full group */
+        "Zm8=",      /* padded 2 bytes */
+        "A",         /* 1 mod 4 */
+        "Zm9vYmFyZ", /* 1 mod 4 after full groups */
+        "Zm9",       /* "fo" is "Zm8": the leftover bits of "Zm9" are not zero */
+        "Zg.",       /* a JWT's separator */
+        "Zm9v\n",    "Zm9v\xc3\xa9",
     };
     apr_size_t i, len;
 
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-        ck_assert_msg(et_b64url_decode(pool, bad[i], strlen(bad[i]), &len) == NULL,
-                      "accepted '%s'", bad[i]);
+        ck_assert_msg(et_b64url_decode(pool, bad[i], strlen(bad[i]), &len) == NULL, "accepted '%s'",
+                      bad[i]);
     /* decoding stops at the length given, not at a NUL */
     {
         unsigned char *dec = et_b64url_decode(pool, "Zm9vYmFy", 4, &len);
@@ -143,7 +141,7 @@ START_TEST(uuid_format)
             else
                 ck_assert_msg(is_lower_hex(u[i]), "%s", u);
         }
-        ck_assert_msg(u[14] == '4', "not version 4: %s", u);         /* version */
+        ck_assert_msg(u[14] == '4', "not version 4: %s", u);            /* version */
         ck_assert_msg(strchr("89ab", u[19]) != NULL, "variant: %s", u); /* RFC 4122 */
         ck_assert(et_is_uuid(u));
     }
@@ -160,10 +158,8 @@ END_TEST
 START_TEST(is_uuid)
 {
     static const char *const good[] = {
-        "3f2504e0-4f89-41d3-9a0c-0305e82c3301",
-        "3F2504E0-4F89-41D3-9A0C-0305E82C3301",
-        "3f2504E0-4f89-41D3-9a0c-0305E82C3301",
-        "00000000-0000-0000-0000-000000000000",
+        "3f2504e0-4f89-41d3-9a0c-0305e82c3301", "3F2504E0-4F89-41D3-9A0C-0305E82C3301",
+        "3f2504E0-4f89-41D3-9a0c-0305E82C3301", "00000000-0000-0000-0000-000000000000",
         "ffffffff-ffff-ffff-ffff-ffffffffffff",
     };
     static const char *const bad[] = {
@@ -197,8 +193,7 @@ START_TEST(time_rfc3339)
     ck_assert_str_eq(et_time_rfc3339(pool, apr_time_make(1680931009, 897442)),
                      "2023-04-08T05:16:49.897442Z");
     ck_assert_str_eq(et_time_rfc3339(pool, 0), "1970-01-01T00:00:00.000000Z");
-    ck_assert_str_eq(et_time_rfc3339(pool, apr_time_make(0, 1)),
-                     "1970-01-01T00:00:00.000001Z");
+    ck_assert_str_eq(et_time_rfc3339(pool, apr_time_make(0, 1)), "1970-01-01T00:00:00.000001Z");
     ck_assert_str_eq(et_time_rfc3339(pool, apr_time_make(1709251199, 999999)),
                      "2024-02-29T23:59:59.999999Z");
     ck_assert_str_eq(et_time_rfc3339(pool, apr_time_make(1709251199, 1000000)),
@@ -215,8 +210,7 @@ START_TEST(i64_text)
 {
     ck_assert_str_eq(et_i64_text(pool, 0), "0");
     ck_assert_str_eq(et_i64_text(pool, -42), "-42");
-    ck_assert_str_eq(et_i64_text(pool, APR_INT64_C(9223372036854775807)),
-                     "9223372036854775807");
+    ck_assert_str_eq(et_i64_text(pool, APR_INT64_C(9223372036854775807)), "9223372036854775807");
     ck_assert_str_eq(et_i64_text(pool, -APR_INT64_C(9223372036854775807) - 1),
                      "-9223372036854775808");
 }
@@ -249,10 +243,24 @@ END_TEST
 START_TEST(parse_i64_bad)
 {
     static const char *const bad[] = {
-        "", "-", "+1", " 1", "1 ", "1\n", "1a", "a1", "0x10", "1.0", "1e3", "--1", "-+1",
-        "1-", "1,000", "\xd9\xa1", /* ARABIC-INDIC DIGIT ONE */
-        "1234567890123456789",      /* more than 18 digits */
-        "9223372036854775808",      /* past INT64_MAX */
+        "",
+        "-",
+        "+1",
+        " 1",
+        "1 ",
+        "1\n",
+        "1a",
+        "a1",
+        "0x10",
+        "1.0",
+        "1e3",
+        "--1",
+        "-+1",
+        "1-",
+        "1,000",
+        "\xd9\xa1",            /* ARABIC-INDIC DIGIT ONE */
+        "1234567890123456789", /* more than 18 digits */
+        "9223372036854775808", /* past INT64_MAX */
         "-9223372036854775809",
         "99999999999999999999999999",
     };
@@ -388,8 +396,7 @@ Suite *util_suite(void)
     TCase *tc = tcase_create("b64url");
 
     tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_loop_test(tc, b64url_rfc4648_vectors, 0,
-                        (int)(sizeof(vectors) / sizeof(vectors[0])));
+    tcase_add_loop_test(tc, b64url_rfc4648_vectors, 0, (int)(sizeof(vectors) / sizeof(vectors[0])));
     tcase_add_test(tc, b64url_round_trip_every_length);
     tcase_add_test(tc, b64url_decode_refuses_bad_text);
     tcase_add_test(tc, b64url_decode_refuses_more);

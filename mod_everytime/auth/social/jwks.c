@@ -373,8 +373,7 @@ static et_jwks *fetch(request_rec *r, const et_oauth_conf *o, apr_time_t deadlin
     if (et_http_call(r, o, deadline, url, NULL, NULL, &reply) != APR_SUCCESS)
         return NULL;
     if (reply.status != 200 || !(set = et_jwks_parse(r->pool, reply.body, reply.len))) {
-        ET_LOG(r, APLOG_ERR, 0, APLOGNO(10710) "JWKS %s: status %ld, no usable RSA key", url,
-               reply.status);
+        ET_LOG(r, APLOG_ERR, 0, "JWKS %s: status %ld, no usable RSA key", url, reply.status);
         return NULL;
     }
     return set;
@@ -425,8 +424,8 @@ et_key_status et_jwks_key(request_rec *r, const et_oauth_conf *o, apr_time_t dea
     unlock();
     if (!go) {
         ET_LOG(r, APLOG_INFO, 0,
-               APLOGNO(10711) "%s id_token names an unknown key; "
-                              "JWKS refetched less than a minute ago",
+               "%s id_token names an unknown key; "
+               "JWKS refetched less than a minute ago",
                source_names[src]);
         return ET_KEY_UNKNOWN;
     }

@@ -130,7 +130,7 @@ static et_oauth_result status_result(request_rec *r, const char *what, long stat
 {
     if (status == 400 || status == 401)
         return ET_OAUTH_REJECTED;
-    ET_LOG(r, APLOG_ERR, 0, APLOGNO(10721) "%s answered HTTP %ld", what, status);
+    ET_LOG(r, APLOG_ERR, 0, "%s answered HTTP %ld", what, status);
     return ET_OAUTH_UNREACHABLE;
 }
 
@@ -149,7 +149,7 @@ static et_oauth_result kakao(request_rec *r, const et_oauth_conf *o, const char 
     me = answer_object(r, &reply);
     id = json_object_get(me, "id");
     if (!json_is_integer(id) || json_integer_value(id) <= 0) {
-        ET_LOG(r, APLOG_ERR, 0, APLOGNO(10722) "Kakao user info has no numeric id");
+        ET_LOG(r, APLOG_ERR, 0, "Kakao user info has no numeric id");
         return ET_OAUTH_UNREACHABLE;
     }
     account = json_object_get(me, "kakao_account");
@@ -176,8 +176,7 @@ static et_oauth_result exchange(request_rec *r, const et_oauth_conf *o, apr_time
         return status_result(r, what, reply.status);
     answer = answer_object(r, &reply);
     if (!(*id_token = json_text(r, json_object_get(answer, "id_token")))) {
-        ET_LOG(r, APLOG_ERR, 0, APLOGNO(10723) "%s token answer is not JSON with an id_token",
-               what);
+        ET_LOG(r, APLOG_ERR, 0, "%s token answer is not JSON with an id_token", what);
         return ET_OAUTH_UNREACHABLE;
     }
     return ET_OAUTH_OK;
@@ -209,7 +208,7 @@ static et_oauth_result verify(request_rec *r, const et_oauth_conf *o, apr_time_t
     EVP_PKEY *key = NULL;
     et_key_status ks;
     if (st == ET_IDT_MALFORMED) {
-        ET_LOG(r, APLOG_ERR, 0, APLOGNO(10724) "%s id_token is not a JWT", what);
+        ET_LOG(r, APLOG_ERR, 0, "%s id_token is not a JWT", what);
         return ET_OAUTH_UNREACHABLE;
     }
     if (st == ET_IDT_OK) {
@@ -221,7 +220,7 @@ static et_oauth_result verify(request_rec *r, const et_oauth_conf *o, apr_time_t
                              : ET_IDT_BAD_SIGNATURE;
     }
     if (st != ET_IDT_OK) {
-        ET_LOG(r, APLOG_WARNING, 0, APLOGNO(10725) "%s id_token refused: %s", what, idt_reason(st));
+        ET_LOG(r, APLOG_WARNING, 0, "%s id_token refused: %s", what, idt_reason(st));
         return ET_OAUTH_REJECTED;
     }
     out->user_id = claims.sub;
@@ -232,7 +231,7 @@ static et_oauth_result verify(request_rec *r, const et_oauth_conf *o, apr_time_t
 
 static et_oauth_result not_configured(request_rec *r, const char *what, const char *directive)
 {
-    ET_LOG(r, APLOG_ERR, 0, APLOGNO(10726) "%s login is not configured (%s)", what, directive);
+    ET_LOG(r, APLOG_ERR, 0, "%s login is not configured (%s)", what, directive);
     return ET_OAUTH_UNREACHABLE;
 }
 
@@ -293,7 +292,7 @@ static et_oauth_result apple(request_rec *r, const et_oauth_conf *o, const char 
         return not_configured(r, "Apple", ET_DIR_APPLE_CLIENT_ID);
     if (!(secret =
               et_apple_client_secret(r->pool, o, apr_time_sec(apr_time_now()), APPLE_SECRET_TTL))) {
-        ET_LOG(r, APLOG_ERR, 0, APLOGNO(10727) "cannot sign the Apple client_secret");
+        ET_LOG(r, APLOG_ERR, 0, "cannot sign the Apple client_secret");
         return ET_OAUTH_UNREACHABLE;
     }
     form = et_form_add(r->pool, NULL, "client_id", o->apple_client_id);

@@ -12,16 +12,16 @@
 typedef enum { ET_PROVIDER_KAKAO, ET_PROVIDER_GOOGLE, ET_PROVIDER_APPLE } et_provider;
 
 typedef struct et_social_identity {
-    const char *user_id;   /* the provider's stable user id (Kakao id, Google/Apple sub) */
-    const char *email;     /* NULL when the provider gave none */
+    const char *user_id; /* the provider's stable user id (Kakao id, Google/Apple sub) */
+    const char *email;   /* NULL when the provider gave none */
     int email_verified;
-    const char *nickname;  /* NULL when the provider gave none */
+    const char *nickname; /* NULL when the provider gave none */
 } et_social_identity;
 
 typedef enum {
     ET_OAUTH_OK,
-    ET_OAUTH_REJECTED,    /* the provider said no: 401, statusCode 1031 */
-    ET_OAUTH_UNREACHABLE  /* unreachable, timed out, or garbage: 502, statusCode 1032 */
+    ET_OAUTH_REJECTED,   /* the provider said no: 401, statusCode 1031 */
+    ET_OAUTH_UNREACHABLE /* unreachable, timed out, or garbage: 502, statusCode 1032 */
 } et_oauth_result;
 
 /* Asks the provider who the credential belongs to. Never blocks past the
