@@ -26,6 +26,7 @@ ET_PKGS_VALGRIND=(valgrind)
 # shellcheck disable=SC2034
 ET_PKGS_CACHE=(redis-server memcached)
 # shellcheck disable=SC2034
+ET_PKGS_LINT=(clang-format binutils) # build/check-format, build/check-cycles (nm)
 ET_PKGS_SANITIZE=(clang-14 libclang-rt-14-dev llvm-14 rsync) # build/stages.sh
 # shellcheck disable=SC2034
 ET_PKGS_TEST=(libapache2-mod-perl2 libwww-perl libjson-perl libcrypt-openssl-rsa-perl
@@ -91,9 +92,12 @@ et_deps() {
         et_die "apt-get install ${missing[*]} failed"
 }
 
-# et_build: configures when needed (no Makefile, or configure.ac/Makefile.am
-# newer than what was generated from them), then always makes (incremental).
+# et_build [CONFIGURE-ARGS...]: configures when needed (no Makefile,
+# configure.ac/Makefile.am newer than what was generated from them, or other
+# arguments than the last configure had), then always makes (incremental).
+# build/test passes --enable-werror; build/run builds as a user would.
 et_build() {
+    local args="$*"
     (
         cd "$ET_TOP" || exit 1
         if [ ! -x configure ] || [ configure.ac -nt configure ] ||
@@ -101,9 +105,12 @@ et_build() {
             et_log "autogen"
             ./autogen.sh >/dev/null || et_die "autogen.sh failed"
         fi
-        if [ ! -f Makefile ] || [ configure -nt Makefile ] || [ Makefile.in -nt Makefile ]; then
-            et_log "configure"
-            ./configure -q ${APXS:+APXS="$APXS"} || et_die "configure failed"
+        if [ ! -f Makefile ] || [ configure -nt Makefile ] || [ Makefile.in -nt Makefile ] ||
+            [ "$(cat .configure-args 2>/dev/null)" != "$args" ]; then
+            et_log "configure $args"
+            # shellcheck disable=SC2086 # the arguments are words
+            ./configure -q ${APXS:+APXS="$APXS"} $args || et_die "configure failed"
+            printf '%s\n' "$args" >.configure-args
         fi
         et_log "make"
         make -j"$(nproc)" || et_die "build failed"

@@ -51,7 +51,7 @@ et_stage_asan() {
     et_log "asan: the unit tests under ASan and UBSan ($ET_SAN_CC)"
     # (pkg-config's flags are words)
     # shellcheck disable=SC2046
-    if ! build=$(et_stage_tree asan CC="$ET_SAN_CC" CFLAGS="$ET_SAN_FLAGS" \
+    if ! build=$(et_stage_tree asan --enable-werror CC="$ET_SAN_CC" CFLAGS="$ET_SAN_FLAGS" \
         LDFLAGS="$ET_SAN_FLAGS" 2>>"$out") ||
         ! make -C "$build" -j"$(nproc)" >>"$out" 2>&1 ||
         ! "$ET_SAN_CC" -g -O1 -fPIC -shared -Wall -Wextra -Werror $(pkg-config --cflags apr-1) \
@@ -84,7 +84,7 @@ et_stage_fuzz() {
     local out=$1/fuzz.out seconds=${2:-${ET_FUZZ_SECONDS:-12}} build passed failed
     : >"$out"
     et_log "fuzz: the libFuzzer harnesses of t/fuzz, ${seconds}s each"
-    if ! build=$(et_stage_tree fuzz CC="$ET_SAN_CC" --enable-fuzz 2>>"$out") ||
+    if ! build=$(et_stage_tree fuzz CC="$ET_SAN_CC" --enable-fuzz --enable-werror 2>>"$out") ||
         ! make -C "$build" -j"$(nproc)" fuzz-build >>"$out" 2>&1; then
         tail -n 30 "$out" >&2
         echo "0 1"
