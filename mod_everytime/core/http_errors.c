@@ -117,15 +117,15 @@ static apr_status_t error_json_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     return send_json(f->r, next);
 }
 
-/* ap_send_error_response has made the handler's err_headers_out the
- * answer's headers_out: the CORS headers are there when the handler ran,
- * and set here when httpd refused the request before it. */
+/* ap_send_error_response runs this hook, then keeps only err_headers_out:
+ * the CORS headers are there when the handler ran, and set there when
+ * httpd refused the request before it. */
 static void insert_error_json(request_rec *r)
 {
     if (!ap_is_HTTP_ERROR(r->status) || !is_api_request(r))
         return;
     ap_add_output_filter_handle(error_filter, NULL, r, r->connection);
-    et_cors_headers(r, et_conf(r->server), r->headers_out);
+    et_cors_headers(r, et_conf(r->server), r->err_headers_out);
 }
 
 void et_http_errors_register_hooks(apr_pool_t *p)
