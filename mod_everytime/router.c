@@ -1,8 +1,8 @@
 /*
  * router.c: dispatch over the route tables of the groups it is handed,
  * walked in their order. Handlers validate, query and build a reply; this
- * file answers 404/405/401/403, reads the body and writes whatever the route
- * answered.
+ * file answers 404/405/401/403 and OPTIONS, reads the body and writes
+ * whatever the route answered.
  */
 #include "router.h"
 #include "auth/auth.h"
@@ -12,6 +12,7 @@
 #include "core/query.h"
 #include "core/body.h"
 #include "core/lang.h"
+#include "core/cors.h"
 
 #include <http_protocol.h>
 #include <http_request.h>
@@ -140,6 +141,19 @@ static int check_access(et_req *q)
     return OK;
 }
 
+/* OPTIONS: a browser's preflight from a listed origin, before any access
+ * or CSRF check (a preflight carries no credentials); else the methods of
+ * the path, as DRF answers it. */
+static int answer_options(et_req *q, const char *allow)
+{
+    if (et_cors_preflight(q->r, q->conf, allow))
+        return HTTP_NO_CONTENT;
+    if (!*allow)
+        return et_fail(q, ET_E_NOT_FOUND);
+    apr_table_setn(q->r->headers_out, "Allow", apr_pstrcat(q->r->pool, allow, ", OPTIONS", NULL));
+    return HTTP_OK;
+}
+
 static int dispatch(et_req *q, const et_group *const *groups)
 {
     request_rec *r = q->r;
@@ -149,6 +163,8 @@ static int dispatch(et_req *q, const et_group *const *groups)
     if (r->header_only)
         method = M_GET;
     q->route = et_route_find(groups, r->pool, method, route_path(r), q, &allow);
+    if (method == M_OPTIONS)
+        return answer_options(q, allow);
     if (!q->route) {
         if (!*allow)
             return et_fail(q, ET_E_NOT_FOUND);
@@ -186,6 +202,8 @@ int et_router_handle(request_rec *r, const et_group *const *groups)
     q->r = r;
     q->conf = et_conf(r->server);
     q->ko = et_prefers_korean(apr_table_get(r->headers_in, "Accept-Language"));
+    /* on err_headers_out: errors keep them, a 401 and a 429 as much as a 200 */
+    et_cors_headers(r, q->conf, r->err_headers_out);
     status = dispatch(q, groups);
     if (status == AP_FILTER_ERROR)
         return AP_FILTER_ERROR; /* httpd refused the body and has answered */

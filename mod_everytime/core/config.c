@@ -3,6 +3,7 @@
  * configuration when httpd reads it (so "apachectl configtest" shows it).
  */
 #include "core/config.h"
+#include "core/cors.h"
 #include "infra/cache.h"
 #include "infra/db.h"
 #include "infra/http_client.h"
@@ -144,6 +145,7 @@ void *et_merge_server_config(apr_pool_t *p, void *basev, void *addv)
     MERGE_PTR(media_dir);
     MERGE_PTR(media_url);
     MERGE_NUM(max_upload);
+    MERGE_PTR(cors_origins); /* a vhost's own list replaces the main server's */
     MERGE_PTR(cache);
     merge_oauth(&m->oauth, &base->oauth, &add->oauth);
     return m;
@@ -494,6 +496,20 @@ static const char *set_apple_key(cmd_parms *cmd, void *dc, const char *v)
     return NULL;
 }
 
+/* One origin of EverytimeCORSOrigins; each line adds to the server's list. */
+static const char *set_cors_origin(cmd_parms *cmd, void *dc, const char *v)
+{
+    et_srv_conf *c = cmd_conf(cmd);
+    const char *origin, *why = et_cors_origin_parse(cmd->pool, v, &origin);
+    (void)dc;
+    if (why)
+        return apr_psprintf(cmd->pool, "%s: '%s' %s", cmd->cmd->name, v, why);
+    if (!c->cors_origins)
+        c->cors_origins = apr_array_make(cmd->pool, 4, sizeof(const char *));
+    APR_ARRAY_PUSH(c->cors_origins, const char *) = origin;
+    return NULL;
+}
+
 static const char *set_cache(cmd_parms *cmd, void *dc, const char *v)
 {
     (void)dc;
@@ -547,6 +563,9 @@ const command_rec et_directives[] = {
                   "URL prefix under which httpd serves EverytimeMediaDir (/media/)"),
     AP_INIT_TAKE1(ET_DIR_MAX_UPLOAD, set_max_upload, NULL, RSRC_CONF,
                   "largest uploaded file in bytes (10485760)"),
+    AP_INIT_ITERATE(ET_DIR_CORS_ORIGINS, set_cors_origin, NULL, RSRC_CONF,
+                    "origins (scheme://host[:port]) whose pages may call the API with "
+                    "credentials (none)"),
     AP_INIT_TAKE1(ET_DIR_OAUTH_CONNECT_TIMEOUT, set_oauth_seconds, OAUTH_FIELD(connect_timeout),
                   RSRC_CONF, "seconds to connect to a social login provider (2)"),
     AP_INIT_TAKE1(ET_DIR_OAUTH_TIMEOUT, set_oauth_seconds, OAUTH_FIELD(timeout), RSRC_CONF,

@@ -47,6 +47,7 @@
 #define ET_DIR_APPLE_KEY_ID          "EverytimeAppleKeyID"
 #define ET_DIR_APPLE_KEY_FILE        "EverytimeAppleKeyFile"
 #define ET_DIR_REFRESH_REUSE         "EverytimeRefreshReuseInterval"
+#define ET_DIR_CORS_ORIGINS          "EverytimeCORSOrigins"
 
 #define ET_DEFAULT_ACCESS_TTL            300
 #define ET_DEFAULT_REFRESH_TTL           (14 * 24 * 3600)
@@ -139,6 +140,8 @@ typedef struct et_srv_conf {
     const char *media_dir; /* where uploads are written; NULL: uploads off */
     const char *media_url; /* URL prefix httpd serves media_dir under */
     apr_off_t max_upload;  /* bytes per uploaded file */
+    /* const char *s, as browsers write Origin; NULL: no CORS */
+    apr_array_header_t *cors_origins;
     et_cache *cache;
     et_oauth_conf oauth;
     const char *dummy_hash;                      /* bcrypt of nothing, for timing parity */

@@ -17,6 +17,7 @@
 #include "core/request.h"
 #include "core/errors.h"
 #include "core/lang.h"
+#include "core/cors.h"
 
 #include <http_core.h>
 #include <http_protocol.h>
@@ -116,10 +117,15 @@ static apr_status_t error_json_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     return send_json(f->r, next);
 }
 
+/* ap_send_error_response runs this hook, then keeps only err_headers_out:
+ * the CORS headers are there when the handler ran, and set there when
+ * httpd refused the request before it. */
 static void insert_error_json(request_rec *r)
 {
-    if (ap_is_HTTP_ERROR(r->status) && is_api_request(r))
-        ap_add_output_filter_handle(error_filter, NULL, r, r->connection);
+    if (!ap_is_HTTP_ERROR(r->status) || !is_api_request(r))
+        return;
+    ap_add_output_filter_handle(error_filter, NULL, r, r->connection);
+    et_cors_headers(r, et_conf(r->server), r->err_headers_out);
 }
 
 void et_http_errors_register_hooks(apr_pool_t *p)
