@@ -171,7 +171,7 @@ static int dispatch(et_req *q, const et_group *const *groups)
     if ((q->route->flags & ET_JSON_BODY) && (status = et_read_json_body(q)) != OK)
         return status;
     if (!q->body)
-        q->body = et_json_object(r->pool);
+        q->body = et_json_obj(r->pool);
     return q->route->fn(q);
 }
 
