@@ -187,8 +187,20 @@ static int dispatch(et_req *q, const et_group *const *groups)
     if ((q->route->flags & ET_JSON_BODY) && (status = et_read_json_body(q)) != OK)
         return status;
     if (!q->body)
-        q->body = et_json_object(r->pool);
+        q->body = et_json_obj(r->pool);
     return q->route->fn(q);
+}
+
+/* A reply that lost a string to invalid UTF-8 (a database row, a provider's
+ * answer: bodies are checked on the way in) must not go out with the field
+ * missing: a server error, with the key in the log. */
+static int refuse_unwritable(et_req *q, int status)
+{
+    const char *key = et_json_error(q->r->pool);
+    if (!key)
+        return status;
+    ET_LOG(q->r, APLOG_ERR, 0, "the reply's \"%s\" is not UTF-8: answered 500", key);
+    return et_fail(q, ET_E_ERROR);
 }
 
 int et_router_handle(request_rec *r, const et_group *const *groups)
@@ -207,6 +219,7 @@ int et_router_handle(request_rec *r, const et_group *const *groups)
     status = dispatch(q, groups);
     if (status == AP_FILTER_ERROR)
         return AP_FILTER_ERROR; /* httpd refused the body and has answered */
+    status = refuse_unwritable(q, status);
     /* The status first: after one that drops the connection (413, 400)
      * ap_discard_request_body reads nothing, so a declared 500 MB body is
      * not drained; after any other, what was not read is skipped so that

@@ -40,9 +40,12 @@ static const et_stmt statements[] = {
      NULL},
     {NULL, NULL, NULL, NULL}};
 
-static json_t *pair_json(const et_token_pair *pair)
+static json_t *pair_json(apr_pool_t *p, const et_token_pair *pair)
 {
-    return json_pack("{s:s, s:s}", "access", pair->access, "refresh", pair->refresh);
+    json_t *o = et_json_obj(p);
+    et_json_set_str(p, o, "access", pair->access);
+    et_json_set_str(p, o, "refresh", pair->refresh);
+    return o;
 }
 
 /* {"user": User, "token": {"access", "refresh"}} for a fresh login. */
@@ -54,9 +57,9 @@ static int login_reply(et_req *q, int status, const et_rows *user)
         APR_SUCCESS)
         return et_fail_unavailable(q);
     et_tokens_set_cookies(q->r, &pair);
-    o = et_json_object(q->r->pool);
-    json_object_set_new(o, "user", et_user_json(q, user, 0));
-    json_object_set_new(o, "token", pair_json(&pair));
+    o = et_json_obj(q->r->pool);
+    et_json_set(o, "user", et_user_json(q, user, 0));
+    et_json_set(o, "token", pair_json(q->r->pool, &pair));
     return et_reply(q, status, o);
 }
 
@@ -240,7 +243,7 @@ static int et_accounts_refresh(et_req *q)
     switch (et_tokens_refresh(q->r, &claims, &pair)) {
     case ET_REFRESH_OK:
         et_tokens_renew_cookies(q->r, &pair);
-        return et_reply(q, HTTP_OK, et_json_own(q->r->pool, pair_json(&pair)));
+        return et_reply(q, HTTP_OK, pair_json(q->r->pool, &pair));
     case ET_REFRESH_REFUSED:
         return et_fail(q, ET_E_TOKEN_INVALID);
     default:
@@ -266,7 +269,7 @@ static int et_accounts_verify(et_req *q)
         return et_fail_unavailable(q);
     if (!live)
         return et_fail(q, ET_E_TOKEN_INVALID);
-    return et_reply(q, HTTP_OK, et_json_object(q->r->pool));
+    return et_reply(q, HTTP_OK, et_json_obj(q->r->pool));
 }
 
 static int et_accounts_logout(et_req *q)
@@ -302,7 +305,7 @@ static int et_accounts_me_get(et_req *q)
         return et_fail_unavailable(q);
     if (user->nrows != 1)
         return et_fail(q, ET_E_NOT_FOUND);
-    return et_reply(q, HTTP_OK, et_json_own(q->r->pool, et_user_json(q, user, 0)));
+    return et_reply(q, HTTP_OK, et_user_json(q, user, 0));
 }
 
 /* Checks current_password when a new password is asked for; 1 when fine. */

@@ -108,18 +108,19 @@ static const char *caller_key(const et_req *q)
 static json_t *author_json(et_req *q, const et_rows *rows, int i)
 {
     if (cell_i64(rows, i, C_ANON))
-        return et_author_json(NULL, NULL,
+        return et_author_json(q->r->pool, NULL, NULL,
                               et_anon_label(q->r->pool, (int)cell_i64(rows, i, C_POST_AUTHOR),
                                             cell_i64(rows, i, C_NUMBER)));
     if (!cell_i64(rows, i, C_ACTIVE))
-        return et_author_json(NULL, NULL, ET_DELETED_USER);
-    return et_author_json(ET_CELL(rows, i, C_AUTHOR), ET_CELL(rows, i, C_NICK), NULL);
+        return et_author_json(q->r->pool, NULL, NULL, ET_DELETED_USER);
+    return et_author_json(q->r->pool, ET_CELL(rows, i, C_AUTHOR), ET_CELL(rows, i, C_NICK), NULL);
 }
 
 /* One Comment; "replies" (empty, to be filled) only when asked for. */
 static json_t *comment_json(et_req *q, const et_rows *rows, int i, int with_replies)
 {
-    json_t *c = json_object();
+    apr_pool_t *p = q->r->pool;
+    json_t *c = et_json_obj(p);
     const char *caller = et_caller(q);
     int deleted = cell_i64(rows, i, C_DELETED) != 0;
     et_json_set_int(c, "id", cell_i64(rows, i, C_ID));
@@ -127,10 +128,10 @@ static json_t *comment_json(et_req *q, const et_rows *rows, int i, int with_repl
     if (ET_CELL(rows, i, C_PARENT))
         et_json_set_int(c, "parent", cell_i64(rows, i, C_PARENT));
     else
-        json_object_set_new(c, "parent", json_null());
+        et_json_set_null(c, "parent");
     /* a deleted placeholder names nobody, not even anonymously */
-    json_object_set_new(c, "author", deleted ? json_null() : author_json(q, rows, i));
-    et_json_set_str(c, "content", deleted ? NULL : ET_CELL(rows, i, C_CONTENT));
+    et_json_set(c, "author", deleted ? NULL : author_json(q, rows, i));
+    et_json_set_str(p, c, "content", deleted ? NULL : ET_CELL(rows, i, C_CONTENT));
     et_json_set_bool(c, "is_anonymous", (int)cell_i64(rows, i, C_ANON));
     et_json_set_int(c, "like_count", cell_i64(rows, i, C_LIKES));
     if (caller)
@@ -138,9 +139,9 @@ static json_t *comment_json(et_req *q, const et_rows *rows, int i, int with_repl
     et_json_set_bool(c, "is_mine", caller && !strcmp(caller, ET_CELL(rows, i, C_AUTHOR)));
     et_json_set_bool(c, "is_deleted", deleted);
     if (with_replies)
-        json_object_set_new(c, "replies", json_array());
-    et_json_set_str(c, "created_at", et_cell_time(q->r->pool, ET_CELL(rows, i, C_CREATED)));
-    et_json_set_str(c, "updated_at", et_cell_time(q->r->pool, ET_CELL(rows, i, C_UPDATED)));
+        et_json_set(c, "replies", et_json_arr(p));
+    et_json_set_str(p, c, "created_at", et_cell_time(p, ET_CELL(rows, i, C_CREATED)));
+    et_json_set_str(p, c, "updated_at", et_cell_time(p, ET_CELL(rows, i, C_UPDATED)));
     return c;
 }
 
@@ -148,19 +149,18 @@ static json_t *comment_json(et_req *q, const et_rows *rows, int i, int with_repl
  * replies (both lists in id order). */
 static json_t *thread_json(et_req *q, const et_rows *top, int ntop, const et_rows *replies)
 {
-    json_t *list = json_array();
+    json_t *list = et_json_arr(q->r->pool);
     apr_hash_t *by_id = apr_hash_make(q->r->pool);
     int i;
     for (i = 0; i < ntop; i++) {
         json_t *c = comment_json(q, top, i, 1);
-        json_array_append_new(list, c);
+        et_json_push(list, c);
         apr_hash_set(by_id, ET_CELL(top, i, C_ID), APR_HASH_KEY_STRING, c);
     }
     for (i = 0; replies && i < replies->nrows; i++) {
         json_t *parent = apr_hash_get(by_id, ET_CELL(replies, i, C_PARENT), APR_HASH_KEY_STRING);
         if (parent)
-            json_array_append_new(json_object_get(parent, "replies"),
-                                  comment_json(q, replies, i, 0));
+            et_json_push(json_object_get(parent, "replies"), comment_json(q, replies, i, 0));
     }
     return list;
 }
@@ -186,13 +186,12 @@ static int reply_comment(et_req *q, int status, apr_int64_t id)
     if (!ET_CELL(rows, 0, C_PARENT) &&
         load_replies(q, cell_i64(rows, 0, C_POST), id, id, &replies) != APR_SUCCESS)
         return et_fail_unavailable(q);
-    /* a reply alone, or a top-level comment with its replies; the pool
-     * releases the one list either way */
+    /* a reply alone, or a top-level comment with its replies */
     if (ET_CELL(rows, 0, C_PARENT)) {
-        list = et_json_own(q->r->pool, json_array());
-        json_array_append_new(list, comment_json(q, rows, 0, 0));
+        list = et_json_arr(q->r->pool);
+        et_json_push(list, comment_json(q, rows, 0, 0));
     } else {
-        list = et_json_own(q->r->pool, thread_json(q, rows, 1, replies));
+        list = thread_json(q, rows, 1, replies);
     }
     return et_reply(q, status, json_array_get(list, 0));
 }
@@ -388,10 +387,10 @@ static int et_me_comments(et_req *q)
                      (apr_int64_t)page.limit + 1) != APR_SUCCESS)
         return et_fail_unavailable(q);
     shown = et_page_shown(&page, rows);
-    list = json_array();
+    list = et_json_arr(q->r->pool);
     /* a flat list of the caller's own writing: no replies hang here */
     for (i = 0; i < shown; i++)
-        json_array_append_new(list, comment_json(q, rows, i, 0));
+        et_json_push(list, comment_json(q, rows, i, 0));
     return et_reply(q, HTTP_OK, et_page_json(q, list, et_page_next(q, &page, rows, C_ID, -1)));
 }
 

@@ -59,9 +59,10 @@ static const et_stmt statements[] = {
 
 /* The courses of rows (at most limit of them) as a JSON array. *more is set
  * when the rows hold another course after them, *last to the last id shown. */
-static json_t *course_list(const et_rows *rows, int limit, int *more, apr_int64_t *last)
+static json_t *course_list(apr_pool_t *p, const et_rows *rows, int limit, int *more,
+                           apr_int64_t *last)
 {
-    json_t *list = json_array(), *c;
+    json_t *list = et_json_arr(p), *c;
     int i = 0, n = 0;
     *more = 0;
     while (i < rows->nrows) {
@@ -70,8 +71,8 @@ static json_t *course_list(const et_rows *rows, int limit, int *more, apr_int64_
             break;
         }
         *last = et_cell_i64(ET_CELL(rows, i, ET_CC_ID));
-        i = et_course_json(rows, i, 0, &c);
-        json_array_append_new(list, c);
+        i = et_course_json(p, rows, i, 0, &c);
+        et_json_push(list, c);
         n++;
     }
     return list;
@@ -119,7 +120,7 @@ static int et_courses_list(et_req *q)
                      department, pattern, pattern, pattern, day, day,
                      (apr_int64_t)page.limit + 1) != APR_SUCCESS)
         return et_fail_unavailable(q);
-    list = course_list(rows, page.limit, &more, &last);
+    list = course_list(q->r->pool, rows, page.limit, &more, &last);
     return et_reply(q, HTTP_OK,
                     et_page_json(q, list, more ? et_cursor_make(q, page.list, last, 0) : NULL));
 }
@@ -132,8 +133,7 @@ static int load_course(et_req *q, apr_int64_t id, json_t **out)
         return et_fail_unavailable(q);
     if (!rows->nrows)
         return et_fail(q, ET_E_NOT_FOUND);
-    et_course_json(rows, 0, 0, out);
-    et_json_own(q->r->pool, *out);
+    et_course_json(q->r->pool, rows, 0, 0, out);
     return OK;
 }
 
@@ -185,8 +185,8 @@ static json_t *leave(et_req *q, const outer_state *o)
 static void nest_errors(et_req *q, const char *field, json_t *errors)
 {
     if (!q->errors)
-        q->errors = et_json_object(q->r->pool);
-    json_object_set(q->errors, field, errors);
+        q->errors = et_json_obj(q->r->pool);
+    et_json_set(q->errors, field, errors);
 }
 
 static void read_course_info(et_req *q, json_t *info, new_course *c)
@@ -245,7 +245,7 @@ static json_t *read_slot(et_req *q, json_t *v, et_slot *s)
     else
         et_field_not_object(q, "non_field_errors", v);
     errors = leave(q, &o);
-    return errors ? errors : et_json_object(q->r->pool);
+    return errors ? errors : et_json_obj(q->r->pool);
 }
 
 static void read_slots(et_req *q, new_course *c)
@@ -274,12 +274,12 @@ static void read_slots(et_req *q, new_course *c)
     }
     c->nslots = (int)json_array_size(v);
     c->slots = apr_pcalloc(p, sizeof(et_slot) * (c->nslots + 1));
-    errors = et_json_own(p, json_array());
+    errors = et_json_arr(p);
     json_array_foreach(v, k, e)
     {
         json_t *one = read_slot(q, e, &c->slots[k]);
         bad |= json_object_size(one) > 0;
-        json_array_append(errors, one);
+        et_json_push(errors, one);
     }
     if (bad)
         nest_errors(q, "slots", errors);

@@ -91,25 +91,24 @@ static const et_stmt statements[] = {
 static json_t *request_json(et_req *q, const et_rows *rows, int i)
 {
     apr_pool_t *p = q->r->pool;
-    json_t *o = json_object();
+    json_t *o = et_json_obj(p);
     et_json_set_int(o, "id", et_cell_i64(ET_CELL(rows, i, F_ID)));
-    json_object_set_new(
-        o, "from_user",
-        et_author_json(ET_CELL(rows, i, F_FROM), ET_CELL(rows, i, F_FROM_NICK), NULL));
-    json_object_set_new(o, "to_user",
-                        et_author_json(ET_CELL(rows, i, F_TO), ET_CELL(rows, i, F_TO_NICK), NULL));
-    et_json_set_str(o, "status", ET_CELL(rows, i, F_STATUS));
-    et_json_set_str(o, "created_at", et_cell_time(p, ET_CELL(rows, i, F_CREATED)));
-    et_json_set_str(o, "updated_at", et_cell_time(p, ET_CELL(rows, i, F_UPDATED)));
+    et_json_set(o, "from_user",
+                et_author_json(p, ET_CELL(rows, i, F_FROM), ET_CELL(rows, i, F_FROM_NICK), NULL));
+    et_json_set(o, "to_user",
+                et_author_json(p, ET_CELL(rows, i, F_TO), ET_CELL(rows, i, F_TO_NICK), NULL));
+    et_json_set_str(p, o, "status", ET_CELL(rows, i, F_STATUS));
+    et_json_set_str(p, o, "created_at", et_cell_time(p, ET_CELL(rows, i, F_CREATED)));
+    et_json_set_str(p, o, "updated_at", et_cell_time(p, ET_CELL(rows, i, F_UPDATED)));
     return o;
 }
 
 static json_t *request_list_json(et_req *q, const et_rows *rows)
 {
-    json_t *list = json_array();
+    json_t *list = et_json_arr(q->r->pool);
     int i;
     for (i = 0; i < rows->nrows; i++)
-        json_array_append_new(list, request_json(q, rows, i));
+        et_json_push(list, request_json(q, rows, i));
     return list;
 }
 
@@ -128,7 +127,7 @@ static int reply_request(et_req *q, int status, apr_int64_t id)
     int found = load_request(q, id, &rows);
     if (found != OK)
         return found;
-    return et_reply(q, status, et_json_own(q->r->pool, request_json(q, rows, 0)));
+    return et_reply(q, status, request_json(q, rows, 0));
 }
 
 /* --- shared checks ---------------------------------------------------------------- */
@@ -235,9 +234,9 @@ static int et_friends_requests(et_req *q)
     if (et_db_select(q->r, "et_frd_received", &received, "s", et_caller(q)) != APR_SUCCESS ||
         et_db_select(q->r, "et_frd_sent", &sent, "s", et_caller(q)) != APR_SUCCESS)
         return et_fail_unavailable(q);
-    o = et_json_object(q->r->pool);
-    json_object_set_new(o, "received", request_list_json(q, received));
-    json_object_set_new(o, "sent", request_list_json(q, sent));
+    o = et_json_obj(q->r->pool);
+    et_json_set(o, "received", request_list_json(q, received));
+    et_json_set(o, "sent", request_list_json(q, sent));
     return et_reply(q, HTTP_OK, o);
 }
 
@@ -320,11 +319,11 @@ static int et_friends_list(et_req *q)
     int i;
     if (et_db_select(q->r, "et_frd_list", &rows, "s", et_caller(q)) != APR_SUCCESS)
         return et_fail_unavailable(q);
-    list = json_array();
+    list = et_json_arr(q->r->pool);
     for (i = 0; i < rows->nrows; i++) {
-        json_t *f = et_author_json(ET_CELL(rows, i, 0), ET_CELL(rows, i, 1), NULL);
-        et_json_set_str(f, "login_id", ET_CELL(rows, i, 2));
-        json_array_append_new(list, f);
+        json_t *f = et_author_json(q->r->pool, ET_CELL(rows, i, 0), ET_CELL(rows, i, 1), NULL);
+        et_json_set_str(q->r->pool, f, "login_id", ET_CELL(rows, i, 2));
+        et_json_push(list, f);
     }
     return et_reply(q, HTTP_OK, et_page_json(q, list, NULL));
 }

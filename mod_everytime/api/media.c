@@ -181,10 +181,10 @@ static int store(et_req *q, apr_int64_t post_id, et_upload *up)
         apr_file_remove(final_path, r->pool);
         return et_fail_unavailable(q);
     }
-    o = et_json_object(r->pool);
+    o = et_json_obj(r->pool);
     et_json_set_int(o, "id", et_cell_i64(ET_CELL(rows, 0, 0)));
-    et_json_set_str(o, "url", apr_pstrcat(r->pool, q->conf->media_url, name, NULL));
-    et_json_set_str(o, "content_type", up->content_type);
+    et_json_set_str(r->pool, o, "url", apr_pstrcat(r->pool, q->conf->media_url, name, NULL));
+    et_json_set_str(r->pool, o, "content_type", up->content_type);
     et_json_set_int(o, "size", (apr_int64_t)up->size);
     return et_reply(q, HTTP_CREATED, o);
 }

@@ -86,21 +86,22 @@ static const et_stmt statements[] = {
 static json_t *message_json(et_req *q, apr_int64_t conv, const et_rows *rows, int i, int col,
                             int seen)
 {
-    json_t *m = json_object();
+    apr_pool_t *p = q->r->pool;
+    json_t *m = et_json_obj(p);
     int mine = !strcmp(ET_CELL(rows, i, col + 1), et_caller(q));
     et_json_set_int(m, "id", et_cell_i64(ET_CELL(rows, i, col)));
     et_json_set_int(m, "conversation", conv);
     et_json_set_bool(m, "is_mine", mine);
-    et_json_set_str(m, "content", ET_CELL(rows, i, col + 2));
+    et_json_set_str(p, m, "content", ET_CELL(rows, i, col + 2));
     et_json_set_bool(m, "is_read", ET_CELL(rows, i, col + 4) != NULL || (seen && !mine));
-    et_json_set_str(m, "created_at", et_cell_time(q->r->pool, ET_CELL(rows, i, col + 3)));
+    et_json_set_str(p, m, "created_at", et_cell_time(p, ET_CELL(rows, i, col + 3)));
     return m;
 }
 
 /* "post:12" as {"post": 12}, "comment:5" as {"comment": 5}. */
-static json_t *source_json(const char *source)
+static json_t *source_json(apr_pool_t *p, const char *source)
 {
-    json_t *o = json_object();
+    json_t *o = et_json_obj(p);
     const char *colon = strchr(source, ':');
     apr_int64_t id = 0;
     char key[16];
@@ -116,18 +117,19 @@ static json_t *source_json(const char *source)
 /* Conversation from a row of et_msg_conv_list. */
 static json_t *conversation_json(et_req *q, const et_rows *rows, int i)
 {
-    json_t *c = json_object();
+    apr_pool_t *p = q->r->pool;
+    json_t *c = et_json_obj(p);
     apr_int64_t id = et_cell_i64(ET_CELL(rows, i, 0));
     et_json_set_int(c, "id", id);
-    json_object_set_new(c, "source", source_json(ET_CELL(rows, i, 1)));
-    json_object_set_new(c, "counterpart", et_author_json(NULL, NULL, ET_ANON_PLAIN));
+    et_json_set(c, "source", source_json(p, ET_CELL(rows, i, 1)));
+    et_json_set(c, "counterpart", et_author_json(p, NULL, NULL, ET_ANON_PLAIN));
     if (ET_CELL(rows, i, 4))
-        json_object_set_new(c, "last_message", message_json(q, id, rows, i, 4, 0));
+        et_json_set(c, "last_message", message_json(q, id, rows, i, 4, 0));
     else
-        json_object_set_new(c, "last_message", json_null());
+        et_json_set_null(c, "last_message");
     et_json_set_int(c, "unread_count", et_cell_i64(ET_CELL(rows, i, 9)));
-    et_json_set_str(c, "created_at", et_cell_time(q->r->pool, ET_CELL(rows, i, 2)));
-    et_json_set_str(c, "updated_at", et_cell_time(q->r->pool, ET_CELL(rows, i, 3)));
+    et_json_set_str(p, c, "created_at", et_cell_time(p, ET_CELL(rows, i, 2)));
+    et_json_set_str(p, c, "updated_at", et_cell_time(p, ET_CELL(rows, i, 3)));
     return c;
 }
 
@@ -242,13 +244,13 @@ static int send_message(et_req *q, sending *s)
     int status = et_transaction(q, add_message, s);
     if (status != OK)
         return status;
-    m = et_json_own(q->r->pool, json_object());
+    m = et_json_obj(q->r->pool);
     et_json_set_int(m, "id", s->id);
     et_json_set_int(m, "conversation", s->conv);
     et_json_set_bool(m, "is_mine", 1);
-    et_json_set_str(m, "content", s->content);
+    et_json_set_str(q->r->pool, m, "content", s->content);
     et_json_set_bool(m, "is_read", 0);
-    et_json_set_str(m, "created_at", et_time_rfc3339(q->r->pool, s->now));
+    et_json_set_str(q->r->pool, m, "created_at", et_time_rfc3339(q->r->pool, s->now));
     return et_reply(q, HTTP_CREATED, m);
 }
 
@@ -295,9 +297,9 @@ static int et_messages_conversations(et_req *q)
                      page.key2, (apr_int64_t)page.limit + 1) != APR_SUCCESS)
         return et_fail_unavailable(q);
     shown = et_page_shown(&page, rows);
-    list = json_array();
+    list = et_json_arr(q->r->pool);
     for (i = 0; i < shown; i++)
-        json_array_append_new(list, conversation_json(q, rows, i));
+        et_json_push(list, conversation_json(q, rows, i));
     /* (updated_at, id) */
     return et_reply(q, HTTP_OK, et_page_json(q, list, et_page_next(q, &page, rows, 3, 0)));
 }
@@ -322,9 +324,9 @@ static int et_messages_read(et_req *q)
         et_db_exec(q->r, "et_msg_mark_read", NULL, "llsll", apr_time_now(), conv, et_caller(q),
                    page.key1, et_cell_i64(ET_CELL(rows, shown - 1, 0))) != APR_SUCCESS)
         return et_fail_unavailable(q);
-    list = json_array();
+    list = et_json_arr(q->r->pool);
     for (i = 0; i < shown; i++)
-        json_array_append_new(list, message_json(q, conv, rows, i, 0, 1));
+        et_json_push(list, message_json(q, conv, rows, i, 0, 1));
     return et_reply(q, HTTP_OK, et_page_json(q, list, et_page_next(q, &page, rows, 0, -1)));
 }
 

@@ -42,10 +42,10 @@ static int cache_ok(et_req *q)
 static int et_ops_health(et_req *q)
 {
     int db = database_ok(q), cache = cache_ok(q);
-    json_t *o = et_json_object(q->r->pool);
-    et_json_set_str(o, "status", db && cache ? "ok" : "unavailable");
-    et_json_set_str(o, "database", db ? "ok" : "unavailable");
-    et_json_set_str(o, "token_cache", cache ? "ok" : "unavailable");
+    json_t *o = et_json_obj(q->r->pool);
+    et_json_set_str(q->r->pool, o, "status", db && cache ? "ok" : "unavailable");
+    et_json_set_str(q->r->pool, o, "database", db ? "ok" : "unavailable");
+    et_json_set_str(q->r->pool, o, "token_cache", cache ? "ok" : "unavailable");
     return et_reply(q, db && cache ? HTTP_OK : HTTP_SERVICE_UNAVAILABLE, o);
 }
 

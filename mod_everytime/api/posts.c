@@ -96,7 +96,7 @@ static int reply_post(et_req *q, int status, apr_int64_t id)
     json_t *list;
     if (et_db_select(q->r, "et_post_get", &rows, "lss", id, caller, caller) != APR_SUCCESS)
         return et_fail_unavailable(q);
-    list = et_json_own(q->r->pool, et_posts_from_rows(q, rows, 1, "posts", &next));
+    list = et_posts_from_rows(q, rows, 1, "posts", &next);
     if (json_array_size(list) == 0)
         return et_fail(q, ET_E_NOT_FOUND);
     return et_reply(q, status, json_array_get(list, 0));

@@ -196,7 +196,7 @@ static int react(et_req *q, const reaction_kind *kind, apr_int64_t target, int a
         return status;
     if (!add)
         return HTTP_NO_CONTENT;
-    o = et_json_object(q->r->pool);
+    o = et_json_obj(q->r->pool);
     et_json_set_int(o, kind->count_field, x.count);
     et_json_set_bool(o, kind->state_field, 1);
     return et_reply(q, HTTP_CREATED, o);

@@ -106,32 +106,34 @@ static json_t *review_json(et_req *q, const et_rows *rows, int i)
 {
     apr_pool_t *p = q->r->pool;
     const char *caller = et_caller(q), *author = ET_CELL(rows, i, V_AUTHOR);
-    json_t *v = json_object();
+    json_t *v = et_json_obj(p);
     et_json_set_int(v, "id", cell(rows, i, V_ID));
     et_json_set_int(v, "course_info", cell(rows, i, V_INFO));
-    json_object_set_new(v, "author",
-                        cell(rows, i, V_ACTIVE) == 1
-                            ? et_author_json(author, ET_CELL(rows, i, V_NICK), NULL)
-                            : et_author_json(NULL, NULL, ET_DELETED_USER));
+    et_json_set(v, "author",
+                cell(rows, i, V_ACTIVE) == 1
+                    ? et_author_json(p, author, ET_CELL(rows, i, V_NICK), NULL)
+                    : et_author_json(p, NULL, NULL, ET_DELETED_USER));
     et_json_set_int(v, "rating", cell(rows, i, V_RATING));
-    et_json_set_str(v, "content", ET_CELL(rows, i, V_CONTENT));
-    et_json_set_str(v, "semester", ET_CELL(rows, i, V_SEMESTER));
+    et_json_set_str(p, v, "content", ET_CELL(rows, i, V_CONTENT));
+    et_json_set_str(p, v, "semester", ET_CELL(rows, i, V_SEMESTER));
     et_json_set_bool(v, "is_mine", caller && !strcmp(caller, author));
-    et_json_set_str(v, "created_at", et_time_rfc3339(p, cell(rows, i, V_CREATED)));
-    et_json_set_str(v, "updated_at", et_time_rfc3339(p, cell(rows, i, V_UPDATED)));
+    et_json_set_str(p, v, "created_at", et_time_rfc3339(p, cell(rows, i, V_CREATED)));
+    et_json_set_str(p, v, "updated_at", et_time_rfc3339(p, cell(rows, i, V_UPDATED)));
     return v;
 }
 
 /* The mean rating rounded half up to one decimal, or JSON null without
  * reviews. Integer arithmetic, so 4.25 is 4.3 on every platform; replies
  * print reals with 15 significant digits (json.c), so it reads 4.3. */
-static json_t *average_json(apr_int64_t sum, apr_int64_t count)
+static void set_average(json_t *o, const char *key, apr_int64_t sum, apr_int64_t count)
 {
     apr_int64_t tenths;
-    if (count <= 0)
-        return json_null();
+    if (count <= 0) {
+        et_json_set_null(o, key);
+        return;
+    }
     tenths = (sum * 20 + count) / (count * 2);
-    return json_real((double)tenths / 10.0);
+    et_json_set_real(o, key, (double)tenths / 10.0);
 }
 
 /* Answers the live review id as a Review with status. */
@@ -142,7 +144,7 @@ static int reply_review(et_req *q, int status, apr_int64_t id)
         return et_fail_unavailable(q);
     if (!rows->nrows)
         return et_fail(q, ET_E_NOT_FOUND);
-    return et_reply(q, status, et_json_own(q->r->pool, review_json(q, rows, 0)));
+    return et_reply(q, status, review_json(q, rows, 0));
 }
 
 /* The subject of the path into *info (id, review_count, rating_sum): OK, or
@@ -173,11 +175,11 @@ static int et_reviews_list(et_req *q)
                      (apr_int64_t)page.limit + 1) != APR_SUCCESS)
         return et_fail_unavailable(q);
     shown = et_page_shown(&page, rows);
-    list = json_array();
+    list = et_json_arr(q->r->pool);
     for (i = 0; i < shown; i++)
-        json_array_append_new(list, review_json(q, rows, i));
+        et_json_push(list, review_json(q, rows, i));
     reply = et_page_json(q, list, et_page_next(q, &page, rows, V_CREATED, V_ID));
-    json_object_set_new(reply, "average_rating", average_json(cell(info, 0, 2), cell(info, 0, 1)));
+    set_average(reply, "average_rating", cell(info, 0, 2), cell(info, 0, 1));
     et_json_set_int(reply, "review_count", cell(info, 0, 1));
     return et_reply(q, HTTP_OK, reply);
 }

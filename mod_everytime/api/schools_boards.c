@@ -99,10 +99,10 @@ static int et_schools_list(et_req *q)
     if (et_db_select(q->r, "et_sch_list", &rows, "s",
                      et_like_contains(q->r->pool, name ? name : "")) != APR_SUCCESS)
         return et_fail_unavailable(q);
-    list = json_array();
+    list = et_json_arr(q->r->pool);
     for (i = 0; i < rows->nrows; i++)
-        json_array_append_new(
-            list, et_school_json(ET_CELL(rows, i, 0), ET_CELL(rows, i, 1), ET_CELL(rows, i, 2)));
+        et_json_push(list, et_school_json(q->r->pool, ET_CELL(rows, i, 0), ET_CELL(rows, i, 1),
+                                          ET_CELL(rows, i, 2)));
     return et_reply(q, HTTP_OK, et_page_json(q, list, NULL));
 }
 
@@ -129,8 +129,7 @@ static int et_schools_create(et_req *q)
                                   "같은 이름의 학교가 이미 있습니다.");
         return et_fail_unavailable(q);
     }
-    return et_reply(q, HTTP_CREATED,
-                    et_json_own(q->r->pool, et_school_json(ET_CELL(rows, 0, 0), name, domain)));
+    return et_reply(q, HTTP_CREATED, et_school_json(q->r->pool, ET_CELL(rows, 0, 0), name, domain));
 }
 
 /* --- boards: reading ------------------------------------------------------------ */
@@ -141,43 +140,42 @@ static const char *caller_or_blank(const et_req *q)
     return et_caller(q) ? et_caller(q) : "";
 }
 
-static json_t *owner_json(const et_rows *rows, int i)
+static json_t *owner_json(apr_pool_t *p, const et_rows *rows, int i)
 {
     if (!ET_CELL(rows, i, B_OWNER))
-        return json_null(); /* a seeded board */
+        return NULL; /* a seeded board: null */
     if (et_cell_i64(ET_CELL(rows, i, B_OWNER_ACTIVE)) != 1)
-        return et_author_json(NULL, NULL, ET_DELETED_USER);
-    return et_author_json(ET_CELL(rows, i, B_OWNER), ET_CELL(rows, i, B_OWNER_NICK), NULL);
+        return et_author_json(p, NULL, NULL, ET_DELETED_USER);
+    return et_author_json(p, ET_CELL(rows, i, B_OWNER), ET_CELL(rows, i, B_OWNER_NICK), NULL);
 }
 
 static json_t *board_json(et_req *q, const et_rows *rows, int i)
 {
     apr_pool_t *p = q->r->pool;
-    json_t *b = json_object();
+    json_t *b = et_json_obj(p);
     et_json_set_int(b, "id", et_cell_i64(ET_CELL(rows, i, B_ID)));
-    json_object_set_new(b, "school",
-                        et_school_json(ET_CELL(rows, i, B_SCHOOL_ID),
-                                       ET_CELL(rows, i, B_SCHOOL_NAME),
-                                       ET_CELL(rows, i, B_SCHOOL_DOMAIN)));
-    et_json_set_str(b, "category", ET_CELL(rows, i, B_CATEGORY));
-    et_json_set_str(b, "name", ET_CELL(rows, i, B_NAME));
-    et_json_set_str(b, "description", ET_CELL(rows, i, B_DESCRIPTION));
+    et_json_set(b, "school",
+                et_school_json(p, ET_CELL(rows, i, B_SCHOOL_ID), ET_CELL(rows, i, B_SCHOOL_NAME),
+                               ET_CELL(rows, i, B_SCHOOL_DOMAIN)));
+    et_json_set_str(p, b, "category", ET_CELL(rows, i, B_CATEGORY));
+    et_json_set_str(p, b, "name", ET_CELL(rows, i, B_NAME));
+    et_json_set_str(p, b, "description", ET_CELL(rows, i, B_DESCRIPTION));
     et_json_set_bool(b, "allow_anonymous", et_cell_i64(ET_CELL(rows, i, B_ANON)) != 0);
-    json_object_set_new(b, "owner", owner_json(rows, i));
+    et_json_set(b, "owner", owner_json(p, rows, i));
     /* only a signed-in caller has favourites */
     if (et_caller(q))
         et_json_set_bool(b, "is_favorite", ET_CELL(rows, i, B_FAVORITE) != NULL);
-    et_json_set_str(b, "created_at", et_cell_time(p, ET_CELL(rows, i, B_CREATED)));
-    et_json_set_str(b, "updated_at", et_cell_time(p, ET_CELL(rows, i, B_UPDATED)));
+    et_json_set_str(p, b, "created_at", et_cell_time(p, ET_CELL(rows, i, B_CREATED)));
+    et_json_set_str(p, b, "updated_at", et_cell_time(p, ET_CELL(rows, i, B_UPDATED)));
     return b;
 }
 
 static json_t *board_list_json(et_req *q, const et_rows *rows)
 {
-    json_t *list = json_array();
+    json_t *list = et_json_arr(q->r->pool);
     int i;
     for (i = 0; i < rows->nrows; i++)
-        json_array_append_new(list, board_json(q, rows, i));
+        et_json_push(list, board_json(q, rows, i));
     return et_page_json(q, list, NULL);
 }
 
@@ -228,7 +226,7 @@ static int et_boards_get(et_req *q)
     int status = load_board(q, q->ids[0], &rows);
     if (status != OK)
         return status;
-    return et_reply(q, HTTP_OK, et_json_own(q->r->pool, board_json(q, rows, 0)));
+    return et_reply(q, HTTP_OK, board_json(q, rows, 0));
 }
 
 static int et_boards_mine(et_req *q)
@@ -303,7 +301,7 @@ static int et_boards_create(et_req *q)
         return et_fail_unavailable(q);
     if ((status = load_board(q, et_cell_i64(ET_CELL(rows, 0, 0)), &rows)) != OK)
         return status;
-    return et_reply(q, HTTP_CREATED, et_json_own(q->r->pool, board_json(q, rows, 0)));
+    return et_reply(q, HTTP_CREATED, board_json(q, rows, 0));
 }
 
 static int et_boards_patch(et_req *q)
@@ -328,7 +326,7 @@ static int et_boards_patch(et_req *q)
         return et_fail_unavailable(q);
     if ((status = load_board(q, q->ids[0], &rows)) != OK)
         return status;
-    return et_reply(q, HTTP_OK, et_json_own(q->r->pool, board_json(q, rows, 0)));
+    return et_reply(q, HTTP_OK, board_json(q, rows, 0));
 }
 
 static int et_boards_delete(et_req *q)
@@ -372,7 +370,7 @@ static int et_boards_favorite(et_req *q)
     }
     if ((status = load_board(q, q->ids[0], &rows)) != OK)
         return status;
-    return et_reply(q, HTTP_CREATED, et_json_own(q->r->pool, board_json(q, rows, 0)));
+    return et_reply(q, HTTP_CREATED, board_json(q, rows, 0));
 }
 
 static int et_boards_unfavorite(et_req *q)

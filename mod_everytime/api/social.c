@@ -74,9 +74,9 @@ static const et_stmt statements[] = {
 
 static int reply_code(et_req *q, int status, int code, const char *message)
 {
-    json_t *o = et_json_object(q->r->pool);
+    json_t *o = et_json_obj(q->r->pool);
     et_json_set_int(o, "statusCode", code);
-    et_json_set_str(o, "message", message);
+    et_json_set_str(q->r->pool, o, "message", message);
     return et_reply(q, status, o);
 }
 
@@ -93,11 +93,11 @@ static int reply_provider_failure(et_req *q, et_oauth_result res, et_provider pr
 
 static int reply_pair(et_req *q, int status, const et_token_pair *pair)
 {
-    json_t *o = et_json_object(q->r->pool);
+    json_t *o = et_json_obj(q->r->pool), *data = et_json_obj(q->r->pool);
     et_tokens_set_cookies(q->r, pair);
-    json_object_set_new(
-        o, "data",
-        json_pack("{s:s, s:s}", "accessToken", pair->access, "refreshToken", pair->refresh));
+    et_json_set_str(q->r->pool, data, "accessToken", pair->access);
+    et_json_set_str(q->r->pool, data, "refreshToken", pair->refresh);
+    et_json_set(o, "data", data);
     return et_reply(q, status, o);
 }
 
@@ -234,15 +234,17 @@ static int reply_need_signup(et_req *q, et_provider provider, const char *puid)
 {
     et_claims sign = {"sign", NULL, NULL, NULL, NULL, 0, 0, et_provider_name(provider), puid};
     const char *token = et_jwt_issue(q->r->pool, q->conf, &sign, q->conf->sign_ttl);
-    json_t *o;
+    json_t *o, *data;
     if (!token || et_db_exec(q->r, "et_soc_sign_insert", NULL, "sssll", sign.jti, sign.provider,
                              puid, (apr_int64_t)apr_time_now(),
                              (apr_int64_t)apr_time_from_sec(sign.exp)) != APR_SUCCESS)
         return et_fail_unavailable(q);
-    o = et_json_object(q->r->pool);
+    o = et_json_obj(q->r->pool);
     et_json_set_int(o, "statusCode", SC_NEED_SIGNUP);
-    json_object_set_new(o, "data", json_pack("{s:s}", "signToken", token));
-    et_json_set_str(o, "message", MSG_NEED_SIGNUP);
+    data = et_json_obj(q->r->pool);
+    et_json_set_str(q->r->pool, data, "signToken", token);
+    et_json_set(o, "data", data);
+    et_json_set_str(q->r->pool, o, "message", MSG_NEED_SIGNUP);
     return et_reply(q, HTTP_NOT_FOUND, o);
 }
 
@@ -378,8 +380,8 @@ static int et_social_signup(et_req *q)
 
 static int kakao_message(et_req *q, int status, const char *message)
 {
-    json_t *o = et_json_object(q->r->pool);
-    et_json_set_str(o, "message", message);
+    json_t *o = et_json_obj(q->r->pool);
+    et_json_set_str(q->r->pool, o, "message", message);
     return et_reply(q, status, o);
 }
 
@@ -483,10 +485,10 @@ static int et_social_kakao(et_req *q)
     if (et_tokens_login(q->r, u.id, u.role, &pair) != APR_SUCCESS)
         return et_fail_unavailable(q);
     et_tokens_set_cookies(q->r, &pair);
-    o = et_json_object(q->r->pool);
-    et_json_set_str(o, "message", "SUCCESS");
-    et_json_set_str(o, "access_token", pair.access);
-    et_json_set_str(o, "refresh_token", pair.refresh);
+    o = et_json_obj(q->r->pool);
+    et_json_set_str(q->r->pool, o, "message", "SUCCESS");
+    et_json_set_str(q->r->pool, o, "access_token", pair.access);
+    et_json_set_str(q->r->pool, o, "refresh_token", pair.refresh);
     return et_reply(q, HTTP_OK, o);
 }
 

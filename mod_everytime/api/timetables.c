@@ -141,9 +141,9 @@ static int et_timetables_list(et_req *q)
         et_db_select(q->r, "et_tt_user_courses", &courses, "sss", et_caller(q), semester,
                      semester) != APR_SUCCESS)
         return et_fail_unavailable(q);
-    list = json_array();
+    list = et_json_arr(q->r->pool);
     for (i = 0; i < tts->nrows; i++)
-        json_array_append(list, et_timetable_json(q, tts, i, courses));
+        et_json_push(list, et_timetable_json(q, tts, i, courses));
     return et_reply(q, HTTP_OK, et_page_json(q, list, NULL));
 }
 
@@ -417,18 +417,18 @@ static int et_timetables_remove_course(et_req *q)
 
 /* {"semester", "courses", "credits"} from the rows of one semester, from row
  * *i on; *i moves past them. */
-static json_t *semester_json(const et_rows *rows, int *i, apr_int64_t *total)
+static json_t *semester_json(apr_pool_t *p, const et_rows *rows, int *i, apr_int64_t *total)
 {
     const char *semester = ET_CELL(rows, *i, 0);
-    json_t *s = json_object(), *list = json_array(), *c;
+    json_t *s = et_json_obj(p), *list = et_json_arr(p), *c;
     apr_int64_t credits = 0;
     while (*i < rows->nrows && !strcmp(ET_CELL(rows, *i, 0), semester)) {
         credits += et_cell_i64(ET_CELL(rows, *i, 1 + ET_CC_CREDITS));
-        *i = et_course_json(rows, *i, 1, &c);
-        json_array_append_new(list, c);
+        *i = et_course_json(p, rows, *i, 1, &c);
+        et_json_push(list, c);
     }
-    et_json_set_str(s, "semester", semester);
-    json_object_set_new(s, "courses", list);
+    et_json_set_str(p, s, "semester", semester);
+    et_json_set(s, "courses", list);
     et_json_set_int(s, "credits", credits);
     *total += credits;
     return s;
@@ -442,14 +442,14 @@ static int et_timetables_history(et_req *q)
     int i = 0;
     if (et_db_select(q->r, "et_tt_history", &rows, "s", et_caller(q)) != APR_SUCCESS)
         return et_fail_unavailable(q);
-    list = json_array();
+    list = et_json_arr(q->r->pool);
     while (i < rows->nrows)
-        json_array_append_new(list, semester_json(rows, &i, &total));
+        et_json_push(list, semester_json(q->r->pool, rows, &i, &total));
     /* {"results", "total_credits", "next"}: a short list, never paginated */
-    page = et_json_object(q->r->pool);
-    json_object_set_new(page, "results", list);
+    page = et_json_obj(q->r->pool);
+    et_json_set(page, "results", list);
     et_json_set_int(page, "total_credits", total);
-    json_object_set_new(page, "next", json_null());
+    et_json_set_null(page, "next");
     return et_reply(q, HTTP_OK, page);
 }
 

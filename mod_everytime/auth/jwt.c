@@ -5,6 +5,7 @@
  * comparison, and read every claim with jansson under our own rules.
  */
 #include "auth/et_jwt.h"
+#include "infra/json.h"
 #include "infra/util.h"
 
 #include <jansson.h>
@@ -38,31 +39,33 @@ static jwt_alg_t libjwt_alg(et_alg_e alg)
     }
 }
 
-static char *payload_json(const et_srv_conf *c, const et_claims *cl)
+/* Sets key to val when there is one. */
+static void set_claim(apr_pool_t *p, json_t *o, const char *key, const char *val)
 {
-    json_t *o = json_object();
-    char *text;
-    json_object_set_new(o, "token_type", json_string(cl->token_type));
-    json_object_set_new(o, "exp", json_integer(cl->exp));
-    json_object_set_new(o, "iat", json_integer(cl->iat));
-    json_object_set_new(o, "jti", json_string(cl->jti));
-    if (cl->user_id)
-        json_object_set_new(o, "user_id", json_string(cl->user_id));
-    if (cl->provider)
-        json_object_set_new(o, "provider", json_string(cl->provider));
-    if (cl->provider_user_id)
-        json_object_set_new(o, "provider_user_id", json_string(cl->provider_user_id));
-    if (cl->role)
-        json_object_set_new(o, "role", json_string(cl->role));
-    if (cl->sid)
-        json_object_set_new(o, "sid", json_string(cl->sid));
-    if (c->issuer)
-        json_object_set_new(o, "iss", json_string(c->issuer));
-    if (c->audience)
-        json_object_set_new(o, "aud", json_string(c->audience));
-    text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(o);
-    return text;
+    if (val)
+        et_json_set_str(p, o, key, val);
+}
+
+/* The claims as JSON text (free() it), or NULL when one of them cannot be
+ * written (a provider's id that is not UTF-8: recorded on p, json.h), so a
+ * token never goes out without a claim. */
+static char *payload_json(apr_pool_t *p, const et_srv_conf *c, const et_claims *cl)
+{
+    json_t *o = et_json_obj(p);
+    et_json_set_str(p, o, "token_type", cl->token_type);
+    et_json_set_int(o, "exp", cl->exp);
+    et_json_set_int(o, "iat", cl->iat);
+    et_json_set_str(p, o, "jti", cl->jti);
+    set_claim(p, o, "user_id", cl->user_id);
+    set_claim(p, o, "provider", cl->provider);
+    set_claim(p, o, "provider_user_id", cl->provider_user_id);
+    set_claim(p, o, "role", cl->role);
+    set_claim(p, o, "sid", cl->sid);
+    set_claim(p, o, "iss", c->issuer);
+    set_claim(p, o, "aud", c->audience);
+    if (et_json_error(p))
+        return NULL;
+    return json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 }
 
 const char *et_jwt_issue(apr_pool_t *p, const et_srv_conf *c, et_claims *cl, apr_int64_t ttl)
@@ -74,7 +77,7 @@ const char *et_jwt_issue(apr_pool_t *p, const et_srv_conf *c, et_claims *cl, apr
     cl->jti = et_uuid(p);
     cl->iat = apr_time_sec(apr_time_now());
     cl->exp = cl->iat + ttl;
-    if (!cl->jti || !(payload = payload_json(c, cl)))
+    if (!cl->jti || !(payload = payload_json(p, c, cl)))
         return NULL;
     if (jwt_new(&jwt) == 0 &&
         jwt_set_alg(jwt, libjwt_alg(c->alg), c->sign_key, (int)c->sign_key_len) == 0 &&

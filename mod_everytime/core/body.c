@@ -88,7 +88,7 @@ int et_read_json_body(et_req *q)
     if ((rv = read_body(r, q->conf->max_body, &text, &len)) != APR_SUCCESS)
         return et_fail_body_read(q, rv);
     if (len == 0) {
-        q->body = et_json_object(r->pool);
+        q->body = et_json_obj(r->pool);
         return OK;
     }
     if (!is_json_type(apr_table_get(r->headers_in, "Content-Type")))

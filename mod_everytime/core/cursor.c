@@ -182,8 +182,8 @@ const char *et_page_next(et_req *q, const et_page *page, const et_rows *rows, in
 
 json_t *et_page_json(et_req *q, json_t *list, const char *next)
 {
-    json_t *o = et_json_object(q->r->pool);
-    json_object_set_new(o, "results", list);
-    et_json_set_str(o, "next", next);
+    json_t *o = et_json_obj(q->r->pool);
+    et_json_set(o, "results", list);
+    et_json_set_str(q->r->pool, o, "next", next);
     return o;
 }

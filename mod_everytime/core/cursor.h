@@ -39,7 +39,8 @@ int et_page_shown(const et_page *page, const et_rows *rows);
 const char *et_page_next(et_req *q, const et_page *page, const et_rows *rows, int key1_col,
                          int key2_col);
 
-/* {"results": list, "next": next or null}; list is stolen. */
+/* {"results": list, "next": next or null}, owned by the request pool as
+ * every builder's value (json.h); list is shared, not taken. */
 json_t *et_page_json(et_req *q, json_t *list, const char *next);
 
 /* Pure helpers, for the unit tests. */

@@ -54,16 +54,18 @@ static const err_def errors[] = {
 /* {"detail", "code"} (plus simplejwt's "messages" for a refused access token). */
 static json_t *error_json(et_req *q, et_err e, const char *en, const char *ko)
 {
-    json_t *o = et_json_object(q->r->pool);
-    et_json_set_str(o, "detail", q->ko ? ko : en);
-    et_json_set_str(o, "code", errors[e].code);
+    apr_pool_t *p = q->r->pool;
+    json_t *o = et_json_obj(p);
+    et_json_set_str(p, o, "detail", q->ko ? ko : en);
+    et_json_set_str(p, o, "code", errors[e].code);
     if (e == ET_E_TOKEN_NOT_VALID) {
-        json_t *m = json_object();
-        et_json_set_str(m, "token_class", "AccessToken");
-        et_json_set_str(m, "token_type", "access");
-        et_json_set_str(m, "message",
+        json_t *m = et_json_obj(p), *list = et_json_arr(p);
+        et_json_set_str(p, m, "token_class", "AccessToken");
+        et_json_set_str(p, m, "token_type", "access");
+        et_json_set_str(p, m, "message",
                         q->ko ? errors[ET_E_TOKEN_INVALID].ko : errors[ET_E_TOKEN_INVALID].en);
-        json_object_set_new(o, "messages", json_pack("[o]", m));
+        et_json_push(list, m);
+        et_json_set(o, "messages", list);
     }
     return o;
 }
@@ -118,11 +120,9 @@ int et_fail(et_req *q, et_err e)
 int et_fail_invalid(et_req *q)
 {
     int status = et_fail(q, ET_E_INVALID);
-    /* the pool owns q->errors; json_object_set takes a reference of its own,
-     * so a fresh object made here would never be released */
     if (!q->errors)
-        q->errors = et_json_object(q->r->pool);
-    json_object_set(q->reply, "errors", q->errors);
+        q->errors = et_json_obj(q->r->pool);
+    et_json_set(q->reply, "errors", q->errors);
     return status;
 }
 
@@ -161,13 +161,13 @@ void et_field_error_text(et_req *q, const char *field, const char *en, const cha
 {
     json_t *list;
     if (!q->errors)
-        q->errors = et_json_object(q->r->pool);
+        q->errors = et_json_obj(q->r->pool);
     list = json_object_get(q->errors, field);
     if (!list) {
-        list = json_array();
-        json_object_set_new(q->errors, field, list);
+        list = et_json_arr(q->r->pool);
+        et_json_set(q->errors, field, list);
     }
-    json_array_append_new(list, json_string(q->ko ? ko : en));
+    et_json_push_str(q->r->pool, list, q->ko ? ko : en);
 }
 
 void et_field_error(et_req *q, const char *field, et_msg m, apr_int64_t n)

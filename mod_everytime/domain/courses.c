@@ -34,14 +34,14 @@ static int course_end(const et_rows *rows, int i, int base)
     return k;
 }
 
-static json_t *course_info_json(const et_rows *rows, int i, int base)
+static json_t *course_info_json(apr_pool_t *p, const et_rows *rows, int i, int base)
 {
-    json_t *o = json_object();
+    json_t *o = et_json_obj(p);
     et_json_set_int(o, "id", et_cell_i64(CELL(rows, i, base, ET_CC_INFO_ID)));
-    et_json_set_str(o, "code", CELL(rows, i, base, ET_CC_CODE));
-    et_json_set_str(o, "title", CELL(rows, i, base, ET_CC_TITLE));
+    et_json_set_str(p, o, "code", CELL(rows, i, base, ET_CC_CODE));
+    et_json_set_str(p, o, "title", CELL(rows, i, base, ET_CC_TITLE));
     et_json_set_int(o, "credits", et_cell_i64(CELL(rows, i, base, ET_CC_CREDITS)));
-    et_json_set_str(o, "department", CELL(rows, i, base, ET_CC_DEPARTMENT));
+    et_json_set_str(p, o, "department", CELL(rows, i, base, ET_CC_DEPARTMENT));
     return o;
 }
 
@@ -57,31 +57,31 @@ static int row_slot(const et_rows *rows, int k, int base, et_slot *s)
     return 1;
 }
 
-static json_t *slot_json(const et_slot *s)
+static json_t *slot_json(apr_pool_t *p, const et_slot *s)
 {
     char buf[ET_TIME_TEXT];
-    json_t *o = json_object();
-    et_json_set_str(o, "day", et_day_name(s->day));
-    et_json_set_str(o, "start", et_time_format(buf, s->start));
-    et_json_set_str(o, "end", et_time_format(buf, s->end));
-    et_json_set_str(o, "room", s->room ? s->room : "");
+    json_t *o = et_json_obj(p);
+    et_json_set_str(p, o, "day", et_day_name(s->day));
+    et_json_set_str(p, o, "start", et_time_format(buf, s->start));
+    et_json_set_str(p, o, "end", et_time_format(buf, s->end));
+    et_json_set_str(p, o, "room", s->room ? s->room : "");
     return o;
 }
 
-int et_course_json(const et_rows *rows, int i, int base, json_t **out)
+int et_course_json(apr_pool_t *p, const et_rows *rows, int i, int base, json_t **out)
 {
     int end = course_end(rows, i, base), k;
-    json_t *c = json_object(), *slots = json_array();
+    json_t *c = et_json_obj(p), *slots = et_json_arr(p);
     et_slot s;
     et_json_set_int(c, "id", et_cell_i64(CELL(rows, i, base, ET_CC_ID)));
-    json_object_set_new(c, "course_info", course_info_json(rows, i, base));
-    et_json_set_str(c, "section", CELL(rows, i, base, ET_CC_SECTION));
-    et_json_set_str(c, "semester", CELL(rows, i, base, ET_CC_SEMESTER));
-    et_json_set_str(c, "professor", CELL(rows, i, base, ET_CC_PROFESSOR));
+    et_json_set(c, "course_info", course_info_json(p, rows, i, base));
+    et_json_set_str(p, c, "section", CELL(rows, i, base, ET_CC_SECTION));
+    et_json_set_str(p, c, "semester", CELL(rows, i, base, ET_CC_SEMESTER));
+    et_json_set_str(p, c, "professor", CELL(rows, i, base, ET_CC_PROFESSOR));
     for (k = i; k < end; k++)
         if (row_slot(rows, k, base, &s))
-            json_array_append_new(slots, slot_json(&s));
-    json_object_set_new(c, "slots", slots);
+            et_json_push(slots, slot_json(p, &s));
+    et_json_set(c, "slots", slots);
     et_json_set_int(c, "capacity", et_cell_i64(CELL(rows, i, base, ET_CC_CAPACITY)));
     *out = c;
     return end;

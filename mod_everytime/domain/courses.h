@@ -44,8 +44,8 @@ enum {
 };
 
 /* The Course whose rows start at row i (its columns from column base on)
- * into *out (a new reference); answers the row after its last slot. */
-int et_course_json(const et_rows *rows, int i, int base, json_t **out);
+ * into *out (owned by p); answers the row after its last slot. */
+int et_course_json(apr_pool_t *p, const et_rows *rows, int i, int base, json_t **out);
 
 /* The same course's slots into a pool array (*n of them); answers the row
  * after its last slot. */

@@ -49,23 +49,23 @@ enum { REF_ID, REF_BOARD, REF_AUTHOR, REF_ANON, REF_BOARD_ANON };
 
 /* --- rendering ------------------------------------------------------------------ */
 
-static json_t *post_author_json(const et_rows *rows, int i)
+static json_t *post_author_json(apr_pool_t *p, const et_rows *rows, int i)
 {
     if (et_cell_i64(ET_CELL(rows, i, P_ANON)))
-        return et_author_json(NULL, NULL, ET_ANON_PLAIN);
+        return et_author_json(p, NULL, NULL, ET_ANON_PLAIN);
     if (et_cell_i64(ET_CELL(rows, i, P_ACTIVE)) != 1)
-        return et_author_json(NULL, NULL, ET_DELETED_USER);
-    return et_author_json(ET_CELL(rows, i, P_AUTHOR), ET_CELL(rows, i, P_NICK), NULL);
+        return et_author_json(p, NULL, NULL, ET_DELETED_USER);
+    return et_author_json(p, ET_CELL(rows, i, P_AUTHOR), ET_CELL(rows, i, P_NICK), NULL);
 }
 
 static json_t *media_json(et_req *q, const et_rows *rows, int i)
 {
-    json_t *m = json_object();
+    json_t *m = et_json_obj(q->r->pool);
     et_json_set_int(m, "id", et_cell_i64(ET_CELL(rows, i, P_MEDIA_ID)));
     et_json_set_str(
-        m, "url",
+        q->r->pool, m, "url",
         apr_pstrcat(q->r->pool, q->conf->media_url, ET_CELL(rows, i, P_MEDIA_FILE), NULL));
-    et_json_set_str(m, "content_type", ET_CELL(rows, i, P_MEDIA_TYPE));
+    et_json_set_str(q->r->pool, m, "content_type", ET_CELL(rows, i, P_MEDIA_TYPE));
     et_json_set_int(m, "size", et_cell_i64(ET_CELL(rows, i, P_MEDIA_SIZE)));
     return m;
 }
@@ -74,24 +74,26 @@ static json_t *media_json(et_req *q, const et_rows *rows, int i)
 static json_t *post_json(et_req *q, const et_rows *rows, int i)
 {
     const char *caller = et_caller(q);
-    json_t *p = json_object();
+    json_t *p = et_json_obj(q->r->pool);
     et_json_set_int(p, "id", et_cell_i64(ET_CELL(rows, i, P_ID)));
     et_json_set_int(p, "board", et_cell_i64(ET_CELL(rows, i, P_BOARD)));
-    json_object_set_new(p, "author", post_author_json(rows, i));
-    et_json_set_str(p, "title", ET_CELL(rows, i, P_TITLE));
-    et_json_set_str(p, "content", ET_CELL(rows, i, P_CONTENT));
+    et_json_set(p, "author", post_author_json(q->r->pool, rows, i));
+    et_json_set_str(q->r->pool, p, "title", ET_CELL(rows, i, P_TITLE));
+    et_json_set_str(q->r->pool, p, "content", ET_CELL(rows, i, P_CONTENT));
     et_json_set_bool(p, "is_anonymous", et_cell_i64(ET_CELL(rows, i, P_ANON)) != 0);
     et_json_set_bool(p, "is_question", et_cell_i64(ET_CELL(rows, i, P_QUESTION)) != 0);
-    et_json_set_str(p, "hot_at", et_cell_time(q->r->pool, ET_CELL(rows, i, P_HOT)));
-    json_object_set_new(p, "media", json_array());
+    et_json_set_str(q->r->pool, p, "hot_at", et_cell_time(q->r->pool, ET_CELL(rows, i, P_HOT)));
+    et_json_set(p, "media", et_json_arr(q->r->pool));
     et_json_set_int(p, "like_count", et_cell_i64(ET_CELL(rows, i, P_LIKES)));
     et_json_set_int(p, "comment_count", et_cell_i64(ET_CELL(rows, i, P_COMMENTS)));
     et_json_set_int(p, "scrap_count", et_cell_i64(ET_CELL(rows, i, P_SCRAPS)));
     et_json_set_bool(p, "is_liked", ET_CELL(rows, i, P_LIKED) != NULL);
     et_json_set_bool(p, "is_scrapped", ET_CELL(rows, i, P_SCRAPPED) != NULL);
     et_json_set_bool(p, "is_mine", caller && !strcmp(caller, ET_CELL(rows, i, P_AUTHOR)));
-    et_json_set_str(p, "created_at", et_cell_time(q->r->pool, ET_CELL(rows, i, P_CREATED)));
-    et_json_set_str(p, "updated_at", et_cell_time(q->r->pool, ET_CELL(rows, i, P_UPDATED)));
+    et_json_set_str(q->r->pool, p, "created_at",
+                    et_cell_time(q->r->pool, ET_CELL(rows, i, P_CREATED)));
+    et_json_set_str(q->r->pool, p, "updated_at",
+                    et_cell_time(q->r->pool, ET_CELL(rows, i, P_UPDATED)));
     return p;
 }
 
@@ -101,7 +103,7 @@ static json_t *post_json(et_req *q, const et_rows *rows, int i)
 json_t *et_posts_from_rows(et_req *q, const et_rows *rows, int limit, const char *name,
                            const char **next)
 {
-    json_t *list = json_array(), *media = NULL;
+    json_t *list = et_json_arr(q->r->pool), *media = NULL;
     apr_int64_t last_id = 0, last_key = 0;
     int i, shown = 0;
     *next = NULL;
@@ -114,14 +116,14 @@ json_t *et_posts_from_rows(et_req *q, const et_rows *rows, int limit, const char
                 break;
             }
             post = post_json(q, rows, i);
-            json_array_append_new(list, post);
+            et_json_push(list, post);
             media = json_object_get(post, "media");
             last_id = id;
             last_key = et_cell_i64(ET_CELL(rows, i, P_SORT));
             shown++;
         }
         if (ET_CELL(rows, i, P_MEDIA_ID))
-            json_array_append_new(media, media_json(q, rows, i));
+            et_json_push(media, media_json(q, rows, i));
     }
     return list;
 }

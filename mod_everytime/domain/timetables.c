@@ -22,16 +22,16 @@ const et_group et_domain_timetables = {"timetables", statements, NULL};
 
 /* The courses of timetable id among rows (grouped by the timetable id in
  * column 0) as a JSON array, adding their credits to *credits. */
-static json_t *courses_of(const et_rows *rows, apr_int64_t id, apr_int64_t *credits)
+static json_t *courses_of(apr_pool_t *p, const et_rows *rows, apr_int64_t id, apr_int64_t *credits)
 {
-    json_t *list = json_array(), *c;
+    json_t *list = et_json_arr(p), *c;
     int i = 0;
     while (i < rows->nrows && et_cell_i64(ET_CELL(rows, i, 0)) != id)
         i++;
     while (i < rows->nrows && et_cell_i64(ET_CELL(rows, i, 0)) == id) {
         *credits += et_cell_i64(ET_CELL(rows, i, 1 + ET_CC_CREDITS));
-        i = et_course_json(rows, i, 1, &c);
-        json_array_append_new(list, c);
+        i = et_course_json(p, rows, i, 1, &c);
+        et_json_push(list, c);
     }
     return list;
 }
@@ -41,16 +41,16 @@ json_t *et_timetable_json(et_req *q, const et_rows *tts, int i, const et_rows *c
 {
     apr_pool_t *p = q->r->pool;
     apr_int64_t id = et_cell_i64(ET_CELL(tts, i, ET_TT_ID)), credits = 0;
-    json_t *t = json_object();
+    json_t *t = et_json_obj(p);
     et_json_set_int(t, "id", id);
-    et_json_set_str(t, "semester", ET_CELL(tts, i, ET_TT_SEMESTER));
-    et_json_set_str(t, "name", ET_CELL(tts, i, ET_TT_NAME));
+    et_json_set_str(p, t, "semester", ET_CELL(tts, i, ET_TT_SEMESTER));
+    et_json_set_str(p, t, "name", ET_CELL(tts, i, ET_TT_NAME));
     et_json_set_bool(t, "is_primary", et_cell_i64(ET_CELL(tts, i, ET_TT_PRIMARY)) != 0);
-    json_object_set_new(t, "courses", courses_of(courses, id, &credits));
+    et_json_set(t, "courses", courses_of(p, courses, id, &credits));
     et_json_set_int(t, "total_credits", credits);
-    et_json_set_str(t, "created_at", et_cell_time(p, ET_CELL(tts, i, ET_TT_CREATED)));
-    et_json_set_str(t, "updated_at", et_cell_time(p, ET_CELL(tts, i, ET_TT_UPDATED)));
-    return et_json_own(p, t);
+    et_json_set_str(p, t, "created_at", et_cell_time(p, ET_CELL(tts, i, ET_TT_CREATED)));
+    et_json_set_str(p, t, "updated_at", et_cell_time(p, ET_CELL(tts, i, ET_TT_UPDATED)));
+    return t;
 }
 
 /* The Timetable of the single row of tt, its courses read now. */

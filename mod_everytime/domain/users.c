@@ -18,41 +18,42 @@ static const et_stmt statements[] = {
 
 const et_group et_domain_users = {"users", statements, NULL};
 
-json_t *et_school_json(const char *id, const char *name, const char *domain)
+json_t *et_school_json(apr_pool_t *p, const char *id, const char *name, const char *domain)
 {
-    json_t *s = json_object();
+    json_t *s = et_json_obj(p);
     et_json_set_int(s, "id", et_cell_i64(id));
-    et_json_set_str(s, "name", name);
-    et_json_set_str(s, "domain", domain);
+    et_json_set_str(p, s, "name", name);
+    et_json_set_str(p, s, "domain", domain);
     return s;
 }
 
 json_t *et_user_json(et_req *q, const et_rows *rows, int i)
 {
-    json_t *u = json_object();
-    et_json_set_str(u, "id", ET_CELL(rows, i, ET_U_ID));
-    et_json_set_str(u, "login_id", ET_CELL(rows, i, ET_U_LOGIN));
-    et_json_set_str(u, "email", ET_CELL(rows, i, ET_U_EMAIL));
-    et_json_set_str(u, "nickname", ET_CELL(rows, i, ET_U_NICK));
-    json_object_set_new(u, "school",
-                        et_school_json(ET_CELL(rows, i, ET_U_SCHOOL_ID),
-                                       ET_CELL(rows, i, ET_U_SCHOOL_NAME),
-                                       ET_CELL(rows, i, ET_U_SCHOOL_DOMAIN)));
+    apr_pool_t *p = q->r->pool;
+    json_t *u = et_json_obj(p);
+    et_json_set_str(p, u, "id", ET_CELL(rows, i, ET_U_ID));
+    et_json_set_str(p, u, "login_id", ET_CELL(rows, i, ET_U_LOGIN));
+    et_json_set_str(p, u, "email", ET_CELL(rows, i, ET_U_EMAIL));
+    et_json_set_str(p, u, "nickname", ET_CELL(rows, i, ET_U_NICK));
+    et_json_set(u, "school",
+                et_school_json(p, ET_CELL(rows, i, ET_U_SCHOOL_ID),
+                               ET_CELL(rows, i, ET_U_SCHOOL_NAME),
+                               ET_CELL(rows, i, ET_U_SCHOOL_DOMAIN)));
     et_json_set_int(u, "admission_year", et_cell_i64(ET_CELL(rows, i, ET_U_YEAR)));
-    et_json_set_str(u, "role", ET_CELL(rows, i, ET_U_ROLE));
-    et_json_set_str(u, "created_at", et_cell_time(q->r->pool, ET_CELL(rows, i, ET_U_CREATED)));
+    et_json_set_str(p, u, "role", ET_CELL(rows, i, ET_U_ROLE));
+    et_json_set_str(p, u, "created_at", et_cell_time(p, ET_CELL(rows, i, ET_U_CREATED)));
     return u;
 }
 
-json_t *et_author_json(const char *user_id, const char *nickname, const char *label)
+json_t *et_author_json(apr_pool_t *p, const char *user_id, const char *nickname, const char *label)
 {
-    json_t *a = json_object();
+    json_t *a = et_json_obj(p);
     if (label) {
-        json_object_set_new(a, "id", json_null());
-        et_json_set_str(a, "nickname", label);
+        et_json_set_null(a, "id");
+        et_json_set_str(p, a, "nickname", label);
     } else {
-        et_json_set_str(a, "id", user_id);
-        et_json_set_str(a, "nickname", nickname);
+        et_json_set_str(p, a, "id", user_id);
+        et_json_set_str(p, a, "nickname", nickname);
     }
     return a;
 }
@@ -81,7 +82,7 @@ int et_users_check_taken(et_req *q, const char *login_id, const char *email, con
     et_fail_detail(q, ET_E_CONFLICT, "A user with these details already exists.",
                    "이미 사용 중인 정보가 있습니다.");
     if (q->errors)
-        json_object_set(q->reply, "errors", q->errors);
+        et_json_set(q->reply, "errors", q->errors);
     return HTTP_CONFLICT;
 }
 

@@ -44,11 +44,11 @@ int et_users_school_exists(et_req *q, apr_int64_t school_id);
 
 /* The User of row i of rows (ET_USER_COLUMNS). */
 json_t *et_user_json(et_req *q, const et_rows *rows, int i);
-json_t *et_school_json(const char *id, const char *name, const char *domain);
+json_t *et_school_json(apr_pool_t *p, const char *id, const char *name, const char *domain);
 
 /* {"id": user_id, "nickname": nickname}, or {"id": null, "nickname": label}
  * when label is given (anonymous writing, deleted accounts). Never put an
  * anonymous writer's id anywhere else in a reply. */
-json_t *et_author_json(const char *user_id, const char *nickname, const char *label);
+json_t *et_author_json(apr_pool_t *p, const char *user_id, const char *nickname, const char *label);
 
 #endif

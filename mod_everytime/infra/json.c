@@ -21,9 +21,52 @@ json_t *et_json_own(apr_pool_t *p, json_t *v)
     return v;
 }
 
-json_t *et_json_object(apr_pool_t *p)
+json_t *et_json_obj(apr_pool_t *p)
 {
     return et_json_own(p, json_object());
+}
+
+json_t *et_json_arr(apr_pool_t *p)
+{
+    return et_json_own(p, json_array());
+}
+
+#define ERROR_KEY "et_json_error"
+
+/* The first refusal is the one worth logging: keep it. */
+static void refuse(apr_pool_t *p, const char *key)
+{
+    if (!et_json_error(p))
+        apr_pool_userdata_setn(apr_pstrdup(p, key), ERROR_KEY, NULL, p);
+}
+
+const char *et_json_error(apr_pool_t *p)
+{
+    void *key = NULL;
+    apr_pool_userdata_get(&key, ERROR_KEY, p);
+    return key;
+}
+
+/* A new reference to val as a JSON string, JSON null for NULL, NULL when
+ * val is not UTF-8 (recorded under key). */
+static json_t *string_or_null(apr_pool_t *p, const char *key, const char *val)
+{
+    json_t *s;
+    if (!val)
+        return json_null();
+    if (!(s = json_string(val)))
+        refuse(p, key);
+    return s;
+}
+
+void et_json_set(json_t *o, const char *key, json_t *v)
+{
+    json_object_set(o, key, v ? v : json_null());
+}
+
+void et_json_push(json_t *a, json_t *v)
+{
+    json_array_append(a, v ? v : json_null());
 }
 
 json_t *et_json_parse(apr_pool_t *p, const char *text, apr_size_t len, const char **err)
@@ -79,9 +122,10 @@ apr_status_t et_json_send_text(request_rec *r, const char *text, apr_size_t len)
     return ap_pass_brigade(r->output_filters, bb);
 }
 
-void et_json_set_str(json_t *o, const char *key, const char *val)
+void et_json_set_str(apr_pool_t *p, json_t *o, const char *key, const char *val)
 {
-    json_object_set_new(o, key, val ? json_string(val) : json_null());
+    json_t *s = string_or_null(p, key, val);
+    json_object_set_new(o, key, s ? s : json_null());
 }
 
 void et_json_set_int(json_t *o, const char *key, apr_int64_t val)
@@ -92,4 +136,20 @@ void et_json_set_int(json_t *o, const char *key, apr_int64_t val)
 void et_json_set_bool(json_t *o, const char *key, int val)
 {
     json_object_set_new(o, key, json_boolean(val));
+}
+
+void et_json_set_real(json_t *o, const char *key, double val)
+{
+    json_object_set_new(o, key, json_real(val));
+}
+
+void et_json_set_null(json_t *o, const char *key)
+{
+    json_object_set_new(o, key, json_null());
+}
+
+void et_json_push_str(apr_pool_t *p, json_t *a, const char *val)
+{
+    json_t *s = string_or_null(p, "[]", val);
+    json_array_append_new(a, s ? s : json_null());
 }

@@ -307,7 +307,7 @@ END_TEST
 START_TEST(body_read_answered_by_httpd)
 {
     et_req *q = new_req(NULL, 0);
-    q->reply = et_json_object(pool); /* whatever was there: httpd has answered */
+    q->reply = et_json_obj(pool); /* whatever was there: httpd has answered */
     ck_assert_int_eq(et_fail_body_read(q, AP_FILTER_ERROR), AP_FILTER_ERROR);
     ck_assert_ptr_null(q->reply);
 }

@@ -59,6 +59,7 @@
 #include "auth/social/oauth.h"
 #include "auth/social/jwks.h"
 #include "infra/http_client.h"
+#include "infra/json.h"
 
 #include <apr_lib.h>
 #include <jansson.h>
@@ -90,19 +91,10 @@ void et_oauth_child_init(apr_pool_t *pchild, server_rec *s)
     et_jwks_child_init(pchild, s);
 }
 
-static apr_status_t json_release(void *v)
-{
-    json_decref(v);
-    return APR_SUCCESS;
-}
-
 /* A JSON object from a provider's answer, released with r->pool. */
 static json_t *answer_object(request_rec *r, const et_http_reply *reply)
 {
-    json_t *v = json_loadb(reply->body, reply->len, 0, NULL);
-    if (!v)
-        return NULL;
-    apr_pool_cleanup_register(r->pool, v, json_release, apr_pool_cleanup_null);
+    json_t *v = et_json_own(r->pool, json_loadb(reply->body, reply->len, 0, NULL));
     return json_is_object(v) ? v : NULL;
 }
 
