@@ -25,7 +25,7 @@
     X(cursor)             \
     X(cache_proto)        \
     X(cache_health)       \
-    X(cors) \
+    X(cors)               \
     X(json)
 
 #define ET_UNIT_DECLARE(name) Suite *name##_suite(void);
