@@ -4,6 +4,7 @@
  */
 #include "infra/db.h"
 #include "core/config.h"
+#include "infra/db_timeouts.h"
 
 #include <apr_atomic.h>
 #include <apr_general.h>
@@ -93,6 +94,8 @@ static req_db *req_db_get(request_rec *r)
         d->dbd = dbd_acquire(r);
         if (!d->dbd)
             ET_LOG(r, APLOG_ERR, 0, "no database connection");
+        else
+            et_db_timeouts_apply(r, d->dbd);
     }
     return d;
 }
