@@ -242,7 +242,7 @@ sub cache_restarted {
         }
     }
     is($accepted, 0, "$cache restarted: revocations around it refused on every node within 1 s"
-       . " (last acceptance at " . sprintf('%.2f', $last) . " s)");
+       . ($last ? sprintf(' (last acceptance %.2f s after its return)', $last) : ' (none accepted after it)'));
     $measure{"$cache restarted: revoked accepted after 1 s"} += $accepted;
     is(me(2, $during[1]{access}), 200, "$cache restarted: the other session still works");
 }

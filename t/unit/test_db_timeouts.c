@@ -41,6 +41,16 @@ START_TEST(sqlite_has_none)
 }
 END_TEST
 
+START_TEST(mysql_cancellations_recognised)
+{
+    ck_assert(et_db_timeouts_hit("mysql", 1969));
+    ck_assert(et_db_timeouts_hit("mysql", 1205));
+    ck_assert(et_db_timeouts_hit("mysql", 3024));
+    ck_assert(!et_db_timeouts_hit("mysql", 2006)); /* server gone: reconnect */
+    ck_assert(!et_db_timeouts_hit("pgsql", 1969));
+}
+END_TEST
+
 Suite *db_timeouts_suite(void)
 {
     Suite *s = suite_create("db_timeouts");
@@ -49,6 +59,7 @@ Suite *db_timeouts_suite(void)
     tcase_add_test(tc, pgsql_in_milliseconds);
     tcase_add_test(tc, mysql_in_seconds_lock_wait_rounded_up);
     tcase_add_test(tc, sqlite_has_none);
+    tcase_add_test(tc, mysql_cancellations_recognised);
     suite_add_tcase(s, tc);
     return s;
 }
