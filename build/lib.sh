@@ -25,6 +25,10 @@ ET_PKGS_VALGRIND=(valgrind)
 # the shared token caches that the Apache::Test suites hang and restart
 # shellcheck disable=SC2034
 ET_PKGS_CACHE=(redis-server memcached)
+# EVERYTIME_NODES=N build/run and build/test's cluster stage (the front's
+# mod_proxy_balancer is in apache2; wrk loads a node while it restarts)
+# shellcheck disable=SC2034
+ET_PKGS_CLUSTER=(redis-server memcached wrk curl)
 # shellcheck disable=SC2034
 ET_PKGS_LINT=(clang-format binutils) # build/check-format, build/check-cycles (nm)
 ET_PKGS_SANITIZE=(clang-14 libclang-rt-14-dev llvm-14 rsync) # build/stages.sh
@@ -404,6 +408,48 @@ et_dbd_init_sql() {
     mysql) echo 'DBDInitSQL "SET NAMES utf8mb4"' ;;
     *) echo "# no DBDInitSQL for $1" ;;
     esac
+}
+
+# ---- the shared token caches -------------------------------------------------------
+
+# et_cache_start KIND DIR [OWNER]: a redis (KIND redis) or memcached (KIND
+# memcache) on a free port of 127.0.0.1, run by OWNER (default: the current
+# user) as a daemon with its pid file and log in DIR. Sets ET_CACHE_PORT,
+# ET_CACHE_PIDFILE and ET_CACHE_START (the command that starts it again, as
+# OWNER, on the same port: a test restarts it).
+et_cache_start() {
+    local kind=$1 dir=$2 owner=${3:-$(id -un)} tries=100
+    mkdir -p "$dir"
+    [ "$(id -un)" = "$owner" ] || et_root chown "$owner:" "$dir"
+    ET_CACHE_PORT=$(et_free_port 0)
+    case $kind in
+    redis)
+        ET_CACHE_PIDFILE=$dir/redis.pid
+        ET_CACHE_START="redis-server --bind 127.0.0.1 --port $ET_CACHE_PORT --daemonize yes \
+--pidfile $ET_CACHE_PIDFILE --logfile $dir/redis.log --dir $dir --save '' --appendonly no"
+        ;;
+    memcache)
+        ET_CACHE_PIDFILE=$dir/memcached.pid
+        ET_CACHE_START="memcached -d -l 127.0.0.1 -p $ET_CACHE_PORT -U 0 -m 16 -P $ET_CACHE_PIDFILE"
+        ;;
+    *) et_die "unknown cache '$kind' (redis or memcache)" ;;
+    esac
+    rm -f "$ET_CACHE_PIDFILE"
+    et_as "$owner" sh -c "$ET_CACHE_START" || et_die "$kind did not start"
+    until [ -s "$ET_CACHE_PIDFILE" ]; do
+        tries=$((tries - 1))
+        [ "$tries" -gt 0 ] || et_die "$kind wrote no pid file $ET_CACHE_PIDFILE"
+        sleep 0.1
+    done
+}
+
+# et_cache_stop PIDFILE: stops the cache of that pid file (one a test hung
+# with SIGSTOP too: SIGCONT before SIGTERM).
+et_cache_stop() {
+    local pid
+    pid=$(cat "$1" 2>/dev/null) || return 0
+    [ -n "$pid" ] && kill -CONT "$pid" 2>/dev/null && kill -TERM "$pid" 2>/dev/null
+    rm -f "$1"
 }
 
 # ---- build/run's state ----------------------------------------------------------

@@ -26,6 +26,7 @@ void *et_create_server_config(apr_pool_t *p, server_rec *s)
     c->sign_ttl = UNSET;
     c->cache_ttl = UNSET;
     c->cache_timeout = UNSET;
+    c->db_timeout = UNSET;
     c->refresh_reuse = UNSET;
     c->password_cost = UNSET;
     c->max_body = UNSET;
@@ -128,6 +129,7 @@ void *et_merge_server_config(apr_pool_t *p, void *basev, void *addv)
     MERGE_NUM(sign_ttl);
     MERGE_NUM(cache_ttl);
     MERGE_NUM(cache_timeout);
+    MERGE_NUM(db_timeout);
     MERGE_NUM(refresh_reuse);
     MERGE_NUM(password_cost);
     MERGE_NUM(max_body);
@@ -314,6 +316,14 @@ static const char *set_cache_timeout(cmd_parms *cmd, void *dc, const char *v)
 {
     (void)dc;
     return parse_count(cmd, v, 1, ET_MAX_CACHE_TIMEOUT, &cmd_conf(cmd)->cache_timeout);
+}
+
+/* Milliseconds a database statement, or its wait for a row lock, may take
+ * on pgsql and mysql before the database cancels it (infra/db_timeouts.c). */
+static const char *set_db_timeout(cmd_parms *cmd, void *dc, const char *v)
+{
+    (void)dc;
+    return parse_count(cmd, v, 1, ET_MAX_DB_TIMEOUT, &cmd_conf(cmd)->db_timeout);
 }
 
 /* Seconds after its first use during which a refresh token presented again
@@ -545,6 +555,8 @@ const command_rec et_directives[] = {
                   "instead of revoking its family (0)"),
     AP_INIT_TAKE1(ET_DIR_CACHE_TIMEOUT, set_cache_timeout, NULL, RSRC_CONF,
                   "milliseconds a redis or memcache exchange may take (250)"),
+    AP_INIT_TAKE1(ET_DIR_DB_TIMEOUT, set_db_timeout, NULL, RSRC_CONF,
+                  "milliseconds a database statement or lock wait may take (5000)"),
     AP_INIT_TAKE1(ET_DIR_TOKEN_CACHE, set_cache, NULL, RSRC_CONF,
                   "socache provider for token state, provider[:args] (shmcb)"),
     AP_INIT_TAKE1(ET_DIR_PASSWORD_COST, set_cost, NULL, RSRC_CONF, "bcrypt cost, 4..31 (12)"),
@@ -671,6 +683,8 @@ const char *et_config_finish(apr_pool_t *p, server_rec *s, et_srv_conf *c)
         c->cache_ttl = ET_DEFAULT_CACHE_TTL;
     if (c->cache_timeout == UNSET)
         c->cache_timeout = ET_DEFAULT_CACHE_TIMEOUT;
+    if (c->db_timeout == UNSET)
+        c->db_timeout = ET_DEFAULT_DB_TIMEOUT;
     if (c->refresh_reuse == UNSET)
         c->refresh_reuse = ET_DEFAULT_REFRESH_REUSE;
     if (c->password_cost == UNSET)

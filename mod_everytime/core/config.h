@@ -22,6 +22,7 @@
 #define ET_DIR_TOKEN_CACHE           "EverytimeTokenCache"
 #define ET_DIR_CACHE_TTL             "EverytimeCacheTTL"
 #define ET_DIR_CACHE_TIMEOUT         "EverytimeCacheTimeout"
+#define ET_DIR_DB_TIMEOUT            "EverytimeDBTimeout"
 #define ET_DIR_PASSWORD_COST         "EverytimePasswordCost"
 #define ET_DIR_MAX_BODY              "EverytimeMaxBodySize"
 #define ET_DIR_TOKEN_COOKIES         "EverytimeTokenCookies"
@@ -53,8 +54,10 @@
 #define ET_DEFAULT_REFRESH_TTL           (14 * 24 * 3600)
 #define ET_DEFAULT_SIGN_TTL              600
 #define ET_DEFAULT_CACHE_TTL             30
-#define ET_DEFAULT_CACHE_TIMEOUT         250   /* ms */
-#define ET_MAX_CACHE_TIMEOUT             10000 /* ms */
+#define ET_DEFAULT_CACHE_TIMEOUT         250    /* ms */
+#define ET_MAX_CACHE_TIMEOUT             10000  /* ms */
+#define ET_DEFAULT_DB_TIMEOUT            5000   /* ms */
+#define ET_MAX_DB_TIMEOUT                600000 /* ms */
 #define ET_DEFAULT_COST                  12
 #define ET_DEFAULT_MAX_BODY              (1024 * 1024)
 #define ET_DEFAULT_THROTTLE_MAX          10
@@ -129,6 +132,7 @@ typedef struct et_srv_conf {
     apr_int64_t sign_ttl; /* social signup tokens */
     apr_int64_t cache_ttl;
     apr_int64_t cache_timeout; /* ms one exchange with a shared cache may take */
+    apr_int64_t db_timeout;    /* ms a statement, or its wait for a lock, may take */
     apr_int64_t refresh_reuse; /* seconds a spent refresh token may be retried */
     int password_cost;
     apr_off_t max_body;

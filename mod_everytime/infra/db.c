@@ -4,6 +4,7 @@
  */
 #include "infra/db.h"
 #include "core/config.h"
+#include "infra/db_timeouts.h"
 
 #include <apr_atomic.h>
 #include <apr_general.h>
@@ -93,6 +94,8 @@ static req_db *req_db_get(request_rec *r)
         d->dbd = dbd_acquire(r);
         if (!d->dbd)
             ET_LOG(r, APLOG_ERR, 0, "no database connection");
+        else
+            et_db_timeouts_apply(r, d->dbd);
     }
     return d;
 }
@@ -144,18 +147,21 @@ static int prepare_again(req_db *d, const char *dialect, const et_stmt *e)
  * stale: the first statement fails, and when the driver reconnects (pgsql's
  * PQreset, mysql's reconnect) the session has lost its prepared statements,
  * which mod_dbd never prepares again. So, outside a transaction, a failure on
- * pgsql/mysql checks the connection and tries to prepare the statement anew:
+ * pgsql/mysql (other than one cancelled for EverytimeDBTimeout, which would
+ * only wait as long again) checks the connection and tries to prepare the
+ * statement anew:
  * a healthy session that still has it refuses (the original error stands);
  * a reconnected one accepts, and then gets every other statement back too.
  * 1 when the caller may retry once. */
-static int recover_connection(request_rec *r, req_db *d, const char *label)
+static int recover_connection(request_rec *r, req_db *d, const char *label, int rv)
 {
     const char *driver = apr_dbd_name(d->dbd->driver);
     const char *dialect = et_conf(r->server)->database;
     const et_stmt *first = find_statement(label);
     const et_stmt *const *t;
 
-    if (d->trans || !first || !dialect || !strcmp(driver, "sqlite3"))
+    if (d->trans || !first || !dialect || !strcmp(driver, "sqlite3") ||
+        et_db_timeouts_hit(driver, rv))
         return 0;
     if (apr_dbd_check_conn(d->dbd->driver, r->pool, d->dbd->handle) != APR_SUCCESS)
         return 0;
@@ -202,7 +208,7 @@ apr_status_t et_db_select(request_rec *r, const char *label, et_rows **out, cons
      * cannot step with -1 ("next row"), and reports errors sequentially. */
     random = strcmp(apr_dbd_name(d->dbd->driver), "mysql") != 0;
     rv = apr_dbd_pbselect(d->dbd->driver, r->pool, d->dbd->handle, &res, st, random, args);
-    if (rv && recover_connection(r, d, label) && (st = statement(r, d, label)))
+    if (rv && recover_connection(r, d, label, rv) && (st = statement(r, d, label)))
         rv = apr_dbd_pbselect(d->dbd->driver, r->pool, d->dbd->handle, &res, st, random, args);
     if (rv)
         return db_error(r, d, label, rv);
@@ -290,7 +296,7 @@ apr_status_t et_db_exec(request_rec *r, const char *label, int *nrows, const cha
     call.st = st;
     call.args = args;
     rv = exec_once(r, d, &call);
-    if (rv && recover_connection(r, d, label) && (call.st = statement(r, d, label)))
+    if (rv && recover_connection(r, d, label, rv) && (call.st = statement(r, d, label)))
         rv = exec_once(r, d, &call);
     if ((rv == SQLITE_BUSY_CODE || rv == SQLITE_LOCKED_CODE) && !d->trans && is_sqlite(d))
         rv = sqlite_busy_retry(r, d, exec_once, &call);
@@ -336,7 +342,7 @@ apr_status_t et_db_begin(request_rec *r)
     if (!d->dbd)
         return APR_EGENERAL;
     rv = begin_once(r, d, NULL);
-    if (rv && recover_connection(r, d, "et_ops_ping"))
+    if (rv && recover_connection(r, d, "et_ops_ping", rv))
         rv = begin_once(r, d, NULL);
     if (rv && is_sqlite(d))
         rv = sqlite_busy_retry(r, d, begin_once, NULL);

@@ -26,7 +26,8 @@
     X(cache_proto)        \
     X(cache_health)       \
     X(cors)               \
-    X(json)
+    X(json)               \
+    X(db_timeouts)
 
 #define ET_UNIT_DECLARE(name) Suite *name##_suite(void);
 ET_UNIT_SUITES(ET_UNIT_DECLARE)

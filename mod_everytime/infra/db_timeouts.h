@@ -1,0 +1,30 @@
+/*
+ * db_timeouts.h: the limits (EverytimeDBTimeout) a database session of the
+ * module runs under, set once on each new pooled connection.
+ */
+#ifndef ET_DB_TIMEOUTS_H
+#define ET_DB_TIMEOUTS_H
+
+#include "everytime.h"
+#include <apr_dbd.h>
+#include <mod_dbd.h>
+
+/* Sets, on a connection that has not had them yet, how long a statement and
+ * a wait for a lock may take (pgsql: statement_timeout and lock_timeout;
+ * mysql: max_statement_time and innodb_lock_wait_timeout); the database then
+ * cancels the statement, which fails, and the request answers 503. Nothing
+ * for sqlite3 (its busy wait is db.c's). A connection that refuses is logged
+ * and tried again on its next use. */
+void et_db_timeouts_apply(request_rec *r, ap_dbd_t *dbd);
+
+/* 1 when a failed statement's status says the database cancelled it for
+ * these limits (mysql: max_statement_time, the InnoDB lock wait): the
+ * connection is sound, and running the statement again would wait as long
+ * again. (pgsql's driver reports no SQLSTATE: its status is the result
+ * status, and a connection that did not reset refuses to prepare again.) */
+int et_db_timeouts_hit(const char *driver, int status);
+
+/* The SQL that sets them for a driver, or NULL when it has none. */
+const char *et_db_timeouts_sql(apr_pool_t *p, const char *driver, apr_int64_t ms);
+
+#endif
