@@ -9,6 +9,7 @@
 #include <apr_general.h>
 #include <mod_dbd.h>
 #include <apr_optional.h>
+#include <dlfcn.h>
 
 /* The statement tables to register, handed over once by register_hooks
  * (et_db_use_statements) before any directive is read. A plain static is
@@ -77,7 +78,32 @@ typedef struct {
     ap_dbd_t *dbd;
     apr_dbd_transaction_t *trans;
     after_commit *after, **after_tail; /* in the order they were asked for */
+    int bug;                           /* a statement failed as ET_DB_BUG */
 } req_db;
+
+/* libpq's PQsetErrorVerbosity, found in the process: apr's pgsql driver
+ * (loaded by apr_dso_load with RTLD_GLOBAL) brings libpq in, and the module
+ * does not link it. Verbose errors carry the SQLSTATE, which is the only
+ * way et_db_classify tells a unique violation from a lost connection: the
+ * driver answers the same code for both. */
+typedef int (*pq_set_verbosity_fn)(void *conn, int verbosity);
+#define PQERRORS_VERBOSE 2
+
+static void pgsql_verbose_errors(ap_dbd_t *dbd)
+{
+    static void *volatile set_verbosity;
+    void *fn = set_verbosity;
+    if (strcmp(apr_dbd_name(dbd->driver), "pgsql"))
+        return;
+    if (!fn) {
+        void *self = dlopen(NULL, RTLD_LAZY);
+        fn = self ? dlsym(self, "PQsetErrorVerbosity") : NULL;
+        if (!fn)
+            return;
+        apr_atomic_casptr((volatile void **)&set_verbosity, fn, NULL);
+    }
+    ((pq_set_verbosity_fn)fn)(apr_dbd_native_handle(dbd->driver, dbd->handle), PQERRORS_VERBOSE);
+}
 
 static const char *const db_note = "everytime-db";
 
@@ -93,6 +119,8 @@ static req_db *req_db_get(request_rec *r)
         d->dbd = dbd_acquire(r);
         if (!d->dbd)
             ET_LOG(r, APLOG_ERR, 0, "no database connection");
+        else
+            pgsql_verbose_errors(d->dbd);
     }
     return d;
 }
@@ -103,12 +131,37 @@ const char *et_db_driver(request_rec *r)
     return d->dbd ? apr_dbd_name(d->dbd->driver) : NULL;
 }
 
-static apr_dbd_prepared_t *statement(request_rec *r, req_db *d, const char *label)
+int et_db_had_bug(request_rec *r)
 {
-    apr_dbd_prepared_t *st = apr_hash_get(d->dbd->prepared, label, APR_HASH_KEY_STRING);
-    if (!st)
+    req_db *d = NULL;
+    apr_pool_userdata_get((void **)&d, db_note, r->pool);
+    return d && d->bug;
+}
+
+/* A failure that is the code's, not the database's: logged, and the
+ * request remembers it (it answers 500). */
+static et_db_outcome db_bug(request_rec *r, req_db *d, const char *label, const char *what)
+{
+    ET_LOG(r, APLOG_ERR, 0, "statement %s: %s (a bug)", label, what);
+    d->bug = 1;
+    return ET_DB_BUG;
+}
+
+/* The prepared statement of a label: *st, or ET_DB_DOWN without a
+ * connection, ET_DB_BUG for a label no table declares. */
+static et_db_outcome statement(request_rec *r, req_db *d, const char *label,
+                               apr_dbd_prepared_t **st)
+{
+    if (!find_statement(label))
+        return db_bug(r, d, label, "no statement table declares it");
+    if (!d->dbd)
+        return ET_DB_DOWN;
+    *st = apr_hash_get(d->dbd->prepared, label, APR_HASH_KEY_STRING);
+    if (!*st) {
         ET_LOG(r, APLOG_ERR, 0, "statement %s is not prepared", label);
-    return st;
+        return ET_DB_DOWN;
+    }
+    return ET_DB_OK;
 }
 
 /* Turns the format and varargs into the pointer array the pb* calls want. */
@@ -173,17 +226,24 @@ static int recover_connection(request_rec *r, req_db *d, const char *label)
     return 1;
 }
 
-static apr_status_t db_error(request_rec *r, req_db *d, const char *label, int rv)
+/* The outcome of a statement the driver refused, logged. */
+static et_db_outcome db_error(request_rec *r, req_db *d, const char *label, int rv)
 {
-    ET_LOG(r, APLOG_ERR, 0, "statement %s failed: %s", label,
-           apr_dbd_error(d->dbd->driver, d->dbd->handle, rv));
-    return APR_EGENERAL;
+    const char *driver = apr_dbd_name(d->dbd->driver);
+    const char *message = apr_dbd_error(d->dbd->driver, d->dbd->handle, rv);
+    et_db_outcome o = et_db_classify(driver, rv, message);
+    if (o == ET_DB_BUG)
+        d->bug = 1;
+    ET_LOG(r, o == ET_DB_CONFLICT ? APLOG_INFO : APLOG_ERR, 0, "statement %s failed (%s, %d): %s",
+           label, et_db_outcome_name(o), rv, message ? message : "");
+    return o;
 }
 
-apr_status_t et_db_select(request_rec *r, const char *label, et_rows **out, const char *fmt, ...)
+et_db_outcome et_db_select(request_rec *r, const char *label, et_rows **out, const char *fmt, ...)
 {
     req_db *d = req_db_get(r);
-    apr_dbd_prepared_t *st;
+    apr_dbd_prepared_t *st = NULL;
+    et_db_outcome o;
     apr_dbd_results_t *res = NULL;
     apr_dbd_row_t *row = NULL;
     apr_array_header_t *cells;
@@ -192,8 +252,8 @@ apr_status_t et_db_select(request_rec *r, const char *label, et_rows **out, cons
     va_list ap;
     int rv, j, random;
 
-    if (!d->dbd || !(st = statement(r, d, label)))
-        return APR_EGENERAL;
+    if ((o = statement(r, d, label, &st)) != ET_DB_OK)
+        return o;
     va_start(ap, fmt);
     args = bind_args(r, fmt, ap);
     va_end(ap);
@@ -202,7 +262,7 @@ apr_status_t et_db_select(request_rec *r, const char *label, et_rows **out, cons
      * cannot step with -1 ("next row"), and reports errors sequentially. */
     random = strcmp(apr_dbd_name(d->dbd->driver), "mysql") != 0;
     rv = apr_dbd_pbselect(d->dbd->driver, r->pool, d->dbd->handle, &res, st, random, args);
-    if (rv && recover_connection(r, d, label) && (st = statement(r, d, label)))
+    if (rv && recover_connection(r, d, label) && statement(r, d, label, &st) == ET_DB_OK)
         rv = apr_dbd_pbselect(d->dbd->driver, r->pool, d->dbd->handle, &res, st, random, args);
     if (rv)
         return db_error(r, d, label, rv);
@@ -226,7 +286,7 @@ apr_status_t et_db_select(request_rec *r, const char *label, et_rows **out, cons
         return db_error(r, d, label, rv);
     rows->cells = (const char **)cells->elts;
     *out = rows;
-    return APR_SUCCESS;
+    return ET_DB_OK;
 }
 
 /* SQLite has one writer at a time, and apr's driver gives up on a busy
@@ -273,24 +333,25 @@ static int exec_once(request_rec *r, req_db *d, void *ctx)
     return apr_dbd_pbquery(d->dbd->driver, r->pool, d->dbd->handle, &c->nrows, c->st, c->args);
 }
 
-apr_status_t et_db_exec(request_rec *r, const char *label, int *nrows, const char *fmt, ...)
+et_db_outcome et_db_exec(request_rec *r, const char *label, int *nrows, const char *fmt, ...)
 {
     req_db *d = req_db_get(r);
-    apr_dbd_prepared_t *st;
+    apr_dbd_prepared_t *st = NULL;
     const void **args;
     exec_call call = {NULL, NULL, 0};
+    et_db_outcome o;
     va_list ap;
     int rv;
 
-    if (!d->dbd || !(st = statement(r, d, label)))
-        return APR_EGENERAL;
+    if ((o = statement(r, d, label, &st)) != ET_DB_OK)
+        return o;
     va_start(ap, fmt);
     args = bind_args(r, fmt, ap);
     va_end(ap);
     call.st = st;
     call.args = args;
     rv = exec_once(r, d, &call);
-    if (rv && recover_connection(r, d, label) && (call.st = statement(r, d, label)))
+    if (rv && recover_connection(r, d, label) && statement(r, d, label, &call.st) == ET_DB_OK)
         rv = exec_once(r, d, &call);
     if ((rv == SQLITE_BUSY_CODE || rv == SQLITE_LOCKED_CODE) && !d->trans && is_sqlite(d))
         rv = sqlite_busy_retry(r, d, exec_once, &call);
@@ -298,7 +359,7 @@ apr_status_t et_db_exec(request_rec *r, const char *label, int *nrows, const cha
         return db_error(r, d, label, rv);
     if (nrows)
         *nrows = call.nrows;
-    return APR_SUCCESS;
+    return ET_DB_OK;
 }
 
 static apr_status_t rollback_open(void *data)
@@ -342,7 +403,8 @@ apr_status_t et_db_begin(request_rec *r)
         rv = sqlite_busy_retry(r, d, begin_once, NULL);
     if (rv) {
         d->trans = NULL;
-        return db_error(r, d, "BEGIN", rv);
+        db_error(r, d, "BEGIN", rv);
+        return APR_EGENERAL;
     }
     apr_pool_cleanup_register(r->pool, d, rollback_open, apr_pool_cleanup_null);
     return APR_SUCCESS;
@@ -372,7 +434,8 @@ apr_status_t et_db_commit(request_rec *r)
         rv = 0;
     if (apr_dbd_transaction_end(d->dbd->driver, r->pool, t) != 0 || rv) {
         d->after = NULL;
-        return db_error(r, d, "COMMIT", rv);
+        db_error(r, d, "COMMIT", rv);
+        return APR_EGENERAL;
     }
     run_after_commit(r, d);
     return APR_SUCCESS;
@@ -444,6 +507,8 @@ int et_db_transaction(request_rec *r, et_db_txn_fn fn, void *ctx)
         et_db_rollback(r);
         if (status != OK && status != ET_DB_RETRY)
             return status;
+        if (et_db_had_bug(r))
+            break; /* the same statement would fail the same way */
     }
     return ET_DB_GAVE_UP;
 }

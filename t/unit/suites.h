@@ -24,7 +24,8 @@
     X(csrf)               \
     X(cursor)             \
     X(cache_proto)        \
-    X(cache_health)
+    X(cache_health)       \
+    X(db)
 
 #define ET_UNIT_DECLARE(name) Suite *name##_suite(void);
 ET_UNIT_SUITES(ET_UNIT_DECLARE)
