@@ -52,6 +52,16 @@ static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) * dbd_acquire;
 const char *et_db_register_statements(cmd_parms *cmd, const char *dialect)
 {
     const et_stmt *const *t;
+    /* first: a statement whose SQL and declaration disagree would bind its
+     * arguments wrongly on every call */
+    for (t = statement_tables; t && *t; t++) {
+        const et_stmt *st;
+        for (st = *t; st->label; st++) {
+            const char *err = et_stmt_check(cmd->pool, st);
+            if (err)
+                return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
+        }
+    }
     if (!dbd_prepare) {
         dbd_prepare = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
         dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
@@ -148,12 +158,18 @@ static et_db_outcome db_bug(request_rec *r, req_db *d, const char *label, const 
 }
 
 /* The prepared statement of a label: *st, or ET_DB_DOWN without a
- * connection, ET_DB_BUG for a label no table declares. */
-static et_db_outcome statement(request_rec *r, req_db *d, const char *label,
+ * connection, ET_DB_BUG for a label no table declares or one run the way
+ * its declaration does not allow (select: it has result columns). */
+static et_db_outcome statement(request_rec *r, req_db *d, const char *label, int select,
                                apr_dbd_prepared_t **st)
 {
-    if (!find_statement(label))
+    const et_stmt *e = find_statement(label);
+    if (!e)
         return db_bug(r, d, label, "no statement table declares it");
+    if (select != (e->ncols > 0))
+        return db_bug(r, d, label,
+                      select ? "run by et_db_select, declared without result columns"
+                             : "run by et_db_exec, declared with result columns");
     if (!d->dbd)
         return ET_DB_DOWN;
     *st = apr_hash_get(d->dbd->prepared, label, APR_HASH_KEY_STRING);
@@ -164,7 +180,8 @@ static et_db_outcome statement(request_rec *r, req_db *d, const char *label,
     return ET_DB_OK;
 }
 
-/* Turns the format and varargs into the pointer array the pb* calls want. */
+/* Turns the declared arguments and the varargs into the pointer array the
+ * pb* calls want. */
 static const void **bind_args(request_rec *r, const char *fmt, va_list ap)
 {
     int n = (int)strlen(fmt), i;
@@ -239,7 +256,7 @@ static et_db_outcome db_error(request_rec *r, req_db *d, const char *label, int 
     return o;
 }
 
-et_db_outcome et_db_select(request_rec *r, const char *label, et_rows **out, const char *fmt, ...)
+et_db_outcome et_db_select(request_rec *r, const char *label, et_rows **out, ...)
 {
     req_db *d = req_db_get(r);
     apr_dbd_prepared_t *st = NULL;
@@ -252,17 +269,17 @@ et_db_outcome et_db_select(request_rec *r, const char *label, et_rows **out, con
     va_list ap;
     int rv, j, random;
 
-    if ((o = statement(r, d, label, &st)) != ET_DB_OK)
+    if ((o = statement(r, d, label, 1, &st)) != ET_DB_OK)
         return o;
-    va_start(ap, fmt);
-    args = bind_args(r, fmt, ap);
+    va_start(ap, out);
+    args = bind_args(r, find_statement(label)->args, ap);
     va_end(ap);
     /* Random access makes pgsql fetch the whole result at once: sequentially
      * it reports a lost connection as "no more rows". mysql's random mode
      * cannot step with -1 ("next row"), and reports errors sequentially. */
     random = strcmp(apr_dbd_name(d->dbd->driver), "mysql") != 0;
     rv = apr_dbd_pbselect(d->dbd->driver, r->pool, d->dbd->handle, &res, st, random, args);
-    if (rv && recover_connection(r, d, label) && statement(r, d, label, &st) == ET_DB_OK)
+    if (rv && recover_connection(r, d, label) && statement(r, d, label, 1, &st) == ET_DB_OK)
         rv = apr_dbd_pbselect(d->dbd->driver, r->pool, d->dbd->handle, &res, st, random, args);
     if (rv)
         return db_error(r, d, label, rv);
@@ -284,6 +301,10 @@ et_db_outcome et_db_select(request_rec *r, const char *label, et_rows **out, con
     }
     if (rv != -1)
         return db_error(r, d, label, rv);
+    if (rows->nrows && rows->ncols != find_statement(label)->ncols)
+        return db_bug(r, d, label,
+                      apr_psprintf(r->pool, "%d result columns, declared %d", rows->ncols,
+                                   find_statement(label)->ncols));
     rows->cells = (const char **)cells->elts;
     *out = rows;
     return ET_DB_OK;
@@ -333,7 +354,7 @@ static int exec_once(request_rec *r, req_db *d, void *ctx)
     return apr_dbd_pbquery(d->dbd->driver, r->pool, d->dbd->handle, &c->nrows, c->st, c->args);
 }
 
-et_db_outcome et_db_exec(request_rec *r, const char *label, int *nrows, const char *fmt, ...)
+et_db_outcome et_db_exec(request_rec *r, const char *label, int *nrows, ...)
 {
     req_db *d = req_db_get(r);
     apr_dbd_prepared_t *st = NULL;
@@ -343,15 +364,15 @@ et_db_outcome et_db_exec(request_rec *r, const char *label, int *nrows, const ch
     va_list ap;
     int rv;
 
-    if ((o = statement(r, d, label, &st)) != ET_DB_OK)
+    if ((o = statement(r, d, label, 0, &st)) != ET_DB_OK)
         return o;
-    va_start(ap, fmt);
-    args = bind_args(r, fmt, ap);
+    va_start(ap, nrows);
+    args = bind_args(r, find_statement(label)->args, ap);
     va_end(ap);
     call.st = st;
     call.args = args;
     rv = exec_once(r, d, &call);
-    if (rv && recover_connection(r, d, label) && statement(r, d, label, &call.st) == ET_DB_OK)
+    if (rv && recover_connection(r, d, label) && statement(r, d, label, 0, &call.st) == ET_DB_OK)
         rv = exec_once(r, d, &call);
     if ((rv == SQLITE_BUSY_CODE || rv == SQLITE_LOCKED_CODE) && !d->trans && is_sqlite(d))
         rv = sqlite_busy_retry(r, d, exec_once, &call);
@@ -472,7 +493,7 @@ int et_db_schema_ok(request_rec *r)
     apr_uint32_t known = apr_atomic_read32(&c->schema_state);
     if (known)
         return known == ET_SCHEMA_GOOD;
-    if (et_db_select(r, "et_db_schema_version", &rows, "") != APR_SUCCESS || rows->nrows != 1)
+    if (et_db_select(r, "et_db_schema_version", &rows) != APR_SUCCESS || rows->nrows != 1)
         return -1;
     version = et_cell_i64(ET_CELL(rows, 0, 0));
     if (version < ET_SCHEMA_VERSION)
