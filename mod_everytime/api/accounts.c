@@ -125,6 +125,7 @@ static int et_accounts_signup(et_req *q)
     const char *id, *hash;
     apr_int64_t school_id = 0, year = 0, now;
     et_rows *user;
+    et_db_outcome o;
     int status;
 
     et_body_int(q, "school_id", ET_REQUIRED, 1, APR_INT64_C(999999999999), &school_id);
@@ -141,12 +142,16 @@ static int et_accounts_signup(et_req *q)
         !(id = et_uuid(q->r->pool)))
         return et_fail_unavailable(q);
     now = apr_time_now();
-    if (et_db_exec(q->r, "et_acc_insert", NULL, id, login_id, hash, email, nickname, school_id,
-                   year, now, now) != APR_SUCCESS) {
-        /* a concurrent signup took a value between our check and insert */
+    o = et_db_exec(q->r, "et_acc_insert", NULL, id, login_id, hash, email, nickname, school_id,
+                   year, now, now);
+    if (o == ET_DB_CONFLICT) {
+        /* a concurrent signup took a value between our check and insert: the
+         * check again names the field(s) for the 400 */
         status = et_users_check_taken(q, login_id, email, nickname, NULL);
         return status == OK ? et_fail_unavailable(q) : status;
     }
+    if (o != ET_DB_OK)
+        return et_fail_unavailable(q);
     if (load_user(q, "et_acc_user_get", id, &user) != OK || user->nrows != 1)
         return et_fail_unavailable(q);
     return login_reply(q, HTTP_CREATED, user);

@@ -233,6 +233,7 @@ static int write_review(et_req *q, void *ctx)
     review_fields *f = ctx;
     apr_int64_t now = apr_time_now();
     et_rows *rows;
+    et_db_outcome o;
     int n;
     /* the subject's row first: it orders every new review of the subject */
     if (et_db_exec(q->r, "et_rev_count_up", &n, f->rating, f->course_info) != APR_SUCCESS)
@@ -252,11 +253,12 @@ static int write_review(et_req *q, void *ctx)
             return ET_TXN_RETRY;
         return OK;
     }
-    /* a concurrent first post by the same user loses on the unique key and
-     * finds the winner's row on the next attempt */
-    if (et_db_select(q->r, "et_rev_insert", &rows, f->course_info, et_caller(q), f->rating,
-                     f->content, f->semester, now, now) != APR_SUCCESS ||
-        rows->nrows != 1)
+    /* a concurrent first post by the same user won on the unique key */
+    o = et_db_select(q->r, "et_rev_insert", &rows, f->course_info, et_caller(q), f->rating,
+                     f->content, f->semester, now, now);
+    if (o == ET_DB_CONFLICT)
+        return already_reviewed(q);
+    if (o != ET_DB_OK || rows->nrows != 1)
         return ET_TXN_RETRY;
     f->id = cell(rows, 0, 0);
     return OK;

@@ -75,8 +75,6 @@ static const et_stmt statements[] = {
     {"et_brd_delete", "ll", 0,
      "UPDATE boards SET is_deleted = 1, updated_at = %lld WHERE id = %lld AND is_deleted = 0", NULL,
      NULL},
-    {"et_brd_fav_get", "sl", 1,
-     "SELECT board_id FROM board_favorites WHERE user_id = %s AND board_id = %lld", NULL, NULL},
     {"et_brd_fav_insert", "sll", 0,
      "INSERT INTO board_favorites (user_id, board_id, created_at) VALUES (%s, %lld, %lld)", NULL,
      NULL},
@@ -106,12 +104,19 @@ static int et_schools_list(et_req *q)
     return et_reply(q, HTTP_OK, et_page_json(q, list, NULL));
 }
 
+static int school_taken(et_req *q)
+{
+    return et_fail_detail(q, ET_E_CONFLICT, "A school with that name already exists.",
+                          "같은 이름의 학교가 이미 있습니다.");
+}
+
 static int et_schools_create(et_req *q)
 {
     const char *name = et_body_str(q, "name", ET_REQUIRED, 0, 100);
     const char *domain = et_body_str(q, "domain", ET_ALLOW_BLANK | ET_NULLABLE, 0, 100);
     apr_int64_t now = apr_time_now();
     et_rows *rows;
+    et_db_outcome o;
     if (et_has_errors(q))
         return et_fail_invalid(q);
     if (domain && !*domain)
@@ -119,16 +124,12 @@ static int et_schools_create(et_req *q)
     if (et_db_select(q->r, "et_sch_by_name", &rows, name) != APR_SUCCESS)
         return et_fail_unavailable(q);
     if (rows->nrows)
-        return et_fail_detail(q, ET_E_CONFLICT, "A school with that name already exists.",
-                              "같은 이름의 학교가 이미 있습니다.");
-    if (et_db_select(q->r, "et_sch_insert", &rows, name, domain, now, now) != APR_SUCCESS ||
-        rows->nrows != 1) {
-        /* lost a race with a concurrent insert of the same name? */
-        if (et_db_select(q->r, "et_sch_by_name", &rows, name) == APR_SUCCESS && rows->nrows)
-            return et_fail_detail(q, ET_E_CONFLICT, "A school with that name already exists.",
-                                  "같은 이름의 학교가 이미 있습니다.");
+        return school_taken(q);
+    o = et_db_select(q->r, "et_sch_insert", &rows, name, domain, now, now);
+    if (o == ET_DB_CONFLICT) /* a concurrent insert of the same name won */
+        return school_taken(q);
+    if (o != ET_DB_OK || rows->nrows != 1)
         return et_fail_unavailable(q);
-    }
     return et_reply(q, HTTP_CREATED,
                     et_json_own(q->r->pool, et_school_json(ET_CELL(rows, 0, 0), name, domain)));
 }
@@ -353,20 +354,19 @@ static int already_pinned(et_req *q)
 
 static int et_boards_favorite(et_req *q)
 {
-    et_rows *rows, *pinned;
+    et_rows *rows;
+    et_db_outcome o;
     int status = load_board(q, q->ids[0], &rows);
     if (status != OK)
         return status;
     if (ET_CELL(rows, 0, B_FAVORITE))
         return already_pinned(q);
-    if (et_db_exec(q->r, "et_brd_fav_insert", NULL, et_caller(q), q->ids[0],
-                   (apr_int64_t)apr_time_now()) != APR_SUCCESS) {
-        /* lost a race with the same user's concurrent pin? */
-        if (et_db_select(q->r, "et_brd_fav_get", &pinned, et_caller(q), q->ids[0]) == APR_SUCCESS &&
-            pinned->nrows)
-            return already_pinned(q);
+    o = et_db_exec(q->r, "et_brd_fav_insert", NULL, et_caller(q), q->ids[0],
+                   (apr_int64_t)apr_time_now());
+    if (o == ET_DB_CONFLICT) /* the same user's concurrent pin won */
+        return already_pinned(q);
+    if (o != ET_DB_OK)
         return et_fail_unavailable(q);
-    }
     if ((status = load_board(q, q->ids[0], &rows)) != OK)
         return status;
     return et_reply(q, HTTP_CREATED, et_json_own(q->r->pool, board_json(q, rows, 0)));

@@ -1,8 +1,10 @@
 /*
  * db_outcome.c: the drivers' error codes as a few outcomes. The codes are
- * what apr-util's drivers answer: SQLite's result code (extended codes
- * off), MySQL's error number (mysql_stmt_errno), and for PostgreSQL the
- * SQLSTATE in the message (libpq's verbose errors: "ERROR:  23505: ...").
+ * what apr-util's drivers answer: SQLite's result code (apr's driver
+ * answers SQLITE_ERROR for a step that failed, a unique violation too, so
+ * its message decides), MySQL's error number (mysql_stmt_errno), and for
+ * PostgreSQL the SQLSTATE in the message (libpq's verbose errors:
+ * "ERROR:  23505: ...").
  */
 #include "infra/db_outcome.h"
 
@@ -17,13 +19,16 @@ static et_db_outcome sqlite_outcome(int rv, const char *message)
     case 5: /* SQLITE_BUSY */
     case 6: /* SQLITE_LOCKED */
         return ET_DB_BUSY;
-    case 1: /* SQLITE_ERROR: apr's select gives it up on a busy database too */
+    case 1: /* SQLITE_ERROR: what apr's driver answers for most failures */
+        /* sqlite3_errmsg's texts are not translated: they tell them apart */
+        if (message && strstr(message, "UNIQUE constraint failed"))
+            return ET_DB_CONFLICT;
         if (message && strstr(message, "database is locked"))
-            return ET_DB_BUSY;
-        return ET_DB_BUG; /* no such table or column, a syntax error */
-    case 20:              /* SQLITE_MISMATCH */
-    case 21:              /* SQLITE_MISUSE */
-    case 25:              /* SQLITE_RANGE: a parameter index out of range */
+            return ET_DB_BUSY; /* apr's select gives up on a busy database */
+        return ET_DB_BUG;      /* no such table or column, a syntax error */
+    case 20:                   /* SQLITE_MISMATCH */
+    case 21:                   /* SQLITE_MISUSE */
+    case 25:                   /* SQLITE_RANGE: a parameter index out of range */
         return ET_DB_BUG;
     default: /* I/O, full, read-only, corrupt, cannot open */
         return ET_DB_DOWN;

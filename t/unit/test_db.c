@@ -15,6 +15,13 @@ START_TEST(sqlite_codes)
 {
     ck_assert_int_eq(et_db_classify("sqlite3", 19, "UNIQUE constraint failed: users.email"),
                      ET_DB_CONFLICT);
+    /* what apr's driver answers for a unique violation (seen in t/api/boards.t) */
+    ck_assert_int_eq(et_db_classify("sqlite3", 1,
+                                    "UNIQUE constraint failed: board_favorites.user_id, "
+                                    "board_favorites.board_id"),
+                     ET_DB_CONFLICT);
+    ck_assert_int_eq(et_db_classify("sqlite3", 1, "NOT NULL constraint failed: users.email"),
+                     ET_DB_BUG);
     ck_assert_int_eq(et_db_classify("sqlite3", 5, "database is locked"), ET_DB_BUSY);
     ck_assert_int_eq(et_db_classify("sqlite3", 6, NULL), ET_DB_BUSY);
     /* apr's select gives up on a busy database with SQLITE_ERROR */
