@@ -48,24 +48,25 @@ enum {
     C_UPDATED,
     C_NUMBER,
     C_POST_AUTHOR,
-    C_LIKED
+    C_LIKED,
+    C_NCOLS /* declared by the statements: checked against each result */
 };
 
 static const et_stmt statements[] = {
     /* a page of top-level comments: deleted ones only while a reply lives */
-    {"et_cmt_top", "slll", 15,
+    {"et_cmt_top", "slll", C_NCOLS,
      COMMENT_SELECT
      "WHERE c.post_id = %lld AND c.parent_id IS NULL AND c.id > %lld "
      "AND (c.is_deleted = 0 OR EXISTS (SELECT 1 FROM comments r WHERE r.post_id = c.post_id "
      "AND r.parent_id = c.id AND r.is_deleted = 0)) ORDER BY c.id LIMIT %lld",
      NULL, NULL},
     /* the live replies of the top-level comments with ids in a range */
-    {"et_cmt_replies", "slll", 15,
+    {"et_cmt_replies", "slll", C_NCOLS,
      COMMENT_SELECT "WHERE c.post_id = %lld AND c.parent_id BETWEEN %lld AND %lld "
                     "AND c.is_deleted = 0 ORDER BY c.id",
      NULL, NULL},
-    {"et_cmt_get", "sl", 15, COMMENT_SELECT "WHERE c.id = %lld AND " LIVE_COMMENT, NULL, NULL},
-    {"et_cmt_mine", "ssll", 15,
+    {"et_cmt_get", "sl", C_NCOLS, COMMENT_SELECT "WHERE c.id = %lld AND " LIVE_COMMENT, NULL, NULL},
+    {"et_cmt_mine", "ssll", C_NCOLS,
      COMMENT_SELECT "WHERE c.author_id = %s AND " LIVE_COMMENT
                     "AND c.id < %lld ORDER BY c.id DESC LIMIT %lld",
      NULL, NULL},

@@ -37,7 +37,7 @@
     "JOIN users fu ON fu.id = fr.from_user_id AND fu.is_active = 1 "                      \
     "JOIN users tu ON tu.id = fr.to_user_id AND tu.is_active = 1 "
 
-enum { F_ID, F_FROM, F_FROM_NICK, F_TO, F_TO_NICK, F_STATUS, F_CREATED, F_UPDATED };
+enum { F_ID, F_FROM, F_FROM_NICK, F_TO, F_TO_NICK, F_STATUS, F_CREATED, F_UPDATED, F_NCOLS };
 
 static const et_stmt statements[] = {
     {"et_frd_user_by_login", "s", 2,
@@ -59,11 +59,11 @@ static const et_stmt statements[] = {
      "INSERT INTO friend_requests (from_user_id, to_user_id, status, created_at, updated_at) "
      "VALUES (%s, %s, 'pending', %lld, %lld) RETURNING id",
      NULL, NULL},
-    {"et_frd_request_get", "l", 8, REQUEST_COLUMNS "WHERE fr.id = %lld", NULL, NULL},
-    {"et_frd_received", "s", 8,
+    {"et_frd_request_get", "l", F_NCOLS, REQUEST_COLUMNS "WHERE fr.id = %lld", NULL, NULL},
+    {"et_frd_received", "s", F_NCOLS,
      REQUEST_COLUMNS "WHERE fr.to_user_id = %s AND fr.status = 'pending' ORDER BY fr.id DESC", NULL,
      NULL},
-    {"et_frd_sent", "s", 8,
+    {"et_frd_sent", "s", F_NCOLS,
      REQUEST_COLUMNS "WHERE fr.from_user_id = %s AND fr.status = 'pending' ORDER BY fr.id DESC",
      NULL, NULL},
     {"et_frd_request_answer", "sll", 0,

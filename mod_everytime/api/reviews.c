@@ -46,18 +46,20 @@ enum {
     V_CONTENT,
     V_SEMESTER,
     V_CREATED,
-    V_UPDATED
+    V_UPDATED,
+    V_NCOLS /* declared by the statements: checked against each result */
 };
 
 static const et_stmt statements[] = {
     {"et_rev_info", "l", 3, "SELECT id, review_count, rating_sum FROM course_infos WHERE id = %lld",
      NULL, NULL},
-    {"et_rev_list", "lllll", 10,
+    {"et_rev_list", "lllll", V_NCOLS,
      REVIEW_COLUMNS "WHERE r.course_info_id = %lld AND r.is_deleted = 0 "
                     "AND (r.created_at < %lld OR (r.created_at = %lld AND r.id < %lld)) "
                     "ORDER BY r.created_at DESC, r.id DESC LIMIT %lld",
      NULL, NULL},
-    {"et_rev_get", "l", 10, REVIEW_COLUMNS "WHERE r.id = %lld AND r.is_deleted = 0", NULL, NULL},
+    {"et_rev_get", "l", V_NCOLS, REVIEW_COLUMNS "WHERE r.id = %lld AND r.is_deleted = 0", NULL,
+     NULL},
     /* the caller's row for the subject, live or soft-deleted */
     {"et_rev_mine", "ls", 2,
      "SELECT id, is_deleted FROM reviews WHERE course_info_id = %lld AND user_id = %s", NULL, NULL},

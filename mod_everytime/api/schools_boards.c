@@ -35,7 +35,8 @@ enum {
     B_SCHOOL_ID,
     B_SCHOOL_NAME,
     B_SCHOOL_DOMAIN,
-    B_FAVORITE
+    B_FAVORITE,
+    B_NCOLS /* declared by the statements: checked against each result */
 };
 
 static const et_stmt statements[] = {
@@ -51,15 +52,15 @@ static const et_stmt statements[] = {
      NULL, NULL},
     {"et_sch_exists", "l", 1, "SELECT id FROM schools WHERE id = %lld", NULL, NULL},
     /* the filters are off when given 0 / '' (one statement, not one per combination) */
-    {"et_brd_list", "sllsss", 14,
+    {"et_brd_list", "sllsss", B_NCOLS,
      BOARD_COLUMNS BOARD_FAVORITE_JOIN
      "WHERE b.is_deleted = 0 AND (%lld = 0 OR b.school_id = %lld) "
      "AND (%s = '' OR b.category = %s) AND LOWER(b.name) LIKE LOWER(%s) ESCAPE '!' "
      "ORDER BY b.id",
      NULL, NULL},
-    {"et_brd_get", "sl", 14,
+    {"et_brd_get", "sl", B_NCOLS,
      BOARD_COLUMNS BOARD_FAVORITE_JOIN "WHERE b.id = %lld AND b.is_deleted = 0", NULL, NULL},
-    {"et_brd_pinned", "s", 14,
+    {"et_brd_pinned", "s", B_NCOLS,
      BOARD_COLUMNS "JOIN board_favorites f ON f.board_id = b.id AND f.user_id = %s "
                    "WHERE b.is_deleted = 0 ORDER BY f.created_at, b.id",
      NULL, NULL},

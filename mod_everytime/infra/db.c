@@ -243,17 +243,49 @@ static int recover_connection(request_rec *r, req_db *d, const char *label)
     return 1;
 }
 
-/* The outcome of a statement the driver refused, logged. */
+/* A call the driver refused, read at once: the next call on the connection
+ * (a recovery's prepare) replaces the driver's message. */
+typedef struct {
+    int rv;
+    const char *message;
+    et_db_outcome o;
+} db_failure;
+
+static db_failure failure_read(request_rec *r, req_db *d, int rv)
+{
+    const char *m = apr_dbd_error(d->dbd->driver, d->dbd->handle, rv);
+    db_failure f;
+    f.rv = rv;
+    f.message = apr_pstrdup(r->pool, m ? m : "");
+    f.o = et_db_classify(apr_dbd_name(d->dbd->driver), rv, f.message);
+    return f;
+}
+
+/* Logs the failure (a lost race on a key is no error of the server's) and
+ * answers its outcome; the request remembers a bug. */
+static et_db_outcome failure_log(request_rec *r, req_db *d, const char *label, const db_failure *f)
+{
+    if (f->o == ET_DB_BUG)
+        d->bug = 1;
+    ET_LOG(r, f->o == ET_DB_CONFLICT ? APLOG_INFO : APLOG_ERR, 0,
+           "statement %s failed (%s, %d): %s", label, et_db_outcome_name(f->o), f->rv, f->message);
+    return f->o;
+}
+
 static et_db_outcome db_error(request_rec *r, req_db *d, const char *label, int rv)
 {
-    const char *driver = apr_dbd_name(d->dbd->driver);
-    const char *message = apr_dbd_error(d->dbd->driver, d->dbd->handle, rv);
-    et_db_outcome o = et_db_classify(driver, rv, message);
-    if (o == ET_DB_BUG)
-        d->bug = 1;
-    ET_LOG(r, o == ET_DB_CONFLICT ? APLOG_INFO : APLOG_ERR, 0, "statement %s failed (%s, %d): %s",
-           label, et_db_outcome_name(o), rv, message ? message : "");
-    return o;
+    db_failure f = failure_read(r, d, rv);
+    return failure_log(r, d, label, &f);
+}
+
+/* 1 when the statement may run once more on a re-established connection.
+ * Only a failure that may be a lost connection is worth it: a conflict or a
+ * bug would fail again, after preparing every statement anew. */
+static int reconnected(request_rec *r, req_db *d, const char *label, const db_failure *f,
+                       int select, apr_dbd_prepared_t **st)
+{
+    return f->o == ET_DB_DOWN && recover_connection(r, d, label) &&
+           statement(r, d, label, select, st) == ET_DB_OK;
 }
 
 et_db_outcome et_db_select(request_rec *r, const char *label, et_rows **out, ...)
@@ -279,10 +311,14 @@ et_db_outcome et_db_select(request_rec *r, const char *label, et_rows **out, ...
      * cannot step with -1 ("next row"), and reports errors sequentially. */
     random = strcmp(apr_dbd_name(d->dbd->driver), "mysql") != 0;
     rv = apr_dbd_pbselect(d->dbd->driver, r->pool, d->dbd->handle, &res, st, random, args);
-    if (rv && recover_connection(r, d, label) && statement(r, d, label, 1, &st) == ET_DB_OK)
+    if (rv) {
+        db_failure f = failure_read(r, d, rv);
+        if (!reconnected(r, d, label, &f, 1, &st))
+            return failure_log(r, d, label, &f);
         rv = apr_dbd_pbselect(d->dbd->driver, r->pool, d->dbd->handle, &res, st, random, args);
-    if (rv)
-        return db_error(r, d, label, rv);
+        if (rv)
+            return db_error(r, d, label, rv);
+    }
     rows = apr_pcalloc(r->pool, sizeof(*rows));
     cells = apr_array_make(r->pool, 16, sizeof(char *));
     /* Read to the end all the same: a row left unread is never cleaned up */
@@ -372,12 +408,17 @@ et_db_outcome et_db_exec(request_rec *r, const char *label, int *nrows, ...)
     call.st = st;
     call.args = args;
     rv = exec_once(r, d, &call);
-    if (rv && recover_connection(r, d, label) && statement(r, d, label, 0, &call.st) == ET_DB_OK)
-        rv = exec_once(r, d, &call);
-    if ((rv == SQLITE_BUSY_CODE || rv == SQLITE_LOCKED_CODE) && !d->trans && is_sqlite(d))
-        rv = sqlite_busy_retry(r, d, exec_once, &call);
-    if (rv)
-        return db_error(r, d, label, rv);
+    if (rv) {
+        db_failure f = failure_read(r, d, rv);
+        if (reconnected(r, d, label, &f, 0, &call.st))
+            rv = exec_once(r, d, &call);
+        else if ((rv == SQLITE_BUSY_CODE || rv == SQLITE_LOCKED_CODE) && !d->trans && is_sqlite(d))
+            rv = sqlite_busy_retry(r, d, exec_once, &call);
+        else
+            return failure_log(r, d, label, &f);
+        if (rv)
+            return db_error(r, d, label, rv);
+    }
     if (nrows)
         *nrows = call.nrows;
     return ET_DB_OK;

@@ -48,11 +48,12 @@ static et_db_outcome mysql_outcome(int rv)
     case 1064: /* ER_PARSE_ERROR */
     case 1146: /* ER_NO_SUCH_TABLE */
     case 1210: /* ER_WRONG_ARGUMENTS */
-    case 1243: /* ER_UNKNOWN_STMT_HANDLER */
     case 2031: /* CR_PARAMS_NOT_BOUND */
     case 2034: /* CR_INVALID_PARAMETER_NO */
         return ET_DB_BUG;
-    default: /* 2006 gone away, 2013 lost, 1053 shutdown, 1040 too many */
+    default: /* 2006 gone away, 2013 lost, 1053 shutdown, 1040 too many; 1243
+              * unknown statement: a reconnected session lost them (db.c
+              * prepares them again) */
         return ET_DB_DOWN;
     }
 }

@@ -45,6 +45,8 @@ START_TEST(mysql_codes)
                      ET_DB_BUG);
     ck_assert_int_eq(et_db_classify("mysql", 1054, "Unknown column"), ET_DB_BUG);
     ck_assert_int_eq(et_db_classify("mysql", 2031, NULL), ET_DB_BUG);
+    /* a reconnected session without its statements: recovered, not a bug */
+    ck_assert_int_eq(et_db_classify("mysql", 1243, NULL), ET_DB_DOWN);
 }
 END_TEST
 
