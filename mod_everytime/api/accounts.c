@@ -19,26 +19,26 @@
 #define USER_COLUMNS ET_USER_COLUMNS
 
 static const et_stmt statements[] = {
-    {"et_acc_user_get",
+    {"et_acc_user_get", "s", 11,
      "SELECT " USER_COLUMNS " FROM users u JOIN schools s ON s.id = u.school_id "
      "WHERE u.id = %s AND u.is_active = 1",
      NULL, NULL},
-    {"et_acc_user_by_login",
+    {"et_acc_user_by_login", "s", 11,
      "SELECT " USER_COLUMNS " FROM users u JOIN schools s ON s.id = u.school_id "
      "WHERE u.login_id = %s AND u.is_active = 1",
      NULL, NULL},
-    {"et_acc_insert",
+    {"et_acc_insert", "sssssllll", 0,
      "INSERT INTO users (id, login_id, password, email, nickname, school_id, admission_year, "
      "role, is_active, created_at, updated_at) "
      "VALUES (%s, %s, %s, %s, %s, %lld, %lld, 'ROLE_USER', 1, %lld, %lld)",
      NULL, NULL},
-    {"et_acc_update",
+    {"et_acc_update", "sssls", 0,
      "UPDATE users SET email = %s, nickname = %s, password = %s, updated_at = %lld "
      "WHERE id = %s AND is_active = 1",
      NULL, NULL},
-    {"et_acc_deactivate", "UPDATE users SET is_active = 0, updated_at = %lld WHERE id = %s", NULL,
-     NULL},
-    {NULL, NULL, NULL, NULL}};
+    {"et_acc_deactivate", "ls", 0,
+     "UPDATE users SET is_active = 0, updated_at = %lld WHERE id = %s", NULL, NULL},
+    {NULL, NULL, 0, NULL, NULL, NULL}};
 
 static json_t *pair_json(apr_pool_t *p, const et_token_pair *pair)
 {
@@ -65,7 +65,7 @@ static int login_reply(et_req *q, int status, const et_rows *user)
 
 static int load_user(et_req *q, const char *label, const char *key, et_rows **out)
 {
-    return et_db_select(q->r, label, out, "s", key) == APR_SUCCESS ? OK : HTTP_SERVICE_UNAVAILABLE;
+    return et_db_select(q->r, label, out, key) == APR_SUCCESS ? OK : HTTP_SERVICE_UNAVAILABLE;
 }
 
 /* --- validation -------------------------------------------------------- */
@@ -128,6 +128,7 @@ static int et_accounts_signup(et_req *q)
     const char *id, *hash;
     apr_int64_t school_id = 0, year = 0, now;
     et_rows *user;
+    et_db_outcome o;
     int status;
 
     et_body_int(q, "school_id", ET_REQUIRED, 1, APR_INT64_C(999999999999), &school_id);
@@ -144,12 +145,16 @@ static int et_accounts_signup(et_req *q)
         !(id = et_uuid(q->r->pool)))
         return et_fail_unavailable(q);
     now = apr_time_now();
-    if (et_db_exec(q->r, "et_acc_insert", NULL, "sssssllll", id, login_id, hash, email, nickname,
-                   school_id, year, now, now) != APR_SUCCESS) {
-        /* a concurrent signup took a value between our check and insert */
+    o = et_db_exec(q->r, "et_acc_insert", NULL, id, login_id, hash, email, nickname, school_id,
+                   year, now, now);
+    if (o == ET_DB_CONFLICT) {
+        /* a concurrent signup took a value between our check and insert: the
+         * check again names the field(s) for the 400 */
         status = et_users_check_taken(q, login_id, email, nickname, NULL);
         return status == OK ? et_fail_unavailable(q) : status;
     }
+    if (o != ET_DB_OK)
+        return et_fail_unavailable(q);
     if (load_user(q, "et_acc_user_get", id, &user) != OK || user->nrows != 1)
         return et_fail_unavailable(q);
     return login_reply(q, HTTP_CREATED, user);
@@ -342,10 +347,10 @@ static int et_accounts_me_patch(et_req *q)
         return status;
     hash = password ? et_password_hash(q->r->pool, password, q->conf->password_cost)
                     : ET_CELL(user, 0, ET_U_PASSWORD);
-    if (!hash || et_db_exec(q->r, "et_acc_update", NULL, "sssls",
-                            email ? email : ET_CELL(user, 0, ET_U_EMAIL),
-                            nickname ? nickname : ET_CELL(user, 0, ET_U_NICK), hash,
-                            (apr_int64_t)apr_time_now(), q->user->user_id) != APR_SUCCESS) {
+    if (!hash ||
+        et_db_exec(q->r, "et_acc_update", NULL, email ? email : ET_CELL(user, 0, ET_U_EMAIL),
+                   nickname ? nickname : ET_CELL(user, 0, ET_U_NICK), hash,
+                   (apr_int64_t)apr_time_now(), q->user->user_id) != APR_SUCCESS) {
         status = et_users_check_taken(q, NULL, email, nickname, q->user->user_id);
         return status == OK ? et_fail_unavailable(q) : status;
     }
@@ -370,7 +375,7 @@ static int et_accounts_me_delete(et_req *q)
                             "비밀번호가 올바르지 않습니다.");
         return et_fail_invalid(q);
     }
-    if (et_db_exec(q->r, "et_acc_deactivate", NULL, "ls", (apr_int64_t)apr_time_now(),
+    if (et_db_exec(q->r, "et_acc_deactivate", NULL, (apr_int64_t)apr_time_now(),
                    q->user->user_id) != APR_SUCCESS ||
         et_tokens_revoke_user(q->r, q->user->user_id, NULL) != APR_SUCCESS)
         return et_fail_unavailable(q);

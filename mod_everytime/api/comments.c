@@ -48,50 +48,51 @@ enum {
     C_UPDATED,
     C_NUMBER,
     C_POST_AUTHOR,
-    C_LIKED
+    C_LIKED,
+    C_NCOLS /* declared by the statements: checked against each result */
 };
 
 static const et_stmt statements[] = {
     /* a page of top-level comments: deleted ones only while a reply lives */
-    {"et_cmt_top",
+    {"et_cmt_top", "slll", C_NCOLS,
      COMMENT_SELECT
      "WHERE c.post_id = %lld AND c.parent_id IS NULL AND c.id > %lld "
      "AND (c.is_deleted = 0 OR EXISTS (SELECT 1 FROM comments r WHERE r.post_id = c.post_id "
      "AND r.parent_id = c.id AND r.is_deleted = 0)) ORDER BY c.id LIMIT %lld",
      NULL, NULL},
     /* the live replies of the top-level comments with ids in a range */
-    {"et_cmt_replies",
+    {"et_cmt_replies", "slll", C_NCOLS,
      COMMENT_SELECT "WHERE c.post_id = %lld AND c.parent_id BETWEEN %lld AND %lld "
                     "AND c.is_deleted = 0 ORDER BY c.id",
      NULL, NULL},
-    {"et_cmt_get", COMMENT_SELECT "WHERE c.id = %lld AND " LIVE_COMMENT, NULL, NULL},
-    {"et_cmt_mine",
+    {"et_cmt_get", "sl", C_NCOLS, COMMENT_SELECT "WHERE c.id = %lld AND " LIVE_COMMENT, NULL, NULL},
+    {"et_cmt_mine", "ssll", C_NCOLS,
      COMMENT_SELECT "WHERE c.author_id = %s AND " LIVE_COMMENT
                     "AND c.id < %lld ORDER BY c.id DESC LIMIT %lld",
      NULL, NULL},
-    {"et_cmt_parent",
+    {"et_cmt_parent", "ll", 1,
      "SELECT parent_id FROM comments WHERE id = %lld AND post_id = %lld AND is_deleted = 0", NULL,
      NULL},
     /* the post's row first: it serializes the writers of one post (anonymous
      * numbers) and takes the locks in the same order as every other write */
-    {"et_cmt_count_up",
+    {"et_cmt_count_up", "l", 0,
      "UPDATE posts SET comment_count = comment_count + 1 WHERE id = %lld AND is_deleted = 0", NULL,
      NULL},
-    {"et_cmt_count_down",
+    {"et_cmt_count_down", "l", 0,
      "UPDATE posts SET comment_count = comment_count - 1 WHERE id = %lld AND is_deleted = 0", NULL,
      NULL},
-    {"et_cmt_insert",
+    {"et_cmt_insert", "llsslll", 1,
      "INSERT INTO comments (post_id, parent_id, author_id, content, is_anonymous, like_count, "
      "is_deleted, created_at, updated_at) VALUES (%lld, NULLIF(%lld, 0), %s, %s, %lld, 0, 0, "
      "%lld, %lld) RETURNING id",
      NULL, NULL},
-    {"et_cmt_update",
+    {"et_cmt_update", "sll", 0,
      "UPDATE comments SET content = %s, updated_at = %lld WHERE id = %lld AND is_deleted = 0", NULL,
      NULL},
-    {"et_cmt_delete",
+    {"et_cmt_delete", "ll", 0,
      "UPDATE comments SET is_deleted = 1, updated_at = %lld WHERE id = %lld AND is_deleted = 0",
      NULL, NULL},
-    {NULL, NULL, NULL, NULL}};
+    {NULL, NULL, 0, NULL, NULL, NULL}};
 
 /* --- answers --------------------------------------------------------------- */
 
@@ -169,8 +170,7 @@ static json_t *thread_json(et_req *q, const et_rows *top, int ntop, const et_row
 static apr_status_t load_replies(et_req *q, apr_int64_t post_id, apr_int64_t first_id,
                                  apr_int64_t last_id, et_rows **out)
 {
-    return et_db_select(q->r, "et_cmt_replies", out, "slll", caller_key(q), post_id, first_id,
-                        last_id);
+    return et_db_select(q->r, "et_cmt_replies", out, caller_key(q), post_id, first_id, last_id);
 }
 
 /* Answers one live comment as the thread shows it: a top-level one with its
@@ -179,7 +179,7 @@ static int reply_comment(et_req *q, int status, apr_int64_t id)
 {
     et_rows *rows, *replies = NULL;
     json_t *list;
-    if (et_db_select(q->r, "et_cmt_get", &rows, "sl", caller_key(q), id) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_cmt_get", &rows, caller_key(q), id) != APR_SUCCESS)
         return et_fail_unavailable(q);
     if (!rows->nrows)
         return et_fail(q, ET_E_NOT_FOUND);
@@ -232,7 +232,7 @@ static int et_comments_list(et_req *q)
     int status, shown;
     if ((status = find_post(q, &post)) != OK || (status = et_page_read(q, &page, "comments")) != OK)
         return status;
-    if (et_db_select(q->r, "et_cmt_top", &top, "slll", caller_key(q), post_id,
+    if (et_db_select(q->r, "et_cmt_top", &top, caller_key(q), post_id,
                      page.has_cursor ? page.key1 : 0, (apr_int64_t)page.limit + 1) != APR_SUCCESS)
         return et_fail_unavailable(q);
     shown = et_page_shown(&page, top);
@@ -259,7 +259,7 @@ static int insert_comment(et_req *q, void *ctx)
     apr_int64_t now;
     et_rows *rows;
     int n;
-    if (et_db_exec(q->r, "et_cmt_count_up", &n, "l", c->post_id) != APR_SUCCESS)
+    if (et_db_exec(q->r, "et_cmt_count_up", &n, c->post_id) != APR_SUCCESS)
         return ET_TXN_RETRY;
     if (n == 0)
         return et_fail(q, ET_E_NOT_FOUND);
@@ -270,9 +270,8 @@ static int insert_comment(et_req *q, void *ctx)
     now = apr_time_now();
     if (c->numbered && et_anon_number_assign(q->r, c->post_id, q->user->user_id) != APR_SUCCESS)
         return ET_TXN_RETRY;
-    if (et_db_select(q->r, "et_cmt_insert", &rows, "llsslll", c->post_id, c->parent_id,
-                     q->user->user_id, c->content, (apr_int64_t)c->anonymous, now,
-                     now) != APR_SUCCESS ||
+    if (et_db_select(q->r, "et_cmt_insert", &rows, c->post_id, c->parent_id, q->user->user_id,
+                     c->content, (apr_int64_t)c->anonymous, now, now) != APR_SUCCESS ||
         rows->nrows != 1)
         return ET_TXN_RETRY;
     c->id = cell_i64(rows, 0, 0);
@@ -284,7 +283,7 @@ static int insert_comment(et_req *q, void *ctx)
 static apr_int64_t thread_of(et_req *q, apr_int64_t post_id, apr_int64_t parent)
 {
     et_rows *rows;
-    if (et_db_select(q->r, "et_cmt_parent", &rows, "ll", parent, post_id) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_cmt_parent", &rows, parent, post_id) != APR_SUCCESS)
         return -1;
     if (rows->nrows == 0) {
         et_field_invalid_pk(q, "parent", parent);
@@ -331,7 +330,7 @@ static int et_comments_patch(et_req *q)
     if (et_has_errors(q))
         return et_fail_invalid(q);
     if (content) {
-        if (et_db_exec(q->r, "et_cmt_update", &n, "sll", content, (apr_int64_t)apr_time_now(),
+        if (et_db_exec(q->r, "et_cmt_update", &n, content, (apr_int64_t)apr_time_now(),
                        q->ids[0]) != APR_SUCCESS)
             return et_fail_unavailable(q);
         if (n == 0)
@@ -349,12 +348,11 @@ static int delete_comment(et_req *q, void *ctx)
 {
     gone_comment *g = ctx;
     int n;
-    if (et_db_exec(q->r, "et_cmt_count_down", &n, "l", g->post_id) != APR_SUCCESS)
+    if (et_db_exec(q->r, "et_cmt_count_down", &n, g->post_id) != APR_SUCCESS)
         return ET_TXN_RETRY;
     if (n == 0)
         return et_fail(q, ET_E_NOT_FOUND);
-    if (et_db_exec(q->r, "et_cmt_delete", &n, "ll", (apr_int64_t)apr_time_now(), g->id) !=
-        APR_SUCCESS)
+    if (et_db_exec(q->r, "et_cmt_delete", &n, (apr_int64_t)apr_time_now(), g->id) != APR_SUCCESS)
         return ET_TXN_RETRY;
     /* deleted meanwhile by someone else: the count must not drop twice */
     return n ? OK : et_fail(q, ET_E_NOT_FOUND);
@@ -382,7 +380,7 @@ static int et_me_comments(et_req *q)
     int status, i, shown;
     if ((status = et_page_read(q, &page, "me_comments")) != OK)
         return status;
-    if (et_db_select(q->r, "et_cmt_mine", &rows, "ssll", q->user->user_id, q->user->user_id,
+    if (et_db_select(q->r, "et_cmt_mine", &rows, q->user->user_id, q->user->user_id,
                      page.has_cursor ? page.key1 : APR_INT64_MAX,
                      (apr_int64_t)page.limit + 1) != APR_SUCCESS)
         return et_fail_unavailable(q);

@@ -21,7 +21,7 @@ static const et_stmt statements[] = {
     /* One page of sections by id, then their slots. A filter is off when
      * given '' (day: -1); the inner query picks limit + 1 sections (a LIMIT
      * in an IN subquery is what MariaDB refuses, a derived table it takes). */
-    {"et_crs_list",
+    {"et_crs_list", "lssssssslll", 14,
      "SELECT " ET_COURSE_COLUMNS " FROM (SELECT c.id FROM courses c "
      "JOIN course_infos i ON i.id = c.course_info_id "
      "WHERE c.id > %lld AND (%s = '' OR c.semester = %s) AND (%s = '' OR i.department = %s) "
@@ -31,29 +31,29 @@ static const et_stmt statements[] = {
      "AND d.day = %lld)) ORDER BY c.id LIMIT %lld) p "
      "JOIN courses c ON c.id = p.id " ET_COURSE_JOINS "ORDER BY " ET_COURSE_SLOT_ORDER,
      NULL, NULL},
-    {"et_crs_get",
+    {"et_crs_get", "l", 14,
      "SELECT " ET_COURSE_COLUMNS " FROM courses c " ET_COURSE_JOINS
      "WHERE c.id = %lld ORDER BY " ET_COURSE_SLOT_ORDER,
      NULL, NULL},
-    {"et_crs_info_by_code",
+    {"et_crs_info_by_code", "s", 4,
      "SELECT id, title, credits, department FROM course_infos WHERE code = %s", NULL, NULL},
-    {"et_crs_info_by_id", "SELECT id FROM course_infos WHERE id = %lld", NULL, NULL},
-    {"et_crs_info_insert",
+    {"et_crs_info_by_id", "l", 1, "SELECT id FROM course_infos WHERE id = %lld", NULL, NULL},
+    {"et_crs_info_insert", "sslsll", 1,
      "INSERT INTO course_infos (code, title, credits, department, review_count, rating_sum, "
      "created_at, updated_at) VALUES (%s, %s, %lld, %s, 0, 0, %lld, %lld) RETURNING id",
      NULL, NULL},
-    {"et_crs_find",
+    {"et_crs_find", "lss", 1,
      "SELECT id FROM courses WHERE course_info_id = %lld AND semester = %s AND section = %s", NULL,
      NULL},
-    {"et_crs_insert",
+    {"et_crs_insert", "lssslll", 1,
      "INSERT INTO courses (course_info_id, semester, section, professor, capacity, created_at, "
      "updated_at) VALUES (%lld, %s, %s, %s, %lld, %lld, %lld) RETURNING id",
      NULL, NULL},
-    {"et_crs_slot_insert",
+    {"et_crs_slot_insert", "lllls", 0,
      "INSERT INTO course_slots (course_id, day, start_min, end_min, room) "
      "VALUES (%lld, %lld, %lld, %lld, %s)",
      NULL, NULL},
-    {NULL, NULL, NULL, NULL}};
+    {NULL, NULL, 0, NULL, NULL, NULL}};
 
 /* --- reading ------------------------------------------------------------------- */
 
@@ -115,10 +115,9 @@ static int et_courses_list(et_req *q)
     if ((status = et_page_read(q, &page, "courses")) != OK)
         return status;
     pattern = et_like_contains(q->r->pool, text);
-    if (et_db_select(q->r, "et_crs_list", &rows, "lssssssslll",
-                     page.has_cursor ? page.key1 : (apr_int64_t)0, semester, semester, department,
-                     department, pattern, pattern, pattern, day, day,
-                     (apr_int64_t)page.limit + 1) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_crs_list", &rows, page.has_cursor ? page.key1 : (apr_int64_t)0,
+                     semester, semester, department, department, pattern, pattern, pattern, day,
+                     day, (apr_int64_t)page.limit + 1) != APR_SUCCESS)
         return et_fail_unavailable(q);
     list = course_list(q->r->pool, rows, page.limit, &more, &last);
     return et_reply(q, HTTP_OK,
@@ -129,7 +128,7 @@ static int et_courses_list(et_req *q)
 static int load_course(et_req *q, apr_int64_t id, json_t **out)
 {
     et_rows *rows;
-    if (et_db_select(q->r, "et_crs_get", &rows, "l", id) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_crs_get", &rows, id) != APR_SUCCESS)
         return et_fail_unavailable(q);
     if (!rows->nrows)
         return et_fail(q, ET_E_NOT_FOUND);
@@ -355,14 +354,14 @@ static int resolve_subject(et_req *q, new_course *c, apr_int64_t now)
 {
     et_rows *rows;
     if (!c->code) {
-        if (et_db_select(q->r, "et_crs_info_by_id", &rows, "l", c->info_id) != APR_SUCCESS)
+        if (et_db_select(q->r, "et_crs_info_by_id", &rows, c->info_id) != APR_SUCCESS)
             return ET_TXN_RETRY;
         if (rows->nrows)
             return OK;
         et_field_invalid_pk(q, "course_info_id", c->info_id);
         return et_fail_invalid(q);
     }
-    if (et_db_select(q->r, "et_crs_info_by_code", &rows, "s", c->code) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_crs_info_by_code", &rows, c->code) != APR_SUCCESS)
         return ET_TXN_RETRY;
     if (rows->nrows) {
         if (strcmp(ET_CELL(rows, 0, 1), c->title) || strcmp(ET_CELL(rows, 0, 3), c->department) ||
@@ -372,7 +371,7 @@ static int resolve_subject(et_req *q, new_course *c, apr_int64_t now)
         return OK;
     }
     /* a concurrent insert of the same code fails here on the unique key: retried */
-    if (et_db_select(q->r, "et_crs_info_insert", &rows, "sslsll", c->code, c->title, c->credits,
+    if (et_db_select(q->r, "et_crs_info_insert", &rows, c->code, c->title, c->credits,
                      c->department, now, now) != APR_SUCCESS ||
         rows->nrows != 1)
         return ET_TXN_RETRY;
@@ -398,20 +397,20 @@ static int insert_course(et_req *q, void *ctx)
     int i, status = resolve_subject(q, c, now);
     if (status != OK)
         return status;
-    if (et_db_select(q->r, "et_crs_find", &rows, "lss", c->info_id, c->semester, c->section) !=
+    if (et_db_select(q->r, "et_crs_find", &rows, c->info_id, c->semester, c->section) !=
         APR_SUCCESS)
         return ET_TXN_RETRY;
     if (rows->nrows)
         return duplicate_section(q, c);
-    if (et_db_select(q->r, "et_crs_insert", &rows, "lssslll", c->info_id, c->semester, c->section,
+    if (et_db_select(q->r, "et_crs_insert", &rows, c->info_id, c->semester, c->section,
                      c->professor, c->capacity, now, now) != APR_SUCCESS ||
         rows->nrows != 1)
         return ET_TXN_RETRY;
     c->id = et_cell_i64(ET_CELL(rows, 0, 0));
     for (i = 0; i < c->nslots; i++)
-        if (et_db_exec(q->r, "et_crs_slot_insert", NULL, "lllls", c->id,
-                       (apr_int64_t)c->slots[i].day, (apr_int64_t)c->slots[i].start,
-                       (apr_int64_t)c->slots[i].end, c->slots[i].room) != APR_SUCCESS)
+        if (et_db_exec(q->r, "et_crs_slot_insert", NULL, c->id, (apr_int64_t)c->slots[i].day,
+                       (apr_int64_t)c->slots[i].start, (apr_int64_t)c->slots[i].end,
+                       c->slots[i].room) != APR_SUCCESS)
             return ET_TXN_RETRY;
     return OK;
 }

@@ -37,50 +37,50 @@
     "JOIN users fu ON fu.id = fr.from_user_id AND fu.is_active = 1 "                      \
     "JOIN users tu ON tu.id = fr.to_user_id AND tu.is_active = 1 "
 
-enum { F_ID, F_FROM, F_FROM_NICK, F_TO, F_TO_NICK, F_STATUS, F_CREATED, F_UPDATED };
+enum { F_ID, F_FROM, F_FROM_NICK, F_TO, F_TO_NICK, F_STATUS, F_CREATED, F_UPDATED, F_NCOLS };
 
 static const et_stmt statements[] = {
-    {"et_frd_user_by_login", "SELECT id, nickname FROM users WHERE login_id = %s AND is_active = 1",
-     NULL, NULL},
+    {"et_frd_user_by_login", "s", 2,
+     "SELECT id, nickname FROM users WHERE login_id = %s AND is_active = 1", NULL, NULL},
     /* a no-op write that takes both users' row locks (and SQLite's write
      * lock) before anything is read */
-    {"et_frd_lock_pair", "UPDATE users SET updated_at = updated_at WHERE id = %s OR id = %s", NULL,
-     NULL},
-    {"et_frd_is_friend",
+    {"et_frd_lock_pair", "ss", 0,
+     "UPDATE users SET updated_at = updated_at WHERE id = %s OR id = %s", NULL, NULL},
+    {"et_frd_is_friend", "ss", 1,
      "SELECT f.friend_id FROM friendships f JOIN users u ON u.id = f.friend_id "
      "WHERE f.user_id = %s AND f.friend_id = %s AND u.is_active = 1",
      NULL, NULL},
     /* pending requests between two users, in either direction */
-    {"et_frd_pending_between",
+    {"et_frd_pending_between", "ssss", 1,
      "SELECT from_user_id FROM friend_requests WHERE status = 'pending' "
      "AND ((from_user_id = %s AND to_user_id = %s) OR (from_user_id = %s AND to_user_id = %s))",
      NULL, NULL},
-    {"et_frd_request_insert",
+    {"et_frd_request_insert", "ssll", 1,
      "INSERT INTO friend_requests (from_user_id, to_user_id, status, created_at, updated_at) "
      "VALUES (%s, %s, 'pending', %lld, %lld) RETURNING id",
      NULL, NULL},
-    {"et_frd_request_get", REQUEST_COLUMNS "WHERE fr.id = %lld", NULL, NULL},
-    {"et_frd_received",
+    {"et_frd_request_get", "l", F_NCOLS, REQUEST_COLUMNS "WHERE fr.id = %lld", NULL, NULL},
+    {"et_frd_received", "s", F_NCOLS,
      REQUEST_COLUMNS "WHERE fr.to_user_id = %s AND fr.status = 'pending' ORDER BY fr.id DESC", NULL,
      NULL},
-    {"et_frd_sent",
+    {"et_frd_sent", "s", F_NCOLS,
      REQUEST_COLUMNS "WHERE fr.from_user_id = %s AND fr.status = 'pending' ORDER BY fr.id DESC",
      NULL, NULL},
-    {"et_frd_request_answer",
+    {"et_frd_request_answer", "sll", 0,
      "UPDATE friend_requests SET status = %s, updated_at = %lld "
      "WHERE id = %lld AND status = 'pending'",
      NULL, NULL},
-    {"et_frd_friendship_insert",
+    {"et_frd_friendship_insert", "ssl", 0,
      "INSERT INTO friendships (user_id, friend_id, created_at) VALUES (%s, %s, %lld)", NULL, NULL},
-    {"et_frd_friendship_delete",
+    {"et_frd_friendship_delete", "ssss", 0,
      "DELETE FROM friendships WHERE (user_id = %s AND friend_id = %s) "
      "OR (user_id = %s AND friend_id = %s)",
      NULL, NULL},
-    {"et_frd_list",
+    {"et_frd_list", "s", 3,
      "SELECT u.id, u.nickname, u.login_id FROM friendships f JOIN users u ON u.id = f.friend_id "
      "WHERE f.user_id = %s AND u.is_active = 1 ORDER BY f.created_at, u.id",
      NULL, NULL},
-    {NULL, NULL, NULL, NULL}};
+    {NULL, NULL, 0, NULL, NULL, NULL}};
 
 #define STATUS_PENDING  "pending"
 #define STATUS_ACCEPTED "accepted"
@@ -116,7 +116,7 @@ static json_t *request_list_json(et_req *q, const et_rows *rows)
  * request of a deactivated user reads as missing. */
 static int load_request(et_req *q, apr_int64_t id, et_rows **rows)
 {
-    if (et_db_select(q->r, "et_frd_request_get", rows, "l", id) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_frd_request_get", rows, id) != APR_SUCCESS)
         return et_fail_unavailable(q);
     return (*rows)->nrows ? OK : et_fail(q, ET_E_NOT_FOUND);
 }
@@ -136,7 +136,7 @@ static int reply_request(et_req *q, int status, apr_int64_t id)
 static int is_friend(et_req *q, const char *friend_id)
 {
     et_rows *rows;
-    if (et_db_select(q->r, "et_frd_is_friend", &rows, "ss", et_caller(q), friend_id) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_frd_is_friend", &rows, et_caller(q), friend_id) != APR_SUCCESS)
         return -1;
     return rows->nrows > 0;
 }
@@ -152,8 +152,7 @@ static const char *path_user(et_req *q)
 
 static int lock_pair(et_req *q, const char *a, const char *b)
 {
-    return et_db_exec(q->r, "et_frd_lock_pair", NULL, "ss", a, b) == APR_SUCCESS ? OK
-                                                                                 : ET_TXN_RETRY;
+    return et_db_exec(q->r, "et_frd_lock_pair", NULL, a, b) == APR_SUCCESS ? OK : ET_TXN_RETRY;
 }
 
 /* --- requests --------------------------------------------------------------------- */
@@ -174,7 +173,7 @@ static int check_pair_free(et_req *q, const char *to)
         return ET_TXN_RETRY;
     if (friends)
         return et_fail_detail(q, ET_E_CONFLICT, "You are already friends.", "이미 친구입니다.");
-    if (et_db_select(q->r, "et_frd_pending_between", &rows, "ssss", me, to, to, me) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_frd_pending_between", &rows, me, to, to, me) != APR_SUCCESS)
         return ET_TXN_RETRY;
     if (!rows->nrows)
         return OK;
@@ -195,7 +194,7 @@ static int insert_request(et_req *q, void *ctx)
     if ((status = lock_pair(q, et_caller(q), n->to)) != OK ||
         (status = check_pair_free(q, n->to)) != OK)
         return status;
-    if (et_db_select(q->r, "et_frd_request_insert", &rows, "ssll", et_caller(q), n->to, now, now) !=
+    if (et_db_select(q->r, "et_frd_request_insert", &rows, et_caller(q), n->to, now, now) !=
             APR_SUCCESS ||
         rows->nrows != 1)
         return ET_TXN_RETRY;
@@ -211,7 +210,7 @@ static int et_friends_request(et_req *q)
     int status;
     if (et_has_errors(q))
         return et_fail_invalid(q);
-    if (et_db_select(q->r, "et_frd_user_by_login", &rows, "s", login) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_frd_user_by_login", &rows, login) != APR_SUCCESS)
         return et_fail_unavailable(q);
     if (!rows->nrows)
         return et_fail_detail(q, ET_E_NOT_FOUND, "No user has that login_id.",
@@ -231,8 +230,8 @@ static int et_friends_requests(et_req *q)
 {
     et_rows *received, *sent;
     json_t *o;
-    if (et_db_select(q->r, "et_frd_received", &received, "s", et_caller(q)) != APR_SUCCESS ||
-        et_db_select(q->r, "et_frd_sent", &sent, "s", et_caller(q)) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_frd_received", &received, et_caller(q)) != APR_SUCCESS ||
+        et_db_select(q->r, "et_frd_sent", &sent, et_caller(q)) != APR_SUCCESS)
         return et_fail_unavailable(q);
     o = et_json_obj(q->r->pool);
     et_json_set(o, "received", request_list_json(q, received));
@@ -261,7 +260,7 @@ static int answer_request(et_req *q, void *ctx)
     int n, status, friends;
     if ((status = lock_pair(q, me, a->from)) != OK)
         return status;
-    if (et_db_exec(q->r, "et_frd_request_answer", &n, "sll", a->status, now, a->id) != APR_SUCCESS)
+    if (et_db_exec(q->r, "et_frd_request_answer", &n, a->status, now, a->id) != APR_SUCCESS)
         return ET_TXN_RETRY;
     if (n == 0)
         return not_pending(q); /* answered meanwhile */
@@ -271,9 +270,8 @@ static int answer_request(et_req *q, void *ctx)
         return ET_TXN_RETRY;
     if (friends)
         return OK; /* rows that already exist stay as they are */
-    if (et_db_exec(q->r, "et_frd_friendship_insert", NULL, "ssl", me, a->from, now) !=
-            APR_SUCCESS ||
-        et_db_exec(q->r, "et_frd_friendship_insert", NULL, "ssl", a->from, me, now) != APR_SUCCESS)
+    if (et_db_exec(q->r, "et_frd_friendship_insert", NULL, me, a->from, now) != APR_SUCCESS ||
+        et_db_exec(q->r, "et_frd_friendship_insert", NULL, a->from, me, now) != APR_SUCCESS)
         return ET_TXN_RETRY;
     return OK;
 }
@@ -317,7 +315,7 @@ static int et_friends_list(et_req *q)
     et_rows *rows;
     json_t *list;
     int i;
-    if (et_db_select(q->r, "et_frd_list", &rows, "s", et_caller(q)) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_frd_list", &rows, et_caller(q)) != APR_SUCCESS)
         return et_fail_unavailable(q);
     list = et_json_arr(q->r->pool);
     for (i = 0; i < rows->nrows; i++) {
@@ -334,7 +332,7 @@ static int remove_friendship(et_req *q, void *ctx)
     int n, status;
     if ((status = lock_pair(q, me, friend_id)) != OK)
         return status;
-    if (et_db_exec(q->r, "et_frd_friendship_delete", &n, "ssss", me, friend_id, friend_id, me) !=
+    if (et_db_exec(q->r, "et_frd_friendship_delete", &n, me, friend_id, friend_id, me) !=
         APR_SUCCESS)
         return ET_TXN_RETRY;
     return n ? OK : et_fail_detail(q, ET_E_NOT_FOUND, "You are not friends.", "친구가 아닙니다.");

@@ -27,16 +27,17 @@ static const et_stmt statements[] = {
     /* Takes the post's row lock (on SQLite the write lock), so that uploads
      * to one post and its deletion run one after another and the count of
      * its media holds until commit. No column changes. */
-    {"et_media_lock_post", "UPDATE posts SET updated_at = updated_at WHERE id = %lld", NULL, NULL},
-    {"et_media_count", "SELECT COUNT(*) FROM media WHERE post_id = %lld", NULL, NULL},
-    {"et_media_insert",
+    {"et_media_lock_post", "l", 0, "UPDATE posts SET updated_at = updated_at WHERE id = %lld", NULL,
+     NULL},
+    {"et_media_count", "l", 1, "SELECT COUNT(*) FROM media WHERE post_id = %lld", NULL, NULL},
+    {"et_media_insert", "lsssll", 1,
      "INSERT INTO media (post_id, uploader_id, file_name, content_type, size, created_at) "
      "VALUES (%lld, %s, %s, %s, %lld, %lld) RETURNING id",
      NULL, NULL},
     /* the file name first, as in et_media_of_post: et_media_remove_files reads column 0 */
-    {"et_media_get", "SELECT file_name, post_id FROM media WHERE id = %lld", NULL, NULL},
-    {"et_media_delete", "DELETE FROM media WHERE id = %lld", NULL, NULL},
-    {NULL, NULL, NULL, NULL}};
+    {"et_media_get", "l", 2, "SELECT file_name, post_id FROM media WHERE id = %lld", NULL, NULL},
+    {"et_media_delete", "l", 0, "DELETE FROM media WHERE id = %lld", NULL, NULL},
+    {NULL, NULL, 0, NULL, NULL, NULL}};
 
 /* A refusal before the body was read to its end closes the connection: httpd
  * then neither reads nor keeps the client sending megabytes it will drop
@@ -65,8 +66,7 @@ static int check_author(et_req *q, apr_int64_t post_id)
 static int check_room(et_req *q, apr_int64_t post_id)
 {
     et_rows *rows;
-    if (et_db_select(q->r, "et_media_count", &rows, "l", post_id) != APR_SUCCESS ||
-        rows->nrows != 1)
+    if (et_db_select(q->r, "et_media_count", &rows, post_id) != APR_SUCCESS || rows->nrows != 1)
         return et_fail_unavailable(q);
     if (et_cell_i64(ET_CELL(rows, 0, 0)) < ET_MEDIA_PER_POST)
         return OK;
@@ -138,7 +138,7 @@ static int locked_checks(et_req *q, apr_int64_t post_id)
 {
     et_post_ref post;
     int found;
-    if (et_db_exec(q->r, "et_media_lock_post", NULL, "l", post_id) != APR_SUCCESS)
+    if (et_db_exec(q->r, "et_media_lock_post", NULL, post_id) != APR_SUCCESS)
         return et_fail_unavailable(q);
     found = et_post_lookup(q->r, post_id, &post);
     if (found < 0)
@@ -162,7 +162,7 @@ static int store(et_req *q, apr_int64_t post_id, et_upload *up)
     if (et_db_begin(r) != APR_SUCCESS)
         status = et_fail_unavailable(q);
     else if ((status = locked_checks(q, post_id)) == OK &&
-             (et_db_select(r, "et_media_insert", &rows, "lsssll", post_id, q->user->user_id, name,
+             (et_db_select(r, "et_media_insert", &rows, post_id, q->user->user_id, name,
                            up->content_type, (apr_int64_t)up->size,
                            (apr_int64_t)apr_time_now()) != APR_SUCCESS ||
               rows->nrows != 1))
@@ -217,7 +217,7 @@ static int et_media_delete(et_req *q)
     et_rows *rows;
     int found, n = 0;
 
-    if (et_db_select(r, "et_media_get", &rows, "l", q->ids[0]) != APR_SUCCESS)
+    if (et_db_select(r, "et_media_get", &rows, q->ids[0]) != APR_SUCCESS)
         return et_fail_unavailable(q);
     if (!rows->nrows)
         return et_fail(q, ET_E_NOT_FOUND);
@@ -228,7 +228,7 @@ static int et_media_delete(et_req *q)
         return et_fail(q, ET_E_NOT_FOUND);
     if (strcmp(post.author_id, q->user->user_id) && strcmp(q->user->role, ET_ROLE_ADMIN))
         return et_fail(q, ET_E_PERMISSION_DENIED);
-    if (et_db_exec(r, "et_media_delete", &n, "l", q->ids[0]) != APR_SUCCESS)
+    if (et_db_exec(r, "et_media_delete", &n, q->ids[0]) != APR_SUCCESS)
         return et_fail_unavailable(q);
     if (n == 0)
         return et_fail(q, ET_E_NOT_FOUND); /* a concurrent delete won */

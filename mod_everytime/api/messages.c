@@ -24,36 +24,36 @@
 
 static const et_stmt statements[] = {
     /* the author to reach, and whether their account still exists */
-    {"et_msg_post_author",
+    {"et_msg_post_author", "l", 2,
      "SELECT p.author_id, u.is_active FROM posts p JOIN users u ON u.id = p.author_id "
      "WHERE p.id = %lld AND p.is_deleted = 0",
      NULL, NULL},
-    {"et_msg_comment_author",
+    {"et_msg_comment_author", "l", 2,
      "SELECT c.author_id, u.is_active FROM comments c JOIN posts p ON p.id = c.post_id "
      "JOIN users u ON u.id = c.author_id "
      "WHERE c.id = %lld AND c.is_deleted = 0 AND p.is_deleted = 0",
      NULL, NULL},
-    {"et_msg_conv_by_source", "SELECT id FROM conversations WHERE starter_id = %s AND source = %s",
-     NULL, NULL},
-    {"et_msg_conv_insert",
+    {"et_msg_conv_by_source", "ss", 1,
+     "SELECT id FROM conversations WHERE starter_id = %s AND source = %s", NULL, NULL},
+    {"et_msg_conv_insert", "sssll", 1,
      "INSERT INTO conversations (source, starter_id, recipient_id, created_at, updated_at) "
      "VALUES (%s, %s, %s, %lld, %lld) RETURNING id",
      NULL, NULL},
     /* Write-locks the conversation: its writers then run one after another.
      * No column changes. */
-    {"et_msg_conv_lock", "UPDATE conversations SET updated_at = updated_at WHERE id = %lld", NULL,
-     NULL},
+    {"et_msg_conv_lock", "l", 0, "UPDATE conversations SET updated_at = updated_at WHERE id = %lld",
+     NULL, NULL},
     /* never moves a conversation back, should the clock step back */
-    {"et_msg_conv_touch",
+    {"et_msg_conv_touch", "lll", 0,
      "UPDATE conversations SET updated_at = CASE WHEN updated_at < %lld THEN %lld "
      "ELSE updated_at END WHERE id = %lld",
      NULL, NULL},
-    {"et_msg_conv_get",
+    {"et_msg_conv_get", "lss", 1,
      "SELECT id FROM conversations WHERE id = %lld AND (starter_id = %s OR recipient_id = %s)",
      NULL, NULL},
     /* the caller's conversations, most recent first, each with its last
      * message and how many of the other side's messages are unread */
-    {"et_msg_conv_list",
+    {"et_msg_conv_list", "sssllll", 10,
      "SELECT c.id, c.source, c.created_at, c.updated_at, " MESSAGE_COLUMNS ", "
      "(SELECT COUNT(*) FROM messages n WHERE n.conversation_id = c.id "
      "AND n.sender_id <> %s AND n.read_at IS NULL) "
@@ -64,20 +64,20 @@ static const et_stmt statements[] = {
      "AND (c.updated_at < %lld OR (c.updated_at = %lld AND c.id < %lld)) "
      "ORDER BY c.updated_at DESC, c.id DESC LIMIT %lld",
      NULL, NULL},
-    {"et_msg_list",
+    {"et_msg_list", "lll", 5,
      "SELECT " MESSAGE_COLUMNS " FROM messages m WHERE m.conversation_id = %lld AND m.id > %lld "
      "ORDER BY m.id LIMIT %lld",
      NULL, NULL},
-    {"et_msg_insert",
+    {"et_msg_insert", "lssl", 1,
      "INSERT INTO messages (conversation_id, sender_id, content, created_at, read_at) "
      "VALUES (%lld, %s, %s, %lld, NULL) RETURNING id",
      NULL, NULL},
     /* the other side's messages of the page just shown */
-    {"et_msg_mark_read",
+    {"et_msg_mark_read", "llsll", 0,
      "UPDATE messages SET read_at = %lld WHERE conversation_id = %lld AND sender_id <> %s "
      "AND read_at IS NULL AND id > %lld AND id <= %lld",
      NULL, NULL},
-    {NULL, NULL, NULL, NULL}};
+    {NULL, NULL, 0, NULL, NULL, NULL}};
 
 /* --- shapes ------------------------------------------------------------- */
 
@@ -146,7 +146,7 @@ static int check_participant(et_req *q, apr_int64_t id)
 {
     et_rows *rows;
     const char *me = et_caller(q);
-    if (et_db_select(q->r, "et_msg_conv_get", &rows, "lss", id, me, me) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_msg_conv_get", &rows, id, me, me) != APR_SUCCESS)
         return et_fail_unavailable(q);
     return rows->nrows == 1 ? OK : et_fail(q, ET_E_NOT_FOUND);
 }
@@ -158,7 +158,7 @@ static int find_recipient(et_req *q, const char *field, apr_int64_t id, const ch
 {
     const char *label = !strcmp(field, "post") ? "et_msg_post_author" : "et_msg_comment_author";
     et_rows *rows;
-    if (et_db_select(q->r, label, &rows, "l", id) != APR_SUCCESS)
+    if (et_db_select(q->r, label, &rows, id) != APR_SUCCESS)
         return et_fail_unavailable(q);
     if (rows->nrows != 1 || et_cell_i64(ET_CELL(rows, 0, 1)) != 1)
         return et_fail(q, ET_E_NOT_FOUND);
@@ -194,11 +194,11 @@ static int find_or_open(et_req *q, sending *s)
 {
     const char *me = et_caller(q);
     et_rows *rows;
-    if (et_db_select(q->r, "et_msg_conv_by_source", &rows, "ss", me, s->source) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_msg_conv_by_source", &rows, me, s->source) != APR_SUCCESS)
         return ET_TXN_RETRY;
     s->opened = rows->nrows == 0;
-    if (s->opened && (et_db_select(q->r, "et_msg_conv_insert", &rows, "sssll", s->source, me,
-                                   s->recipient, s->now, s->now) != APR_SUCCESS ||
+    if (s->opened && (et_db_select(q->r, "et_msg_conv_insert", &rows, s->source, me, s->recipient,
+                                   s->now, s->now) != APR_SUCCESS ||
                       rows->nrows != 1))
         return ET_TXN_RETRY;
     s->conv = et_cell_i64(ET_CELL(rows, 0, 0));
@@ -222,15 +222,14 @@ static int add_message(et_req *q, void *ctx)
     if (s->source && (status = find_or_open(q, s)) != OK)
         return status;
     if (!s->opened) {
-        if (et_db_exec(q->r, "et_msg_conv_lock", NULL, "l", s->conv) != APR_SUCCESS)
+        if (et_db_exec(q->r, "et_msg_conv_lock", NULL, s->conv) != APR_SUCCESS)
             return ET_TXN_RETRY;
         s->now = apr_time_now();
-        if (et_db_exec(q->r, "et_msg_conv_touch", NULL, "lll", s->now, s->now, s->conv) !=
-            APR_SUCCESS)
+        if (et_db_exec(q->r, "et_msg_conv_touch", NULL, s->now, s->now, s->conv) != APR_SUCCESS)
             return ET_TXN_RETRY;
     }
-    if (et_db_select(q->r, "et_msg_insert", &rows, "lssl", s->conv, et_caller(q), s->content,
-                     s->now) != APR_SUCCESS ||
+    if (et_db_select(q->r, "et_msg_insert", &rows, s->conv, et_caller(q), s->content, s->now) !=
+            APR_SUCCESS ||
         rows->nrows != 1)
         return ET_TXN_RETRY;
     s->id = et_cell_i64(ET_CELL(rows, 0, 0));
@@ -293,8 +292,8 @@ static int et_messages_conversations(et_req *q)
         return status;
     if (!page.has_cursor)
         page.key1 = page.key2 = APR_INT64_MAX;
-    if (et_db_select(q->r, "et_msg_conv_list", &rows, "sssllll", me, me, me, page.key1, page.key1,
-                     page.key2, (apr_int64_t)page.limit + 1) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_msg_conv_list", &rows, me, me, me, page.key1, page.key1, page.key2,
+                     (apr_int64_t)page.limit + 1) != APR_SUCCESS)
         return et_fail_unavailable(q);
     shown = et_page_shown(&page, rows);
     list = et_json_arr(q->r->pool);
@@ -316,13 +315,12 @@ static int et_messages_read(et_req *q)
     if ((status = et_page_read(q, &page, "messages")) != OK ||
         (status = check_participant(q, conv)) != OK)
         return status;
-    if (et_db_select(q->r, "et_msg_list", &rows, "lll", conv, page.key1,
-                     (apr_int64_t)page.limit + 1) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_msg_list", &rows, conv, page.key1, (apr_int64_t)page.limit + 1) !=
+        APR_SUCCESS)
         return et_fail_unavailable(q);
     shown = et_page_shown(&page, rows);
-    if (shown &&
-        et_db_exec(q->r, "et_msg_mark_read", NULL, "llsll", apr_time_now(), conv, et_caller(q),
-                   page.key1, et_cell_i64(ET_CELL(rows, shown - 1, 0))) != APR_SUCCESS)
+    if (shown && et_db_exec(q->r, "et_msg_mark_read", NULL, apr_time_now(), conv, et_caller(q),
+                            page.key1, et_cell_i64(ET_CELL(rows, shown - 1, 0))) != APR_SUCCESS)
         return et_fail_unavailable(q);
     list = et_json_arr(q->r->pool);
     for (i = 0; i < shown; i++)

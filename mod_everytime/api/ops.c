@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 static const et_stmt statements[] = {
-    {"et_ops_ping", "SELECT 1", NULL, NULL},
-    {"et_db_schema_version", "SELECT MAX(version) FROM schema_version", NULL, NULL},
-    {NULL, NULL, NULL, NULL}};
+    {"et_ops_ping", "", 1, "SELECT 1", NULL, NULL},
+    {"et_db_schema_version", "", 1, "SELECT MAX(version) FROM schema_version", NULL, NULL},
+    {NULL, NULL, 0, NULL, NULL, NULL}};
 
 /* Generated at build time from docs/openapi.json (build/embed): the bytes
  * and their ETag, the quoted SHA-256 of the bytes. */
@@ -22,7 +22,7 @@ extern const char et_openapi_json_etag[];
 static int database_ok(et_req *q)
 {
     et_rows *rows;
-    return et_db_select(q->r, "et_ops_ping", &rows, "") == APR_SUCCESS && rows->nrows == 1;
+    return et_db_select(q->r, "et_ops_ping", &rows) == APR_SUCCESS && rows->nrows == 1;
 }
 
 /* The token cache takes a store and answers a read. Under load shmcb may

@@ -42,40 +42,41 @@
  * posts_author, posts_hot), the remaining filters written so that '' or 0
  * turns them off. */
 static const et_stmt statements[] = {
-    {"et_post_list", BY_ID(TEXT_FILTERS ID_PAGE), NULL, NULL},
-    {"et_post_list_board", BY_ID("AND p.board_id = %lld " TEXT_FILTERS ID_PAGE), NULL, NULL},
+    {"et_post_list", "sssssllss", 22, BY_ID(TEXT_FILTERS ID_PAGE), NULL, NULL},
+    {"et_post_list_board", "lsssssllss", 22, BY_ID("AND p.board_id = %lld " TEXT_FILTERS ID_PAGE),
+     NULL, NULL},
     /* the writer's anonymous posts only for the writer (the second argument) */
-    {"et_post_list_user",
+    {"et_post_list_user", "ssllsssssllss", 22,
      BY_ID("AND p.author_id = %s AND (p.is_anonymous = 0 OR p.author_id = %s) "
            "AND (%lld = 0 OR p.board_id = %lld) " TEXT_FILTERS ID_PAGE),
      NULL, NULL},
-    {"et_post_hot",
+    {"et_post_hot", "llllss", 22,
      ET_POST_SELECT_HEAD
      "SELECT " ET_POST_INNER_COLUMNS ", p.hot_at AS sort_key " LIVE_POSTS
      "AND p.hot_at IS NOT NULL AND (p.hot_at < %lld OR (p.hot_at = %lld AND p.id < %lld)) "
      "ORDER BY p.hot_at DESC, p.id DESC LIMIT %lld" ET_POST_SELECT_TAIL,
      NULL, NULL},
-    {"et_post_get", BY_ID("AND p.id = %lld"), NULL, NULL},
-    {"et_post_fields",
+    {"et_post_get", "lss", 22, BY_ID("AND p.id = %lld"), NULL, NULL},
+    {"et_post_fields", "l", 7,
      "SELECT p.id, p.board_id, p.author_id, p.is_anonymous, p.title, p.content, "
      "p.is_question " LIVE_POSTS "AND p.id = %lld",
      NULL, NULL},
-    {"et_post_board", "SELECT allow_anonymous FROM boards WHERE id = %lld AND is_deleted = 0", NULL,
-     NULL},
-    {"et_post_insert",
+    {"et_post_board", "l", 1,
+     "SELECT allow_anonymous FROM boards WHERE id = %lld AND is_deleted = 0", NULL, NULL},
+    {"et_post_insert", "lsssllll", 1,
      "INSERT INTO posts (board_id, author_id, title, content, is_anonymous, is_question, "
      "like_count, comment_count, scrap_count, is_deleted, created_at, updated_at) "
      "VALUES (%lld, %s, %s, %s, %lld, %lld, 0, 0, 0, 0, %lld, %lld) RETURNING id",
      NULL, NULL},
     /* the counters are not touched: likes, scraps and comments own them */
-    {"et_post_update",
+    {"et_post_update", "lssllll", 0,
      "UPDATE posts SET board_id = %lld, title = %s, content = %s, is_anonymous = %lld, "
      "is_question = %lld, updated_at = %lld WHERE id = %lld AND is_deleted = 0",
      NULL, NULL},
-    {"et_post_delete",
+    {"et_post_delete", "ll", 0,
      "UPDATE posts SET is_deleted = 1, updated_at = %lld WHERE id = %lld AND is_deleted = 0", NULL,
      NULL},
-    {NULL, NULL, NULL, NULL}};
+    {NULL, NULL, 0, NULL, NULL, NULL}};
 
 /* Columns of et_post_fields. */
 enum { R_ID, R_BOARD, R_AUTHOR, R_ANON, R_TITLE, R_CONTENT, R_QUESTION };
@@ -94,7 +95,7 @@ static int reply_post(et_req *q, int status, apr_int64_t id)
     const char *caller = caller_or_blank(q), *next;
     et_rows *rows;
     json_t *list;
-    if (et_db_select(q->r, "et_post_get", &rows, "lss", id, caller, caller) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_post_get", &rows, id, caller, caller) != APR_SUCCESS)
         return et_fail_unavailable(q);
     list = et_posts_from_rows(q, rows, 1, "posts", &next);
     if (json_array_size(list) == 0)
@@ -106,7 +107,7 @@ static int reply_post(et_req *q, int status, apr_int64_t id)
 
 static int select_post(request_rec *r, const char *label, apr_int64_t id, et_rows **rows)
 {
-    if (et_db_select(r, label, rows, "l", id) != APR_SUCCESS)
+    if (et_db_select(r, label, rows, id) != APR_SUCCESS)
         return -1;
     return (*rows)->nrows ? 1 : 0;
 }
@@ -167,16 +168,15 @@ static int list_posts(et_req *q, const post_filters *f)
     et_rows *rows = NULL;
     apr_status_t rv;
     if (f->user)
-        rv = et_db_select(q->r, "et_post_list_user", &rows, "ssllsssssllss", f->user, caller,
-                          f->board, f->board, f->title, f->title_like, f->text, f->text_like,
-                          f->text_like, before, fetch, caller, caller);
+        rv = et_db_select(q->r, "et_post_list_user", &rows, f->user, caller, f->board, f->board,
+                          f->title, f->title_like, f->text, f->text_like, f->text_like, before,
+                          fetch, caller, caller);
     else if (f->board)
-        rv = et_db_select(q->r, "et_post_list_board", &rows, "lsssssllss", f->board, f->title,
-                          f->title_like, f->text, f->text_like, f->text_like, before, fetch, caller,
-                          caller);
-    else
-        rv = et_db_select(q->r, "et_post_list", &rows, "sssssllss", f->title, f->title_like,
+        rv = et_db_select(q->r, "et_post_list_board", &rows, f->board, f->title, f->title_like,
                           f->text, f->text_like, f->text_like, before, fetch, caller, caller);
+    else
+        rv = et_db_select(q->r, "et_post_list", &rows, f->title, f->title_like, f->text,
+                          f->text_like, f->text_like, before, fetch, caller, caller);
     return list_reply(q, rv, rows, &f->page);
 }
 
@@ -194,7 +194,7 @@ static int et_posts_board_list(et_req *q)
     int status = read_filters(q, &f, "posts");
     if (status != OK)
         return status;
-    if (et_db_select(q->r, "et_post_board", &rows, "l", q->ids[0]) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_post_board", &rows, q->ids[0]) != APR_SUCCESS)
         return et_fail_unavailable(q);
     if (!rows->nrows)
         return et_fail(q, ET_E_NOT_FOUND);
@@ -227,8 +227,8 @@ static int et_posts_hot(et_req *q)
         hot = page.key1;
         id = page.key2;
     }
-    rv = et_db_select(q->r, "et_post_hot", &rows, "llllss", hot, hot, id,
-                      (apr_int64_t)page.limit + 1, caller, caller);
+    rv = et_db_select(q->r, "et_post_hot", &rows, hot, hot, id, (apr_int64_t)page.limit + 1, caller,
+                      caller);
     return list_reply(q, rv, rows, &page);
 }
 
@@ -248,7 +248,7 @@ typedef struct {
 static int check_board(et_req *q, const post_fields *f)
 {
     et_rows *rows;
-    if (et_db_select(q->r, "et_post_board", &rows, "l", f->board) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_post_board", &rows, f->board) != APR_SUCCESS)
         return -1;
     if (!rows->nrows)
         et_field_invalid_pk(q, "board", f->board);
@@ -299,8 +299,8 @@ static int et_posts_create(et_req *q)
      * as late as it can be, so that only the INSERT's own wait for a busy
      * database is left for two posts' times to disagree with their ids. */
     now = apr_time_now();
-    if (et_db_select(q->r, "et_post_insert", &rows, "lsssllll", f.board, et_caller(q), f.title,
-                     f.content, (apr_int64_t)f.is_anonymous, (apr_int64_t)f.is_question, now,
+    if (et_db_select(q->r, "et_post_insert", &rows, f.board, et_caller(q), f.title, f.content,
+                     (apr_int64_t)f.is_anonymous, (apr_int64_t)f.is_question, now,
                      now) != APR_SUCCESS ||
         rows->nrows != 1)
         return et_fail_unavailable(q);
@@ -340,7 +340,7 @@ static int update_post(et_req *q, int full)
     f.is_question = et_cell_i64(ET_CELL(rows, 0, R_QUESTION)) != 0;
     if ((status = read_post_fields(q, full, &f)) != OK)
         return status;
-    if (et_db_exec(q->r, "et_post_update", NULL, "lssllll", f.board, f.title, f.content,
+    if (et_db_exec(q->r, "et_post_update", NULL, f.board, f.title, f.content,
                    (apr_int64_t)f.is_anonymous, (apr_int64_t)f.is_question,
                    (apr_int64_t)apr_time_now(), q->ids[0]) != APR_SUCCESS)
         return et_fail_unavailable(q);
@@ -375,7 +375,7 @@ static int et_posts_delete(et_req *q)
         return status;
     if (et_db_begin(q->r) != APR_SUCCESS)
         return et_fail_unavailable(q);
-    if (et_db_exec(q->r, "et_post_delete", NULL, "ll", (apr_int64_t)apr_time_now(), q->ids[0]) !=
+    if (et_db_exec(q->r, "et_post_delete", NULL, (apr_int64_t)apr_time_now(), q->ids[0]) !=
             APR_SUCCESS ||
         et_media_remove_for_post(q->r, q->ids[0]) != APR_SUCCESS ||
         et_db_commit(q->r) != APR_SUCCESS) {

@@ -20,51 +20,53 @@ static const et_stmt statements[] = {
      * to one target, so the check for an existing reaction below cannot race.
      * hot_at is assigned before like_count: MariaDB reads columns already
      * assigned in the same UPDATE, the others the old values. */
-    {"et_react_post_like_up",
+    {"et_react_post_like_up", "lll", 0,
      "UPDATE posts SET hot_at = CASE WHEN hot_at IS NULL AND like_count + 1 >= %lld "
      "THEN %lld ELSE hot_at END, like_count = like_count + 1 WHERE id = %lld AND is_deleted = 0",
      NULL, NULL},
-    {"et_react_post_like_down",
+    {"et_react_post_like_down", "l", 0,
      "UPDATE posts SET like_count = like_count - 1 WHERE id = %lld AND is_deleted = 0", NULL, NULL},
-    {"et_react_post_like_get", "SELECT 1 FROM post_likes WHERE post_id = %lld AND user_id = %s",
-     NULL, NULL},
-    {"et_react_post_like_insert",
+    {"et_react_post_like_get", "ls", 1,
+     "SELECT 1 FROM post_likes WHERE post_id = %lld AND user_id = %s", NULL, NULL},
+    {"et_react_post_like_insert", "lsl", 0,
      "INSERT INTO post_likes (post_id, user_id, created_at) VALUES (%lld, %s, %lld)", NULL, NULL},
-    {"et_react_post_like_delete", "DELETE FROM post_likes WHERE post_id = %lld AND user_id = %s",
-     NULL, NULL},
-    {"et_react_post_like_count", "SELECT like_count FROM posts WHERE id = %lld", NULL, NULL},
+    {"et_react_post_like_delete", "ls", 0,
+     "DELETE FROM post_likes WHERE post_id = %lld AND user_id = %s", NULL, NULL},
+    {"et_react_post_like_count", "l", 1, "SELECT like_count FROM posts WHERE id = %lld", NULL,
+     NULL},
 
-    {"et_react_scrap_up",
+    {"et_react_scrap_up", "l", 0,
      "UPDATE posts SET scrap_count = scrap_count + 1 WHERE id = %lld AND is_deleted = 0", NULL,
      NULL},
-    {"et_react_scrap_down",
+    {"et_react_scrap_down", "l", 0,
      "UPDATE posts SET scrap_count = scrap_count - 1 WHERE id = %lld AND is_deleted = 0", NULL,
      NULL},
-    {"et_react_scrap_get", "SELECT 1 FROM post_scraps WHERE post_id = %lld AND user_id = %s", NULL,
-     NULL},
-    {"et_react_scrap_insert",
+    {"et_react_scrap_get", "ls", 1,
+     "SELECT 1 FROM post_scraps WHERE post_id = %lld AND user_id = %s", NULL, NULL},
+    {"et_react_scrap_insert", "lsl", 0,
      "INSERT INTO post_scraps (post_id, user_id, created_at) VALUES (%lld, %s, %lld)", NULL, NULL},
-    {"et_react_scrap_delete", "DELETE FROM post_scraps WHERE post_id = %lld AND user_id = %s", NULL,
-     NULL},
-    {"et_react_scrap_count", "SELECT scrap_count FROM posts WHERE id = %lld", NULL, NULL},
+    {"et_react_scrap_delete", "ls", 0,
+     "DELETE FROM post_scraps WHERE post_id = %lld AND user_id = %s", NULL, NULL},
+    {"et_react_scrap_count", "l", 1, "SELECT scrap_count FROM posts WHERE id = %lld", NULL, NULL},
 
-    {"et_react_cmt_like_up",
+    {"et_react_cmt_like_up", "l", 0,
      "UPDATE comments SET like_count = like_count + 1 WHERE id = %lld AND is_deleted = 0", NULL,
      NULL},
-    {"et_react_cmt_like_down",
+    {"et_react_cmt_like_down", "l", 0,
      "UPDATE comments SET like_count = like_count - 1 WHERE id = %lld AND is_deleted = 0", NULL,
      NULL},
-    {"et_react_cmt_like_get",
+    {"et_react_cmt_like_get", "ls", 1,
      "SELECT 1 FROM comment_likes WHERE comment_id = %lld AND user_id = %s", NULL, NULL},
-    {"et_react_cmt_like_insert",
+    {"et_react_cmt_like_insert", "lsl", 0,
      "INSERT INTO comment_likes (comment_id, user_id, created_at) VALUES (%lld, %s, %lld)", NULL,
      NULL},
-    {"et_react_cmt_like_delete",
+    {"et_react_cmt_like_delete", "ls", 0,
      "DELETE FROM comment_likes WHERE comment_id = %lld AND user_id = %s", NULL, NULL},
-    {"et_react_cmt_like_count", "SELECT like_count FROM comments WHERE id = %lld", NULL, NULL},
+    {"et_react_cmt_like_count", "l", 1, "SELECT like_count FROM comments WHERE id = %lld", NULL,
+     NULL},
 
     /* the caller's scraps, newest first, keyed (scrapped at, post id) */
-    {"et_react_scraps_mine",
+    {"et_react_scraps_mine", "sllllss", 22,
      ET_POST_SELECT_HEAD "SELECT " ET_POST_INNER_COLUMNS ", s.created_at AS sort_key "
                          "FROM post_scraps s JOIN posts p ON p.id = s.post_id "
                          "JOIN boards b ON b.id = p.board_id AND b.is_deleted = 0 "
@@ -72,7 +74,7 @@ static const et_stmt statements[] = {
                          "AND (s.created_at < %lld OR (s.created_at = %lld AND s.post_id < %lld)) "
                          "ORDER BY s.created_at DESC, p.id DESC LIMIT %lld" ET_POST_SELECT_TAIL,
      NULL, NULL},
-    {NULL, NULL, NULL, NULL}};
+    {NULL, NULL, 0, NULL, NULL, NULL}};
 
 /* One kind of reaction: its statements (et_react_<name>_<verb>), the fields
  * of its answer and its refusals. */
@@ -139,10 +141,10 @@ static int move_counter(et_req *q, const reaction *x, int up)
     int n;
     apr_status_t rv;
     if (up && x->kind->hot)
-        rv = et_db_exec(q->r, x->kind->up, &n, "lll", (apr_int64_t)q->conf->hot_threshold,
+        rv = et_db_exec(q->r, x->kind->up, &n, (apr_int64_t)q->conf->hot_threshold,
                         (apr_int64_t)apr_time_now(), x->target);
     else
-        rv = et_db_exec(q->r, up ? x->kind->up : x->kind->down, &n, "l", x->target);
+        rv = et_db_exec(q->r, up ? x->kind->up : x->kind->down, &n, x->target);
     if (rv != APR_SUCCESS)
         return ET_TXN_RETRY;
     return n ? OK : et_fail(q, ET_E_NOT_FOUND);
@@ -151,8 +153,7 @@ static int move_counter(et_req *q, const reaction *x, int up)
 static int read_counter(et_req *q, reaction *x)
 {
     et_rows *rows;
-    if (et_db_select(q->r, x->kind->count, &rows, "l", x->target) != APR_SUCCESS ||
-        rows->nrows != 1)
+    if (et_db_select(q->r, x->kind->count, &rows, x->target) != APR_SUCCESS || rows->nrows != 1)
         return ET_TXN_RETRY;
     x->count = et_cell_i64(ET_CELL(rows, 0, 0));
     return OK;
@@ -165,11 +166,11 @@ static int add_reaction(et_req *q, void *ctx)
     int status;
     if ((status = move_counter(q, x, 1)) != OK)
         return status;
-    if (et_db_select(q->r, x->kind->get, &rows, "ls", x->target, q->user->user_id) != APR_SUCCESS)
+    if (et_db_select(q->r, x->kind->get, &rows, x->target, q->user->user_id) != APR_SUCCESS)
         return ET_TXN_RETRY;
     if (rows->nrows)
         return et_fail_detail(q, ET_E_CONFLICT, x->kind->twice_en, x->kind->twice_ko);
-    if (et_db_exec(q->r, x->kind->insert, NULL, "lsl", x->target, q->user->user_id,
+    if (et_db_exec(q->r, x->kind->insert, NULL, x->target, q->user->user_id,
                    (apr_int64_t)apr_time_now()) != APR_SUCCESS)
         return ET_TXN_RETRY;
     return read_counter(q, x);
@@ -181,7 +182,7 @@ static int remove_reaction(et_req *q, void *ctx)
     int status, n;
     if ((status = move_counter(q, x, 0)) != OK)
         return status;
-    if (et_db_exec(q->r, x->kind->remove, &n, "ls", x->target, q->user->user_id) != APR_SUCCESS)
+    if (et_db_exec(q->r, x->kind->remove, &n, x->target, q->user->user_id) != APR_SUCCESS)
         return ET_TXN_RETRY;
     return n ? OK : et_fail_detail(q, ET_E_NOT_FOUND, x->kind->none_en, x->kind->none_ko);
 }
@@ -283,7 +284,7 @@ static int et_me_scraps(et_req *q)
         key = page.key1;
         id = page.key2;
     }
-    if (et_db_select(q->r, "et_react_scraps_mine", &rows, "sllllss", me, key, key, id,
+    if (et_db_select(q->r, "et_react_scraps_mine", &rows, me, key, key, id,
                      (apr_int64_t)page.limit + 1, me, me) != APR_SUCCESS)
         return et_fail_unavailable(q);
     return et_reply(q, HTTP_OK, et_post_page_json(q, rows, &page));

@@ -46,54 +46,56 @@ enum {
     V_CONTENT,
     V_SEMESTER,
     V_CREATED,
-    V_UPDATED
+    V_UPDATED,
+    V_NCOLS /* declared by the statements: checked against each result */
 };
 
 static const et_stmt statements[] = {
-    {"et_rev_info", "SELECT id, review_count, rating_sum FROM course_infos WHERE id = %lld", NULL,
-     NULL},
-    {"et_rev_list",
+    {"et_rev_info", "l", 3, "SELECT id, review_count, rating_sum FROM course_infos WHERE id = %lld",
+     NULL, NULL},
+    {"et_rev_list", "lllll", V_NCOLS,
      REVIEW_COLUMNS "WHERE r.course_info_id = %lld AND r.is_deleted = 0 "
                     "AND (r.created_at < %lld OR (r.created_at = %lld AND r.id < %lld)) "
                     "ORDER BY r.created_at DESC, r.id DESC LIMIT %lld",
      NULL, NULL},
-    {"et_rev_get", REVIEW_COLUMNS "WHERE r.id = %lld AND r.is_deleted = 0", NULL, NULL},
+    {"et_rev_get", "l", V_NCOLS, REVIEW_COLUMNS "WHERE r.id = %lld AND r.is_deleted = 0", NULL,
+     NULL},
     /* the caller's row for the subject, live or soft-deleted */
-    {"et_rev_mine",
+    {"et_rev_mine", "ls", 2,
      "SELECT id, is_deleted FROM reviews WHERE course_info_id = %lld AND user_id = %s", NULL, NULL},
-    {"et_rev_count_up",
+    {"et_rev_count_up", "ll", 0,
      "UPDATE course_infos SET review_count = review_count + 1, rating_sum = rating_sum + %lld "
      "WHERE id = %lld",
      NULL, NULL},
-    {"et_rev_insert",
+    {"et_rev_insert", "lslssll", 1,
      "INSERT INTO reviews (course_info_id, user_id, rating, content, semester, is_deleted, "
      "created_at, updated_at) VALUES (%lld, %s, %lld, %s, %s, 0, %lld, %lld) RETURNING id",
      NULL, NULL},
-    {"et_rev_revive",
+    {"et_rev_revive", "lsslll", 0,
      "UPDATE reviews SET rating = %lld, content = %s, semester = %s, is_deleted = 0, "
      "created_at = %lld, updated_at = %lld WHERE id = %lld AND is_deleted = 1",
      NULL, NULL},
     /* takes the review's row lock before its old rating is read */
-    {"et_rev_touch", "UPDATE reviews SET updated_at = %lld WHERE id = %lld AND is_deleted = 0",
-     NULL, NULL},
+    {"et_rev_touch", "ll", 0,
+     "UPDATE reviews SET updated_at = %lld WHERE id = %lld AND is_deleted = 0", NULL, NULL},
     /* the new rating in, the old one (still in the locked row) out */
-    {"et_rev_rating_move",
+    {"et_rev_rating_move", "lll", 0,
      "UPDATE course_infos SET rating_sum = rating_sum + %lld - "
      "(SELECT rating FROM reviews WHERE id = %lld) WHERE id = %lld",
      NULL, NULL},
-    {"et_rev_update",
+    {"et_rev_update", "lssll", 0,
      "UPDATE reviews SET rating = %lld, content = %s, semester = %s, updated_at = %lld "
      "WHERE id = %lld AND is_deleted = 0",
      NULL, NULL},
-    {"et_rev_delete",
+    {"et_rev_delete", "ll", 0,
      "UPDATE reviews SET is_deleted = 1, updated_at = %lld WHERE id = %lld AND is_deleted = 0",
      NULL, NULL},
     /* after et_rev_delete: the rating stays in the (now deleted, locked) row */
-    {"et_rev_count_down",
+    {"et_rev_count_down", "ll", 0,
      "UPDATE course_infos SET review_count = review_count - 1, rating_sum = rating_sum - "
      "(SELECT rating FROM reviews WHERE id = %lld) WHERE id = %lld",
      NULL, NULL},
-    {NULL, NULL, NULL, NULL}};
+    {NULL, NULL, 0, NULL, NULL, NULL}};
 
 /* --- rendering ------------------------------------------------------------------ */
 
@@ -140,7 +142,7 @@ static void set_average(json_t *o, const char *key, apr_int64_t sum, apr_int64_t
 static int reply_review(et_req *q, int status, apr_int64_t id)
 {
     et_rows *rows;
-    if (et_db_select(q->r, "et_rev_get", &rows, "l", id) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_rev_get", &rows, id) != APR_SUCCESS)
         return et_fail_unavailable(q);
     if (!rows->nrows)
         return et_fail(q, ET_E_NOT_FOUND);
@@ -151,7 +153,7 @@ static int reply_review(et_req *q, int status, apr_int64_t id)
  * 404/503 already set up. */
 static int load_info(et_req *q, et_rows **info)
 {
-    if (et_db_select(q->r, "et_rev_info", info, "l", q->ids[0]) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_rev_info", info, q->ids[0]) != APR_SUCCESS)
         return et_fail_unavailable(q);
     return (*info)->nrows ? OK : et_fail(q, ET_E_NOT_FOUND);
 }
@@ -171,7 +173,7 @@ static int et_reviews_list(et_req *q)
         created = page.key1;
         id = page.key2;
     }
-    if (et_db_select(q->r, "et_rev_list", &rows, "lllll", q->ids[0], created, created, id,
+    if (et_db_select(q->r, "et_rev_list", &rows, q->ids[0], created, created, id,
                      (apr_int64_t)page.limit + 1) != APR_SUCCESS)
         return et_fail_unavailable(q);
     shown = et_page_shown(&page, rows);
@@ -235,33 +237,32 @@ static int write_review(et_req *q, void *ctx)
     review_fields *f = ctx;
     apr_int64_t now = apr_time_now();
     et_rows *rows;
+    et_db_outcome o;
     int n;
     /* the subject's row first: it orders every new review of the subject */
-    if (et_db_exec(q->r, "et_rev_count_up", &n, "ll", f->rating, f->course_info) != APR_SUCCESS)
+    if (et_db_exec(q->r, "et_rev_count_up", &n, f->rating, f->course_info) != APR_SUCCESS)
         return ET_TXN_RETRY;
     if (n == 0)
         return et_fail(q, ET_E_NOT_FOUND);
-    if (et_db_select(q->r, "et_rev_mine", &rows, "ls", f->course_info, et_caller(q)) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_rev_mine", &rows, f->course_info, et_caller(q)) != APR_SUCCESS)
         return ET_TXN_RETRY;
     if (rows->nrows && !cell(rows, 0, 1))
         return already_reviewed(q);
     if (rows->nrows) {
         f->id = cell(rows, 0, 0);
         /* 0 rows: revived by a concurrent post; the next attempt says 409 */
-        if (et_db_exec(q->r, "et_rev_revive", &n, "lsslll", f->rating, f->content, f->semester, now,
-                       now, f->id) != APR_SUCCESS ||
+        if (et_db_exec(q->r, "et_rev_revive", &n, f->rating, f->content, f->semester, now, now,
+                       f->id) != APR_SUCCESS ||
             n != 1)
             return ET_TXN_RETRY;
         return OK;
     }
-    /* a concurrent first post by the same user loses on the unique key and
-     * finds the winner's row on the next attempt */
-    if (et_db_select(q->r, "et_rev_insert", &rows,
-                     "lsls"
-                     "sll",
-                     f->course_info, et_caller(q), f->rating, f->content, f->semester, now,
-                     now) != APR_SUCCESS ||
-        rows->nrows != 1)
+    /* a concurrent first post by the same user won on the unique key */
+    o = et_db_select(q->r, "et_rev_insert", &rows, f->course_info, et_caller(q), f->rating,
+                     f->content, f->semester, now, now);
+    if (o == ET_DB_CONFLICT)
+        return already_reviewed(q);
+    if (o != ET_DB_OK || rows->nrows != 1)
         return ET_TXN_RETRY;
     f->id = cell(rows, 0, 0);
     return OK;
@@ -285,7 +286,7 @@ static int et_reviews_create(et_req *q)
  * admin may also delete it (admin_may). */
 static int load_for_change(et_req *q, int admin_may, et_rows **rows)
 {
-    if (et_db_select(q->r, "et_rev_get", rows, "l", q->ids[0]) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_rev_get", rows, q->ids[0]) != APR_SUCCESS)
         return et_fail_unavailable(q);
     if (!(*rows)->nrows)
         return et_fail(q, ET_E_NOT_FOUND);
@@ -302,14 +303,14 @@ static int update_review(et_req *q, void *ctx)
     review_fields *f = ctx;
     apr_int64_t now = apr_time_now();
     int n;
-    if (et_db_exec(q->r, "et_rev_touch", &n, "ll", now, f->id) != APR_SUCCESS)
+    if (et_db_exec(q->r, "et_rev_touch", &n, now, f->id) != APR_SUCCESS)
         return ET_TXN_RETRY;
     if (n == 0)
         return et_fail(q, ET_E_NOT_FOUND); /* deleted meanwhile */
-    if (et_db_exec(q->r, "et_rev_rating_move", NULL, "lll", f->rating, f->id, f->course_info) !=
+    if (et_db_exec(q->r, "et_rev_rating_move", NULL, f->rating, f->id, f->course_info) !=
             APR_SUCCESS ||
-        et_db_exec(q->r, "et_rev_update", NULL, "lssll", f->rating, f->content, f->semester, now,
-                   f->id) != APR_SUCCESS)
+        et_db_exec(q->r, "et_rev_update", NULL, f->rating, f->content, f->semester, now, f->id) !=
+            APR_SUCCESS)
         return ET_TXN_RETRY;
     return OK;
 }
@@ -338,13 +339,12 @@ static int delete_review(et_req *q, void *ctx)
 {
     const review_fields *f = ctx;
     int n;
-    if (et_db_exec(q->r, "et_rev_delete", &n, "ll", (apr_int64_t)apr_time_now(), f->id) !=
-        APR_SUCCESS)
+    if (et_db_exec(q->r, "et_rev_delete", &n, (apr_int64_t)apr_time_now(), f->id) != APR_SUCCESS)
         return ET_TXN_RETRY;
     /* deleted meanwhile: the aggregate must not drop twice */
     if (n == 0)
         return et_fail(q, ET_E_NOT_FOUND);
-    if (et_db_exec(q->r, "et_rev_count_down", NULL, "ll", f->id, f->course_info) != APR_SUCCESS)
+    if (et_db_exec(q->r, "et_rev_count_down", NULL, f->id, f->course_info) != APR_SUCCESS)
         return ET_TXN_RETRY;
     return OK;
 }

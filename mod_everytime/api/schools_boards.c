@@ -35,54 +35,53 @@ enum {
     B_SCHOOL_ID,
     B_SCHOOL_NAME,
     B_SCHOOL_DOMAIN,
-    B_FAVORITE
+    B_FAVORITE,
+    B_NCOLS /* declared by the statements: checked against each result */
 };
 
 static const et_stmt statements[] = {
     /* '!' escapes LIKE wildcards the same way on every driver */
-    {"et_sch_list",
+    {"et_sch_list", "s", 3,
      "SELECT id, name, domain FROM schools WHERE LOWER(name) LIKE LOWER(%s) ESCAPE '!' "
      "ORDER BY id",
      NULL, NULL},
-    {"et_sch_by_name", "SELECT id FROM schools WHERE name = %s", NULL, NULL},
-    {"et_sch_insert",
+    {"et_sch_by_name", "s", 1, "SELECT id FROM schools WHERE name = %s", NULL, NULL},
+    {"et_sch_insert", "ssll", 1,
      "INSERT INTO schools (name, domain, created_at, updated_at) VALUES (%s, %s, %lld, %lld) "
      "RETURNING id",
      NULL, NULL},
-    {"et_sch_exists", "SELECT id FROM schools WHERE id = %lld", NULL, NULL},
+    {"et_sch_exists", "l", 1, "SELECT id FROM schools WHERE id = %lld", NULL, NULL},
     /* the filters are off when given 0 / '' (one statement, not one per combination) */
-    {"et_brd_list",
+    {"et_brd_list", "sllsss", B_NCOLS,
      BOARD_COLUMNS BOARD_FAVORITE_JOIN
      "WHERE b.is_deleted = 0 AND (%lld = 0 OR b.school_id = %lld) "
      "AND (%s = '' OR b.category = %s) AND LOWER(b.name) LIKE LOWER(%s) ESCAPE '!' "
      "ORDER BY b.id",
      NULL, NULL},
-    {"et_brd_get", BOARD_COLUMNS BOARD_FAVORITE_JOIN "WHERE b.id = %lld AND b.is_deleted = 0", NULL,
-     NULL},
-    {"et_brd_pinned",
+    {"et_brd_get", "sl", B_NCOLS,
+     BOARD_COLUMNS BOARD_FAVORITE_JOIN "WHERE b.id = %lld AND b.is_deleted = 0", NULL, NULL},
+    {"et_brd_pinned", "s", B_NCOLS,
      BOARD_COLUMNS "JOIN board_favorites f ON f.board_id = b.id AND f.user_id = %s "
                    "WHERE b.is_deleted = 0 ORDER BY f.created_at, b.id",
      NULL, NULL},
-    {"et_brd_insert",
+    {"et_brd_insert", "lssslsll", 1,
      "INSERT INTO boards (school_id, category, name, description, allow_anonymous, owner_id, "
      "is_deleted, created_at, updated_at) VALUES (%lld, %s, %s, %s, %lld, %s, 0, %lld, %lld) "
      "RETURNING id",
      NULL, NULL},
-    {"et_brd_update",
+    {"et_brd_update", "lssslll", 0,
      "UPDATE boards SET school_id = %lld, category = %s, name = %s, description = %s, "
      "allow_anonymous = %lld, updated_at = %lld WHERE id = %lld AND is_deleted = 0",
      NULL, NULL},
-    {"et_brd_delete",
+    {"et_brd_delete", "ll", 0,
      "UPDATE boards SET is_deleted = 1, updated_at = %lld WHERE id = %lld AND is_deleted = 0", NULL,
      NULL},
-    {"et_brd_fav_get",
-     "SELECT board_id FROM board_favorites WHERE user_id = %s AND board_id = %lld", NULL, NULL},
-    {"et_brd_fav_insert",
+    {"et_brd_fav_insert", "sll", 0,
      "INSERT INTO board_favorites (user_id, board_id, created_at) VALUES (%s, %lld, %lld)", NULL,
      NULL},
-    {"et_brd_fav_delete", "DELETE FROM board_favorites WHERE user_id = %s AND board_id = %lld",
-     NULL, NULL},
-    {NULL, NULL, NULL, NULL}};
+    {"et_brd_fav_delete", "sl", 0,
+     "DELETE FROM board_favorites WHERE user_id = %s AND board_id = %lld", NULL, NULL},
+    {NULL, NULL, 0, NULL, NULL, NULL}};
 
 /* --- schools ------------------------------------------------------------------ */
 
@@ -96,8 +95,8 @@ static int et_schools_list(et_req *q)
         et_field_error(q, "name", ET_M_NOT_STRING, 0);
         return et_fail_invalid(q);
     }
-    if (et_db_select(q->r, "et_sch_list", &rows, "s",
-                     et_like_contains(q->r->pool, name ? name : "")) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_sch_list", &rows, et_like_contains(q->r->pool, name ? name : "")) !=
+        APR_SUCCESS)
         return et_fail_unavailable(q);
     list = et_json_arr(q->r->pool);
     for (i = 0; i < rows->nrows; i++)
@@ -106,29 +105,32 @@ static int et_schools_list(et_req *q)
     return et_reply(q, HTTP_OK, et_page_json(q, list, NULL));
 }
 
+static int school_taken(et_req *q)
+{
+    return et_fail_detail(q, ET_E_CONFLICT, "A school with that name already exists.",
+                          "같은 이름의 학교가 이미 있습니다.");
+}
+
 static int et_schools_create(et_req *q)
 {
     const char *name = et_body_str(q, "name", ET_REQUIRED, 0, 100);
     const char *domain = et_body_str(q, "domain", ET_ALLOW_BLANK | ET_NULLABLE, 0, 100);
     apr_int64_t now = apr_time_now();
     et_rows *rows;
+    et_db_outcome o;
     if (et_has_errors(q))
         return et_fail_invalid(q);
     if (domain && !*domain)
         domain = NULL;
-    if (et_db_select(q->r, "et_sch_by_name", &rows, "s", name) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_sch_by_name", &rows, name) != APR_SUCCESS)
         return et_fail_unavailable(q);
     if (rows->nrows)
-        return et_fail_detail(q, ET_E_CONFLICT, "A school with that name already exists.",
-                              "같은 이름의 학교가 이미 있습니다.");
-    if (et_db_select(q->r, "et_sch_insert", &rows, "ssll", name, domain, now, now) != APR_SUCCESS ||
-        rows->nrows != 1) {
-        /* lost a race with a concurrent insert of the same name? */
-        if (et_db_select(q->r, "et_sch_by_name", &rows, "s", name) == APR_SUCCESS && rows->nrows)
-            return et_fail_detail(q, ET_E_CONFLICT, "A school with that name already exists.",
-                                  "같은 이름의 학교가 이미 있습니다.");
+        return school_taken(q);
+    o = et_db_select(q->r, "et_sch_insert", &rows, name, domain, now, now);
+    if (o == ET_DB_CONFLICT) /* a concurrent insert of the same name won */
+        return school_taken(q);
+    if (o != ET_DB_OK || rows->nrows != 1)
         return et_fail_unavailable(q);
-    }
     return et_reply(q, HTTP_CREATED, et_school_json(q->r->pool, ET_CELL(rows, 0, 0), name, domain));
 }
 
@@ -182,7 +184,7 @@ static json_t *board_list_json(et_req *q, const et_rows *rows)
 /* The live board of the path into *out: OK, 404 or 503 already set up. */
 static int load_board(et_req *q, apr_int64_t id, et_rows **out)
 {
-    if (et_db_select(q->r, "et_brd_get", out, "sl", caller_or_blank(q), id) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_brd_get", out, caller_or_blank(q), id) != APR_SUCCESS)
         return et_fail_unavailable(q);
     return (*out)->nrows ? OK : et_fail(q, ET_E_NOT_FOUND);
 }
@@ -213,9 +215,8 @@ static int et_boards_list(et_req *q)
         return et_fail_invalid(q);
     if (!category)
         category = "";
-    if (et_db_select(q->r, "et_brd_list", &rows, "sllsss", caller_or_blank(q), school, school,
-                     category, category,
-                     et_like_contains(q->r->pool, name ? name : "")) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_brd_list", &rows, caller_or_blank(q), school, school, category,
+                     category, et_like_contains(q->r->pool, name ? name : "")) != APR_SUCCESS)
         return et_fail_unavailable(q);
     return et_reply(q, HTTP_OK, board_list_json(q, rows));
 }
@@ -232,7 +233,7 @@ static int et_boards_get(et_req *q)
 static int et_boards_mine(et_req *q)
 {
     et_rows *rows;
-    if (et_db_select(q->r, "et_brd_pinned", &rows, "s", et_caller(q)) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_brd_pinned", &rows, et_caller(q)) != APR_SUCCESS)
         return et_fail_unavailable(q);
     return et_reply(q, HTTP_OK, board_list_json(q, rows));
 }
@@ -252,7 +253,7 @@ typedef struct {
 static int check_school(et_req *q, apr_int64_t school)
 {
     et_rows *rows;
-    if (et_db_select(q->r, "et_sch_exists", &rows, "l", school) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_sch_exists", &rows, school) != APR_SUCCESS)
         return -1;
     if (!rows->nrows)
         et_field_invalid_pk(q, "school", school);
@@ -294,9 +295,8 @@ static int et_boards_create(et_req *q)
     int status = read_board_fields(q, 1, &f);
     if (status != OK)
         return status;
-    if (et_db_select(q->r, "et_brd_insert", &rows, "lssslsll", f.school, f.category, f.name,
-                     f.description, (apr_int64_t)f.allow_anonymous, et_caller(q), now,
-                     now) != APR_SUCCESS ||
+    if (et_db_select(q->r, "et_brd_insert", &rows, f.school, f.category, f.name, f.description,
+                     (apr_int64_t)f.allow_anonymous, et_caller(q), now, now) != APR_SUCCESS ||
         rows->nrows != 1)
         return et_fail_unavailable(q);
     if ((status = load_board(q, et_cell_i64(ET_CELL(rows, 0, 0)), &rows)) != OK)
@@ -320,8 +320,8 @@ static int et_boards_patch(et_req *q)
     f.allow_anonymous = et_cell_i64(ET_CELL(rows, 0, B_ANON)) != 0;
     if ((status = read_board_fields(q, 0, &f)) != OK)
         return status;
-    if (et_db_exec(q->r, "et_brd_update", NULL, "lssslll", f.school, f.category, f.name,
-                   f.description, (apr_int64_t)f.allow_anonymous, (apr_int64_t)apr_time_now(),
+    if (et_db_exec(q->r, "et_brd_update", NULL, f.school, f.category, f.name, f.description,
+                   (apr_int64_t)f.allow_anonymous, (apr_int64_t)apr_time_now(),
                    q->ids[0]) != APR_SUCCESS)
         return et_fail_unavailable(q);
     if ((status = load_board(q, q->ids[0], &rows)) != OK)
@@ -337,7 +337,7 @@ static int et_boards_delete(et_req *q)
         return status;
     if (!may_change(q, rows))
         return et_fail(q, ET_E_PERMISSION_DENIED);
-    if (et_db_exec(q->r, "et_brd_delete", NULL, "ll", (apr_int64_t)apr_time_now(), q->ids[0]) !=
+    if (et_db_exec(q->r, "et_brd_delete", NULL, (apr_int64_t)apr_time_now(), q->ids[0]) !=
         APR_SUCCESS)
         return et_fail_unavailable(q);
     return HTTP_NO_CONTENT;
@@ -353,21 +353,19 @@ static int already_pinned(et_req *q)
 
 static int et_boards_favorite(et_req *q)
 {
-    et_rows *rows, *pinned;
+    et_rows *rows;
+    et_db_outcome o;
     int status = load_board(q, q->ids[0], &rows);
     if (status != OK)
         return status;
     if (ET_CELL(rows, 0, B_FAVORITE))
         return already_pinned(q);
-    if (et_db_exec(q->r, "et_brd_fav_insert", NULL, "sll", et_caller(q), q->ids[0],
-                   (apr_int64_t)apr_time_now()) != APR_SUCCESS) {
-        /* lost a race with the same user's concurrent pin? */
-        if (et_db_select(q->r, "et_brd_fav_get", &pinned, "sl", et_caller(q), q->ids[0]) ==
-                APR_SUCCESS &&
-            pinned->nrows)
-            return already_pinned(q);
+    o = et_db_exec(q->r, "et_brd_fav_insert", NULL, et_caller(q), q->ids[0],
+                   (apr_int64_t)apr_time_now());
+    if (o == ET_DB_CONFLICT) /* the same user's concurrent pin won */
+        return already_pinned(q);
+    if (o != ET_DB_OK)
         return et_fail_unavailable(q);
-    }
     if ((status = load_board(q, q->ids[0], &rows)) != OK)
         return status;
     return et_reply(q, HTTP_CREATED, board_json(q, rows, 0));
@@ -379,7 +377,7 @@ static int et_boards_unfavorite(et_req *q)
     int n = 0, status = load_board(q, q->ids[0], &rows);
     if (status != OK)
         return status;
-    if (et_db_exec(q->r, "et_brd_fav_delete", &n, "sl", et_caller(q), q->ids[0]) != APR_SUCCESS)
+    if (et_db_exec(q->r, "et_brd_fav_delete", &n, et_caller(q), q->ids[0]) != APR_SUCCESS)
         return et_fail_unavailable(q);
     if (n == 0)
         return et_fail_detail(q, ET_E_NOT_FOUND, "This board is not in your favorites.",

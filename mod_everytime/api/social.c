@@ -32,43 +32,43 @@
 #define MAX_PROVIDER_ID 255 /* social_accounts.provider_user_id */
 
 static const et_stmt statements[] = {
-    {"et_soc_linked",
+    {"et_soc_linked", "ss", 3,
      "SELECT u.id, u.role, u.is_active FROM social_accounts s JOIN users u ON u.id = s.user_id "
      "WHERE s.provider = %s AND s.provider_user_id = %s",
      NULL, NULL},
-    {"et_soc_link_insert",
+    {"et_soc_link_insert", "sssl", 0,
      "INSERT INTO social_accounts (provider, provider_user_id, user_id, created_at) "
      "VALUES (%s, %s, %s, %lld)",
      NULL, NULL},
-    {"et_soc_sign_insert",
+    {"et_soc_sign_insert", "sssll", 0,
      "INSERT INTO sign_tokens (jti, provider, provider_user_id, created_at, expires_at) "
      "VALUES (%s, %s, %s, %lld, %lld)",
      NULL, NULL},
-    {"et_soc_sign_live",
+    {"et_soc_sign_live", "sssl", 1,
      "SELECT jti FROM sign_tokens WHERE jti = %s AND provider = %s AND provider_user_id = %s "
      "AND spent_at IS NULL AND expires_at > %lld",
      NULL, NULL},
     /* the one statement that decides which of two signups with one token wins */
-    {"et_soc_sign_spend",
+    {"et_soc_sign_spend", "lsssl", 0,
      "UPDATE sign_tokens SET spent_at = %lld WHERE jti = %s AND provider = %s "
      "AND provider_user_id = %s AND spent_at IS NULL AND expires_at > %lld",
      NULL, NULL},
     /* a Kakao header login creates its user before any school is chosen */
-    {"et_soc_first_school", "SELECT MIN(id) FROM schools", NULL, NULL},
-    {"et_soc_user_insert",
+    {"et_soc_first_school", "", 1, "SELECT MIN(id) FROM schools", NULL, NULL},
+    {"et_soc_user_insert", "sssssllll", 0,
      "INSERT INTO users (id, login_id, password, email, nickname, school_id, admission_year, "
      "role, is_active, created_at, updated_at) "
      "VALUES (%s, %s, %s, %s, %s, %lld, %lld, 'ROLE_USER', 1, %lld, %lld)",
      NULL, NULL},
     /* a device's token moves to whoever signs in on it */
-    {"et_soc_fcm_upsert",
+    {"et_soc_fcm_upsert", "ssl", 0,
      "INSERT INTO fcm_tokens (token, user_id, updated_at) VALUES (%s, %s, %lld) "
      "ON CONFLICT (token) DO UPDATE SET user_id = excluded.user_id, "
      "updated_at = excluded.updated_at",
      NULL,
      "INSERT INTO fcm_tokens (token, user_id, updated_at) VALUES (%s, %s, %lld) "
      "ON DUPLICATE KEY UPDATE user_id = VALUES(user_id), updated_at = VALUES(updated_at)"},
-    {NULL, NULL, NULL, NULL}};
+    {NULL, NULL, 0, NULL, NULL, NULL}};
 
 /* --- replies ------------------------------------------------------------- */
 
@@ -126,7 +126,7 @@ typedef struct linked_user {
 static int find_link(request_rec *r, const char *provider, const char *puid, linked_user *u)
 {
     et_rows *rows;
-    if (et_db_select(r, "et_soc_linked", &rows, "ss", provider, puid) != APR_SUCCESS)
+    if (et_db_select(r, "et_soc_linked", &rows, provider, puid) != APR_SUCCESS)
         return -1;
     if (rows->nrows != 1)
         return 0;
@@ -140,8 +140,7 @@ static apr_status_t store_fcm(request_rec *r, const char *fcm, const char *user_
 {
     if (!fcm)
         return APR_SUCCESS;
-    return et_db_exec(r, "et_soc_fcm_upsert", NULL, "ssl", fcm, user_id,
-                      (apr_int64_t)apr_time_now());
+    return et_db_exec(r, "et_soc_fcm_upsert", NULL, fcm, user_id, (apr_int64_t)apr_time_now());
 }
 
 /* A login id no password user can have chosen already: the provider's name
@@ -201,10 +200,10 @@ static apr_status_t insert_user_and_link(et_req *q, const char *provider, const 
     const char *hash = unusable_password(q);
     if (!hash)
         return APR_EGENERAL;
-    if (et_db_exec(q->r, "et_soc_user_insert", NULL, "sssssllll", u->id, u->login_id, hash,
-                   u->email, u->nickname, u->school_id, u->year, now, now) != APR_SUCCESS)
+    if (et_db_exec(q->r, "et_soc_user_insert", NULL, u->id, u->login_id, hash, u->email,
+                   u->nickname, u->school_id, u->year, now, now) != APR_SUCCESS)
         return APR_EGENERAL;
-    return et_db_exec(q->r, "et_soc_link_insert", NULL, "sssl", provider, puid, u->id, now);
+    return et_db_exec(q->r, "et_soc_link_insert", NULL, provider, puid, u->id, now);
 }
 
 static int link_conflict(et_req *q)
@@ -235,8 +234,8 @@ static int reply_need_signup(et_req *q, et_provider provider, const char *puid)
     et_claims sign = {"sign", NULL, NULL, NULL, NULL, 0, 0, et_provider_name(provider), puid};
     const char *token = et_jwt_issue(q->r->pool, q->conf, &sign, q->conf->sign_ttl);
     json_t *o, *data;
-    if (!token || et_db_exec(q->r, "et_soc_sign_insert", NULL, "sssll", sign.jti, sign.provider,
-                             puid, (apr_int64_t)apr_time_now(),
+    if (!token || et_db_exec(q->r, "et_soc_sign_insert", NULL, sign.jti, sign.provider, puid,
+                             (apr_int64_t)apr_time_now(),
                              (apr_int64_t)apr_time_from_sec(sign.exp)) != APR_SUCCESS)
         return et_fail_unavailable(q);
     o = et_json_obj(q->r->pool);
@@ -295,7 +294,7 @@ static int read_sign_token(et_req *q, et_claims *sign)
             ET_JWT_OK ||
         et_provider_from_name(sign->provider) < 0)
         return et_fail(q, ET_E_TOKEN_INVALID);
-    if (et_db_select(q->r, "et_soc_sign_live", &rows, "sssl", sign->jti, sign->provider,
+    if (et_db_select(q->r, "et_soc_sign_live", &rows, sign->jti, sign->provider,
                      sign->provider_user_id, (apr_int64_t)apr_time_now()) != APR_SUCCESS)
         return et_fail_unavailable(q);
     return rows->nrows == 1 ? OK : et_fail(q, ET_E_TOKEN_INVALID);
@@ -309,7 +308,7 @@ static int create_linked_user(et_req *q, const et_claims *sign, const new_user *
     int spent = 0;
     if (et_db_begin(q->r) != APR_SUCCESS)
         return -1;
-    if (et_db_exec(q->r, "et_soc_sign_spend", &spent, "lsssl", now, sign->jti, sign->provider,
+    if (et_db_exec(q->r, "et_soc_sign_spend", &spent, now, sign->jti, sign->provider,
                    sign->provider_user_id, now) != APR_SUCCESS) {
         et_db_rollback(q->r);
         return -1;
@@ -410,8 +409,8 @@ static int kakao_profile(et_req *q, const et_social_identity *who, new_user *u)
         nick = NULL;
     if (email && strlen(email) > 254)
         email = NULL;
-    if (et_db_select(q->r, "et_acc_taken", &rows, "ssss", "", email ? email : "", nick ? nick : "",
-                     "") != APR_SUCCESS)
+    if (et_db_select(q->r, "et_acc_taken", &rows, "", email ? email : "", nick ? nick : "", "") !=
+        APR_SUCCESS)
         return HTTP_SERVICE_UNAVAILABLE;
     if (rows->nrows > 0)
         nick = email = NULL;
@@ -429,7 +428,7 @@ static int kakao_new_user(et_req *q, const et_social_identity *who, new_user *u)
     apr_time_exp_t now;
     const char *provider = et_provider_name(ET_PROVIDER_KAKAO);
     memset(u, 0, sizeof(*u));
-    if (et_db_select(q->r, "et_soc_first_school", &rows, "") != APR_SUCCESS || rows->nrows != 1 ||
+    if (et_db_select(q->r, "et_soc_first_school", &rows) != APR_SUCCESS || rows->nrows != 1 ||
         !ET_CELL(rows, 0, 0))
         return HTTP_SERVICE_UNAVAILABLE;
     u->school_id = et_cell_i64(ET_CELL(rows, 0, 0));

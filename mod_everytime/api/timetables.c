@@ -30,73 +30,74 @@
 #define TIMETABLE_COURSES(first) ET_TIMETABLE_COURSES(first)
 
 static const et_stmt statements[] = {
-    {"et_tt_get",
+    {"et_tt_get", "l", 7,
      "SELECT " TIMETABLE_COLUMNS " FROM timetables t "
      "WHERE t.id = %lld AND t.is_deleted = 0",
      NULL, NULL},
-    {"et_tt_list",
+    {"et_tt_list", "sss", 7,
      "SELECT " TIMETABLE_COLUMNS " FROM timetables t "
      "WHERE t.user_id = %s AND t.is_deleted = 0 AND (%s = '' OR t.semester = %s) "
      "ORDER BY " SEMESTER_ORDER("t.semester") ", t.created_at, t.id",
      NULL, NULL},
-    {"et_tt_user_courses",
+    {"et_tt_user_courses", "sss", 15,
      TIMETABLE_COURSES(
          "t.id") "WHERE t.user_id = %s AND t.is_deleted = 0 AND (%s = '' OR t.semester = %s) "
                  "ORDER BY t.id, " ET_COURSE_SLOT_ORDER,
      NULL, NULL},
-    {"et_tt_history",
+    {"et_tt_history", "s", 15,
      TIMETABLE_COURSES(
          "t.semester") "WHERE t.user_id = %s AND t.is_primary = 1 AND t.is_deleted = 0 "
                        "ORDER BY " SEMESTER_ORDER("t.semester") ", " ET_COURSE_SLOT_ORDER,
      NULL, NULL},
-    {"et_tt_course",
+    {"et_tt_course", "l", 14,
      "SELECT " ET_COURSE_COLUMNS " FROM courses c " ET_COURSE_JOINS
      "WHERE c.id = %lld ORDER BY " ET_COURSE_SLOT_ORDER,
      NULL, NULL},
     /* a row lock (a write lock on SQLite) that changes nothing */
-    {"et_tt_lock_user", "UPDATE users SET updated_at = updated_at WHERE id = %s", NULL, NULL},
-    {"et_tt_has_primary",
+    {"et_tt_lock_user", "s", 0, "UPDATE users SET updated_at = updated_at WHERE id = %s", NULL,
+     NULL},
+    {"et_tt_has_primary", "ss", 1,
      "SELECT COUNT(*) FROM timetables WHERE user_id = %s AND semester = %s "
      "AND is_primary = 1 AND is_deleted = 0",
      NULL, NULL},
-    {"et_tt_insert",
+    {"et_tt_insert", "ssslll", 1,
      "INSERT INTO timetables (user_id, semester, name, is_primary, is_deleted, created_at, "
      "updated_at) VALUES (%s, %s, %s, %lld, 0, %lld, %lld) RETURNING id",
      NULL, NULL},
-    {"et_tt_rename",
+    {"et_tt_rename", "sll", 0,
      "UPDATE timetables SET name = %s, updated_at = %lld "
      "WHERE id = %lld AND is_deleted = 0",
      NULL, NULL},
-    {"et_tt_unset_primary",
+    {"et_tt_unset_primary", "lssl", 0,
      "UPDATE timetables SET is_primary = 0, updated_at = %lld WHERE user_id = %s "
      "AND semester = %s AND is_primary = 1 AND is_deleted = 0 AND id <> %lld",
      NULL, NULL},
-    {"et_tt_set_primary",
+    {"et_tt_set_primary", "ll", 0,
      "UPDATE timetables SET is_primary = 1, updated_at = %lld "
      "WHERE id = %lld AND is_deleted = 0",
      NULL, NULL},
-    {"et_tt_delete",
+    {"et_tt_delete", "ll", 0,
      "UPDATE timetables SET is_deleted = 1, is_primary = 0, updated_at = %lld "
      "WHERE id = %lld AND is_deleted = 0",
      NULL, NULL},
-    {"et_tt_oldest",
+    {"et_tt_oldest", "ss", 1,
      "SELECT id FROM timetables WHERE user_id = %s AND semester = %s "
      "AND is_deleted = 0 ORDER BY created_at, id LIMIT 1",
      NULL, NULL},
     /* also the lock of a timetable's course list */
-    {"et_tt_touch", "UPDATE timetables SET updated_at = %lld WHERE id = %lld AND is_deleted = 0",
-     NULL, NULL},
-    {"et_tt_has_course",
+    {"et_tt_touch", "ll", 0,
+     "UPDATE timetables SET updated_at = %lld WHERE id = %lld AND is_deleted = 0", NULL, NULL},
+    {"et_tt_has_course", "ll", 1,
      "SELECT course_id FROM timetable_courses "
      "WHERE timetable_id = %lld AND course_id = %lld",
      NULL, NULL},
-    {"et_tt_add_course",
+    {"et_tt_add_course", "lll", 0,
      "INSERT INTO timetable_courses (timetable_id, course_id, created_at) "
      "VALUES (%lld, %lld, %lld)",
      NULL, NULL},
-    {"et_tt_remove_course",
+    {"et_tt_remove_course", "ll", 0,
      "DELETE FROM timetable_courses WHERE timetable_id = %lld AND course_id = %lld", NULL, NULL},
-    {NULL, NULL, NULL, NULL}};
+    {NULL, NULL, 0, NULL, NULL, NULL}};
 
 /* --- reading ------------------------------------------------------------------- */
 
@@ -104,7 +105,7 @@ static const et_stmt statements[] = {
  * deleted), 403 (someone else's) or 503, already set up. */
 static int load_own(et_req *q, apr_int64_t id, et_rows **tt)
 {
-    if (et_db_select(q->r, "et_tt_get", tt, "l", id) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_tt_get", tt, id) != APR_SUCCESS)
         return et_fail_unavailable(q);
     if (!(*tt)->nrows)
         return et_fail(q, ET_E_NOT_FOUND);
@@ -136,10 +137,9 @@ static int et_timetables_list(et_req *q)
         et_semester_error(q, "semester");
         return et_fail_invalid(q);
     }
-    if (et_db_select(q->r, "et_tt_list", &tts, "sss", et_caller(q), semester, semester) !=
-            APR_SUCCESS ||
-        et_db_select(q->r, "et_tt_user_courses", &courses, "sss", et_caller(q), semester,
-                     semester) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_tt_list", &tts, et_caller(q), semester, semester) != APR_SUCCESS ||
+        et_db_select(q->r, "et_tt_user_courses", &courses, et_caller(q), semester, semester) !=
+            APR_SUCCESS)
         return et_fail_unavailable(q);
     list = et_json_arr(q->r->pool);
     for (i = 0; i < tts->nrows; i++)
@@ -165,7 +165,7 @@ typedef struct {
 /* Serializes the caller's writes that decide which timetable is primary. */
 static int lock_owner(et_req *q)
 {
-    if (et_db_exec(q->r, "et_tt_lock_user", NULL, "s", et_caller(q)) != APR_SUCCESS)
+    if (et_db_exec(q->r, "et_tt_lock_user", NULL, et_caller(q)) != APR_SUCCESS)
         return ET_TXN_RETRY;
     return OK;
 }
@@ -178,7 +178,7 @@ static int still_live(et_req *q, apr_int64_t id, int n)
     et_rows *rows;
     if (n > 0)
         return OK;
-    if (et_db_select(q->r, "et_tt_get", &rows, "l", id) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_tt_get", &rows, id) != APR_SUCCESS)
         return ET_TXN_RETRY;
     return rows->nrows ? OK : et_fail(q, ET_E_NOT_FOUND);
 }
@@ -191,12 +191,11 @@ static int insert_timetable(et_req *q, void *ctx)
     int first;
     if (lock_owner(q) != OK)
         return ET_TXN_RETRY;
-    if (et_db_select(q->r, "et_tt_has_primary", &rows, "ss", et_caller(q), c->semester) !=
-        APR_SUCCESS)
+    if (et_db_select(q->r, "et_tt_has_primary", &rows, et_caller(q), c->semester) != APR_SUCCESS)
         return ET_TXN_RETRY;
     /* the first live timetable of a semester is its primary */
     first = et_cell_i64(ET_CELL(rows, 0, 0)) == 0;
-    if (et_db_select(q->r, "et_tt_insert", &rows, "ssslll", et_caller(q), c->semester, c->name,
+    if (et_db_select(q->r, "et_tt_insert", &rows, et_caller(q), c->semester, c->name,
                      (apr_int64_t)first, now, now) != APR_SUCCESS ||
         rows->nrows != 1)
         return ET_TXN_RETRY;
@@ -226,12 +225,11 @@ static int update_timetable(et_req *q, void *ctx)
     int n = 0;
     if (lock_owner(q) != OK)
         return ET_TXN_RETRY;
-    if (c->name && et_db_exec(q->r, "et_tt_rename", &n, "sll", c->name, now, c->id) != APR_SUCCESS)
+    if (c->name && et_db_exec(q->r, "et_tt_rename", &n, c->name, now, c->id) != APR_SUCCESS)
         return ET_TXN_RETRY;
-    if (c->make_primary &&
-        (et_db_exec(q->r, "et_tt_unset_primary", NULL, "lssl", now, et_caller(q), c->semester,
-                    c->id) != APR_SUCCESS ||
-         et_db_exec(q->r, "et_tt_set_primary", &n, "ll", now, c->id) != APR_SUCCESS))
+    if (c->make_primary && (et_db_exec(q->r, "et_tt_unset_primary", NULL, now, et_caller(q),
+                                       c->semester, c->id) != APR_SUCCESS ||
+                            et_db_exec(q->r, "et_tt_set_primary", &n, now, c->id) != APR_SUCCESS))
         return ET_TXN_RETRY;
     /* deleted since it was loaded: nothing to change */
     return still_live(q, c->id, n);
@@ -263,17 +261,16 @@ static int delete_timetable(et_req *q, void *ctx)
     apr_int64_t now = apr_time_now();
     et_rows *rows;
     int n = 0;
-    if (lock_owner(q) != OK ||
-        et_db_exec(q->r, "et_tt_delete", &n, "ll", now, c->id) != APR_SUCCESS)
+    if (lock_owner(q) != OK || et_db_exec(q->r, "et_tt_delete", &n, now, c->id) != APR_SUCCESS)
         return ET_TXN_RETRY;
     if (n == 0)
         return et_fail(q, ET_E_NOT_FOUND);
     if (!et_cell_i64(ET_CELL(c->tt, 0, ET_TT_PRIMARY)))
         return OK;
     /* the semester keeps a primary: the oldest timetable left */
-    if (et_db_select(q->r, "et_tt_oldest", &rows, "ss", et_caller(q), c->semester) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_tt_oldest", &rows, et_caller(q), c->semester) != APR_SUCCESS)
         return ET_TXN_RETRY;
-    if (rows->nrows && et_db_exec(q->r, "et_tt_set_primary", NULL, "ll", now,
+    if (rows->nrows && et_db_exec(q->r, "et_tt_set_primary", NULL, now,
                                   et_cell_i64(ET_CELL(rows, 0, 0))) != APR_SUCCESS)
         return ET_TXN_RETRY;
     return OK;
@@ -315,7 +312,7 @@ static int check_clashes(et_req *q, const tt_add *a)
     et_rows *rows;
     et_slot *theirs;
     int i = 0, next, n, other;
-    if (et_db_select(q->r, "et_tt_courses", &rows, "l", a->timetable) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_tt_courses", &rows, a->timetable) != APR_SUCCESS)
         return ET_TXN_RETRY;
     while (i < rows->nrows) {
         next = et_course_slots(q->r->pool, rows, i, 1, &theirs, &n);
@@ -333,19 +330,18 @@ static int insert_entry(et_req *q, void *ctx)
     et_rows *rows;
     int n = 0, status;
     /* the timetable's row is the lock of its course list */
-    if (et_db_exec(q->r, "et_tt_touch", &n, "ll", now, a->timetable) != APR_SUCCESS)
+    if (et_db_exec(q->r, "et_tt_touch", &n, now, a->timetable) != APR_SUCCESS)
         return ET_TXN_RETRY;
     if ((status = still_live(q, a->timetable, n)) != OK)
         return status;
-    if (et_db_select(q->r, "et_tt_has_course", &rows, "ll", a->timetable, a->course) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_tt_has_course", &rows, a->timetable, a->course) != APR_SUCCESS)
         return ET_TXN_RETRY;
     if (rows->nrows)
         return et_fail_detail(q, ET_E_CONFLICT, "This course is already on this timetable.",
                               "이미 시간표에 있는 강의입니다.");
     if ((status = check_clashes(q, a)) != OK)
         return status;
-    if (et_db_exec(q->r, "et_tt_add_course", NULL, "lll", a->timetable, a->course, now) !=
-        APR_SUCCESS)
+    if (et_db_exec(q->r, "et_tt_add_course", NULL, a->timetable, a->course, now) != APR_SUCCESS)
         return ET_TXN_RETRY;
     return OK;
 }
@@ -356,7 +352,7 @@ static int load_course_to_add(et_req *q, const et_rows *tt, tt_add *a)
     apr_pool_t *p = q->r->pool;
     const char *mine = ET_CELL(tt, 0, ET_TT_SEMESTER), *its;
     et_rows *rows;
-    if (et_db_select(q->r, "et_tt_course", &rows, "l", a->course) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_tt_course", &rows, a->course) != APR_SUCCESS)
         return et_fail_unavailable(q);
     if (!rows->nrows)
         return et_fail_detail(q, ET_E_NOT_FOUND, "No such course.", "없는 강의입니다.");
@@ -390,12 +386,12 @@ static int delete_entry(et_req *q, void *ctx)
 {
     tt_add *a = ctx;
     int n = 0, status;
-    if (et_db_exec(q->r, "et_tt_touch", &n, "ll", (apr_int64_t)apr_time_now(), a->timetable) !=
+    if (et_db_exec(q->r, "et_tt_touch", &n, (apr_int64_t)apr_time_now(), a->timetable) !=
         APR_SUCCESS)
         return ET_TXN_RETRY;
     if ((status = still_live(q, a->timetable, n)) != OK)
         return status;
-    if (et_db_exec(q->r, "et_tt_remove_course", &n, "ll", a->timetable, a->course) != APR_SUCCESS)
+    if (et_db_exec(q->r, "et_tt_remove_course", &n, a->timetable, a->course) != APR_SUCCESS)
         return ET_TXN_RETRY;
     if (n == 0)
         return et_fail_detail(q, ET_E_NOT_FOUND, "This course is not on this timetable.",
@@ -440,7 +436,7 @@ static int et_timetables_history(et_req *q)
     json_t *list, *page;
     apr_int64_t total = 0;
     int i = 0;
-    if (et_db_select(q->r, "et_tt_history", &rows, "s", et_caller(q)) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_tt_history", &rows, et_caller(q)) != APR_SUCCESS)
         return et_fail_unavailable(q);
     list = et_json_arr(q->r->pool);
     while (i < rows->nrows)

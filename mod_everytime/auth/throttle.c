@@ -22,7 +22,7 @@
     "INSERT INTO login_attempts (throttle_key, window_ends, attempts) " \
     "VALUES (%s, %lld, 1) "
 static const et_stmt statements[] = {
-    {"et_thr_attempt",
+    {"et_thr_attempt", "slll", 2,
      ATTEMPT_INSERT "ON CONFLICT (throttle_key) DO UPDATE SET "
                     "attempts = CASE WHEN login_attempts.window_ends > %lld "
                     "THEN login_attempts.attempts + 1 ELSE 1 END, "
@@ -36,9 +36,9 @@ static const et_stmt statements[] = {
                     "attempts = IF(window_ends > %lld, attempts + 1, 1), "
                     "window_ends = IF(window_ends > %lld, window_ends, VALUES(window_ends)) "
                     "RETURNING attempts, window_ends"},
-    {"et_thr_clear", "DELETE FROM login_attempts WHERE throttle_key = %s", NULL, NULL},
-    {"et_thr_sweep", "DELETE FROM login_attempts WHERE window_ends <= %lld", NULL, NULL},
-    {NULL, NULL, NULL, NULL}};
+    {"et_thr_clear", "s", 0, "DELETE FROM login_attempts WHERE throttle_key = %s", NULL, NULL},
+    {"et_thr_sweep", "l", 0, "DELETE FROM login_attempts WHERE window_ends <= %lld", NULL, NULL},
+    {NULL, NULL, 0, NULL, NULL, NULL}};
 
 /* A deadlock victim (InnoDB) or a writer that waited too long for SQLite's
  * lock fails the statement and changes nothing, so it is tried again; but
@@ -87,7 +87,7 @@ apr_status_t et_throttle_attempt(request_rec *r, const char *login_id, apr_int64
     for (tries = 0; tries < ATTEMPT_TRIES && rv != APR_SUCCESS; tries++) {
         if (tries > 0 && apr_time_now() - now > RETRY_WITHIN)
             break;
-        rv = et_db_select(r, "et_thr_attempt", &rows, "slll", key,
+        rv = et_db_select(r, "et_thr_attempt", &rows, key,
                           (apr_int64_t)(now + apr_time_from_sec(c->throttle_window)),
                           (apr_int64_t)now, (apr_int64_t)now);
     }
@@ -97,7 +97,7 @@ apr_status_t et_throttle_attempt(request_rec *r, const char *login_id, apr_int64
     /* a new window: rows whose window has ended go, so the table holds no
      * more than the keys tried within the longest window */
     if (attempts == 1)
-        et_db_exec(r, "et_thr_sweep", NULL, "l", (apr_int64_t)now);
+        et_db_exec(r, "et_thr_sweep", NULL, (apr_int64_t)now);
     if (attempts > c->throttle_max)
         *retry_after = seconds_left(now, et_cell_i64(ET_CELL(rows, 0, 1)), c->throttle_window);
     return APR_SUCCESS;
@@ -107,7 +107,7 @@ void et_throttle_clear(request_rec *r, const char *login_id)
 {
     /* a failure is logged; the count then ends with its window */
     if (et_conf(r->server)->throttle_max > 0)
-        et_db_exec(r, "et_thr_clear", NULL, "s", throttle_key(r, login_id));
+        et_db_exec(r, "et_thr_clear", NULL, throttle_key(r, login_id));
 }
 
 const et_group et_auth_throttle = {"throttle", statements, NULL};

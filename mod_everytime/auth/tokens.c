@@ -25,38 +25,38 @@
 #include <util_cookies.h>
 
 static const et_stmt statements[] = {
-    {"et_tok_family_insert",
+    {"et_tok_family_insert", "ssll", 0,
      "INSERT INTO token_families (id, user_id, created_at, expires_at) "
      "VALUES (%s, %s, %lld, %lld)",
      NULL, NULL},
-    {"et_tok_refresh_insert",
+    {"et_tok_refresh_insert", "ssll", 0,
      "INSERT INTO refresh_tokens (jti, family_id, created_at, expires_at) "
      "VALUES (%s, %s, %lld, %lld)",
      NULL, NULL},
-    {"et_tok_family_state", "SELECT user_id, revoked_at FROM token_families WHERE id = %s", NULL,
-     NULL},
+    {"et_tok_family_state", "s", 2, "SELECT user_id, revoked_at FROM token_families WHERE id = %s",
+     NULL, NULL},
     /* the one statement that decides which of many concurrent refreshes wins */
-    {"et_tok_refresh_spend",
+    {"et_tok_refresh_spend", "lsss", 0,
      "UPDATE refresh_tokens SET spent_at = %lld WHERE jti = %s AND spent_at IS NULL "
      "AND family_id IN (SELECT id FROM token_families WHERE id = %s AND user_id = %s "
      "AND revoked_at IS NULL)",
      NULL, NULL},
-    {"et_tok_refresh_state",
+    {"et_tok_refresh_state", "ss", 3,
      "SELECT r.spent_at, f.revoked_at, f.user_id FROM refresh_tokens r "
      "JOIN token_families f ON f.id = r.family_id WHERE r.jti = %s AND r.family_id = %s",
      NULL, NULL},
-    {"et_tok_family_revoke",
+    {"et_tok_family_revoke", "lss", 0,
      "UPDATE token_families SET revoked_at = %lld WHERE id = %s AND user_id = %s "
      "AND revoked_at IS NULL",
      NULL, NULL},
-    {"et_tok_user_families",
+    {"et_tok_user_families", "s", 1,
      "SELECT id FROM token_families WHERE user_id = %s AND revoked_at IS NULL", NULL, NULL},
-    {"et_tok_user_revoke",
+    {"et_tok_user_revoke", "lss", 0,
      "UPDATE token_families SET revoked_at = %lld WHERE user_id = %s "
      "AND revoked_at IS NULL AND id <> %s",
      NULL, NULL},
-    {"et_tok_user_state", "SELECT role, is_active FROM users WHERE id = %s", NULL, NULL},
-    {NULL, NULL, NULL, NULL}};
+    {"et_tok_user_state", "s", 2, "SELECT role, is_active FROM users WHERE id = %s", NULL, NULL},
+    {NULL, NULL, 0, NULL, NULL, NULL}};
 
 static const char *family_key(request_rec *r, const char *sid, const char *user_id)
 {
@@ -92,7 +92,7 @@ static apr_status_t issue_pair(request_rec *r, const char *user_id, const char *
     out->refresh = et_jwt_issue(r->pool, c, &refresh, c->refresh_ttl);
     if (!out->access || !out->refresh)
         return APR_EGENERAL;
-    return et_db_exec(r, "et_tok_refresh_insert", NULL, "ssll", refresh.jti, sid, now_us,
+    return et_db_exec(r, "et_tok_refresh_insert", NULL, refresh.jti, sid, now_us,
                       now_us + apr_time_from_sec(c->refresh_ttl));
 }
 
@@ -105,7 +105,7 @@ apr_status_t et_tokens_login(request_rec *r, const char *user_id, const char *ro
     apr_status_t rv;
     if (!sid || (rv = et_db_begin(r)) != APR_SUCCESS)
         return APR_EGENERAL;
-    rv = et_db_exec(r, "et_tok_family_insert", NULL, "ssll", sid, user_id, now,
+    rv = et_db_exec(r, "et_tok_family_insert", NULL, sid, user_id, now,
                     now + apr_time_from_sec(c->refresh_ttl));
     if (rv == APR_SUCCESS)
         rv = issue_pair(r, user_id, role, sid, now, out);
@@ -120,7 +120,7 @@ static et_refresh_result next_pair(request_rec *r, const et_claims *rt, apr_int6
                                    et_token_pair *out)
 {
     et_rows *user;
-    if (et_db_select(r, "et_tok_user_state", &user, "s", rt->user_id) != APR_SUCCESS)
+    if (et_db_select(r, "et_tok_user_state", &user, rt->user_id) != APR_SUCCESS)
         return ET_REFRESH_ERROR;
     if (user->nrows != 1 || et_cell_i64(ET_CELL(user, 0, 1)) != 1)
         return ET_REFRESH_REFUSED;
@@ -141,7 +141,7 @@ static int retry_allowed(request_rec *r, const et_claims *rt)
     et_rows *rows;
     if (interval <= 0)
         return 0;
-    if (et_db_select(r, "et_tok_refresh_state", &rows, "ss", rt->jti, rt->sid) != APR_SUCCESS)
+    if (et_db_select(r, "et_tok_refresh_state", &rows, rt->jti, rt->sid) != APR_SUCCESS)
         return -1;
     if (rows->nrows != 1 || ET_CELL(rows, 0, 0) == NULL || ET_CELL(rows, 0, 1) != NULL ||
         strcmp(ET_CELL(rows, 0, 2), rt->user_id))
@@ -157,7 +157,7 @@ et_refresh_result et_tokens_refresh(request_rec *r, const et_claims *rt, et_toke
 
     if (et_db_begin(r) != APR_SUCCESS)
         return ET_REFRESH_ERROR;
-    if (et_db_exec(r, "et_tok_refresh_spend", &spent, "lsss", now, rt->jti, rt->sid, rt->user_id) !=
+    if (et_db_exec(r, "et_tok_refresh_spend", &spent, now, rt->jti, rt->sid, rt->user_id) !=
         APR_SUCCESS) {
         et_db_rollback(r);
         return ET_REFRESH_ERROR;
@@ -193,7 +193,7 @@ apr_status_t et_tokens_family_live(request_rec *r, const char *sid, const char *
         *live = cached == ET_FAMILY_LIVE;
         return APR_SUCCESS;
     }
-    if (et_db_select(r, "et_tok_family_state", &rows, "s", sid) != APR_SUCCESS)
+    if (et_db_select(r, "et_tok_family_state", &rows, sid) != APR_SUCCESS)
         return APR_EGENERAL;
     *live =
         rows->nrows == 1 && !strcmp(ET_CELL(rows, 0, 0), user_id) && ET_CELL(rows, 0, 1) == NULL;
@@ -209,7 +209,7 @@ apr_status_t et_tokens_family_live(request_rec *r, const char *sid, const char *
 apr_status_t et_tokens_refresh_live(request_rec *r, const et_claims *rt, int *live)
 {
     et_rows *rows;
-    if (et_db_select(r, "et_tok_refresh_state", &rows, "ss", rt->jti, rt->sid) != APR_SUCCESS)
+    if (et_db_select(r, "et_tok_refresh_state", &rows, rt->jti, rt->sid) != APR_SUCCESS)
         return APR_EGENERAL;
     *live = rows->nrows == 1 && ET_CELL(rows, 0, 0) == NULL && ET_CELL(rows, 0, 1) == NULL &&
             !strcmp(ET_CELL(rows, 0, 2), rt->user_id);
@@ -218,8 +218,8 @@ apr_status_t et_tokens_refresh_live(request_rec *r, const et_claims *rt, int *li
 
 apr_status_t et_tokens_revoke_family(request_rec *r, const char *sid, const char *user_id)
 {
-    apr_status_t rv = et_db_exec(r, "et_tok_family_revoke", NULL, "lss",
-                                 (apr_int64_t)apr_time_now(), sid, user_id);
+    apr_status_t rv =
+        et_db_exec(r, "et_tok_family_revoke", NULL, (apr_int64_t)apr_time_now(), sid, user_id);
     /* the cache learns only after the database holds it */
     if (rv == APR_SUCCESS)
         remember_revoked(r, sid, user_id);
@@ -232,10 +232,9 @@ apr_status_t et_tokens_revoke_user(request_rec *r, const char *user_id, const ch
     apr_status_t rv;
     int i;
     const char *keep = keep_sid ? keep_sid : "";
-    if ((rv = et_db_select(r, "et_tok_user_families", &fams, "s", user_id)) != APR_SUCCESS)
+    if ((rv = et_db_select(r, "et_tok_user_families", &fams, user_id)) != APR_SUCCESS)
         return rv;
-    rv = et_db_exec(r, "et_tok_user_revoke", NULL, "lss", (apr_int64_t)apr_time_now(), user_id,
-                    keep);
+    rv = et_db_exec(r, "et_tok_user_revoke", NULL, (apr_int64_t)apr_time_now(), user_id, keep);
     if (rv != APR_SUCCESS)
         return rv;
     for (i = 0; i < fams->nrows; i++)

@@ -3,6 +3,7 @@
  * the client's language. Routes never format an error themselves.
  */
 #include "core/errors.h"
+#include "infra/db.h"
 
 #include <http_protocol.h>
 
@@ -128,6 +129,9 @@ int et_fail_invalid(et_req *q)
 
 int et_fail_unavailable(et_req *q)
 {
+    /* a statement that is wrong fails again on any retry: not "later" */
+    if (et_db_had_bug(q->r))
+        return et_fail(q, ET_E_ERROR);
     return et_fail(q, ET_E_UNAVAILABLE);
 }
 

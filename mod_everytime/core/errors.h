@@ -34,7 +34,8 @@ int et_fail(et_req *q, et_err e);
 int et_fail_detail(et_req *q, et_err e, const char *en, const char *ko);
 /* 400 invalid with the field errors collected so far. */
 int et_fail_invalid(et_req *q);
-/* 503: the database or cache could not answer (already logged). */
+/* 503: the database or cache could not answer (already logged); 500 when
+ * a statement of the request was a programming error (et_db_had_bug). */
 int et_fail_unavailable(et_req *q);
 /* The error body of an HTTP status chosen outside the routes (httpd's own
  * errors, a body that could not be read): the API's code for that status,

@@ -9,9 +9,9 @@
 #include <apr_file_io.h>
 
 static const et_stmt statements[] = {
-    {"et_media_of_post", "SELECT file_name FROM media WHERE post_id = %lld", NULL, NULL},
-    {"et_media_delete_post", "DELETE FROM media WHERE post_id = %lld", NULL, NULL},
-    {NULL, NULL, NULL, NULL}};
+    {"et_media_of_post", "l", 1, "SELECT file_name FROM media WHERE post_id = %lld", NULL, NULL},
+    {"et_media_delete_post", "l", 0, "DELETE FROM media WHERE post_id = %lld", NULL, NULL},
+    {NULL, NULL, 0, NULL, NULL, NULL}};
 
 const et_group et_domain_media = {"media", statements, NULL};
 
@@ -48,11 +48,11 @@ void et_media_remove_files(request_rec *r, const et_rows *rows)
 apr_status_t et_media_remove_for_post(request_rec *r, apr_int64_t post_id)
 {
     et_rows *rows;
-    if (et_db_select(r, "et_media_of_post", &rows, "l", post_id) != APR_SUCCESS)
+    if (et_db_select(r, "et_media_of_post", &rows, post_id) != APR_SUCCESS)
         return APR_EGENERAL;
     if (!rows->nrows)
         return APR_SUCCESS;
-    if (et_db_exec(r, "et_media_delete_post", NULL, "l", post_id) != APR_SUCCESS)
+    if (et_db_exec(r, "et_media_delete_post", NULL, post_id) != APR_SUCCESS)
         return APR_EGENERAL;
     et_db_after_commit(r, remove_files, rows);
     return APR_SUCCESS;

@@ -10,11 +10,11 @@
 
 static const et_stmt statements[] = {
     /* et_post_lookup, which other groups call on every write: no text */
-    {"et_post_ref",
+    {"et_post_ref", "l", 5,
      "SELECT p.id, p.board_id, p.author_id, p.is_anonymous, b.allow_anonymous " ET_LIVE_POSTS
      "AND p.id = %lld",
      NULL, NULL},
-    {NULL, NULL, NULL, NULL}};
+    {NULL, NULL, 0, NULL, NULL, NULL}};
 
 const et_group et_domain_posts = {"posts", statements, NULL};
 
@@ -140,7 +140,7 @@ json_t *et_post_page_json(et_req *q, const et_rows *rows, const et_page *page)
 int et_post_lookup(request_rec *r, apr_int64_t id, et_post_ref *out)
 {
     et_rows *rows;
-    if (et_db_select(r, "et_post_ref", &rows, "l", id) != APR_SUCCESS)
+    if (et_db_select(r, "et_post_ref", &rows, id) != APR_SUCCESS)
         return -1;
     if (!rows->nrows)
         return 0;

@@ -8,15 +8,15 @@
 #include "core/errors.h"
 
 static const et_stmt statements[] = {
-    {"et_tt_primary",
+    {"et_tt_primary", "ss", 7,
      "SELECT " ET_TIMETABLE_COLUMNS " FROM timetables t "
      "WHERE t.user_id = %s AND t.semester = %s AND t.is_primary = 1 AND t.is_deleted = 0 "
      "ORDER BY t.id LIMIT 1",
      NULL, NULL},
-    {"et_tt_courses",
+    {"et_tt_courses", "l", 15,
      ET_TIMETABLE_COURSES("t.id") "WHERE t.id = %lld ORDER BY t.id, " ET_COURSE_SLOT_ORDER, NULL,
      NULL},
-    {NULL, NULL, NULL, NULL}};
+    {NULL, NULL, 0, NULL, NULL, NULL}};
 
 const et_group et_domain_timetables = {"timetables", statements, NULL};
 
@@ -57,7 +57,7 @@ json_t *et_timetable_json(et_req *q, const et_rows *tts, int i, const et_rows *c
 int et_timetable_one_json(et_req *q, const et_rows *tt, json_t **out)
 {
     et_rows *courses;
-    if (et_db_select(q->r, "et_tt_courses", &courses, "l", et_cell_i64(ET_CELL(tt, 0, ET_TT_ID))) !=
+    if (et_db_select(q->r, "et_tt_courses", &courses, et_cell_i64(ET_CELL(tt, 0, ET_TT_ID))) !=
         APR_SUCCESS)
         return et_fail_unavailable(q);
     *out = et_timetable_json(q, tt, 0, courses);
@@ -67,7 +67,7 @@ int et_timetable_one_json(et_req *q, const et_rows *tt, json_t **out)
 int et_timetable_primary_json(et_req *q, const char *user_id, const char *semester, json_t **out)
 {
     et_rows *tt;
-    if (et_db_select(q->r, "et_tt_primary", &tt, "ss", user_id, semester) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_tt_primary", &tt, user_id, semester) != APR_SUCCESS)
         return et_fail_unavailable(q);
     if (!tt->nrows)
         return et_fail_detail(q, ET_E_NOT_FOUND, "No primary timetable for this semester.",

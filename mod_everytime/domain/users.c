@@ -9,12 +9,12 @@
 #include "core/errors.h"
 
 static const et_stmt statements[] = {
-    {"et_acc_taken",
+    {"et_acc_taken", "ssss", 3,
      "SELECT login_id, email, nickname FROM users "
      "WHERE (login_id = %s OR email = %s OR nickname = %s) AND id <> %s",
      NULL, NULL},
-    {"et_acc_school_exists", "SELECT id FROM schools WHERE id = %lld", NULL, NULL},
-    {NULL, NULL, NULL, NULL}};
+    {"et_acc_school_exists", "l", 1, "SELECT id FROM schools WHERE id = %lld", NULL, NULL},
+    {NULL, NULL, 0, NULL, NULL, NULL}};
 
 const et_group et_domain_users = {"users", statements, NULL};
 
@@ -66,9 +66,8 @@ int et_users_check_taken(et_req *q, const char *login_id, const char *email, con
     const char *wanted[3] = {login_id, email, nickname};
     et_rows *rows;
     int i, f;
-    if (et_db_select(q->r, "et_acc_taken", &rows, "ssss", login_id ? login_id : "",
-                     email ? email : "", nickname ? nickname : "",
-                     self_id ? self_id : "") != APR_SUCCESS)
+    if (et_db_select(q->r, "et_acc_taken", &rows, login_id ? login_id : "", email ? email : "",
+                     nickname ? nickname : "", self_id ? self_id : "") != APR_SUCCESS)
         return et_fail_unavailable(q);
     if (rows->nrows == 0)
         return OK;
@@ -89,7 +88,7 @@ int et_users_check_taken(et_req *q, const char *login_id, const char *email, con
 int et_users_school_exists(et_req *q, apr_int64_t school_id)
 {
     et_rows *rows;
-    if (et_db_select(q->r, "et_acc_school_exists", &rows, "l", school_id) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_acc_school_exists", &rows, school_id) != APR_SUCCESS)
         return -1;
     if (rows->nrows == 0) {
         et_field_invalid_pk(q, "school_id", school_id);

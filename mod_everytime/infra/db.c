@@ -10,6 +10,7 @@
 #include <apr_general.h>
 #include <mod_dbd.h>
 #include <apr_optional.h>
+#include <dlfcn.h>
 
 /* The statement tables to register, handed over once by register_hooks
  * (et_db_use_statements) before any directive is read. A plain static is
@@ -52,6 +53,16 @@ static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) * dbd_acquire;
 const char *et_db_register_statements(cmd_parms *cmd, const char *dialect)
 {
     const et_stmt *const *t;
+    /* first: a statement whose SQL and declaration disagree would bind its
+     * arguments wrongly on every call */
+    for (t = statement_tables; t && *t; t++) {
+        const et_stmt *st;
+        for (st = *t; st->label; st++) {
+            const char *err = et_stmt_check(cmd->pool, st);
+            if (err)
+                return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
+        }
+    }
     if (!dbd_prepare) {
         dbd_prepare = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
         dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
@@ -78,7 +89,32 @@ typedef struct {
     ap_dbd_t *dbd;
     apr_dbd_transaction_t *trans;
     after_commit *after, **after_tail; /* in the order they were asked for */
+    int bug;                           /* a statement failed as ET_DB_BUG */
 } req_db;
+
+/* libpq's PQsetErrorVerbosity, found in the process: apr's pgsql driver
+ * (loaded by apr_dso_load with RTLD_GLOBAL) brings libpq in, and the module
+ * does not link it. Verbose errors carry the SQLSTATE, which is the only
+ * way et_db_classify tells a unique violation from a lost connection: the
+ * driver answers the same code for both. */
+typedef int (*pq_set_verbosity_fn)(void *conn, int verbosity);
+#define PQERRORS_VERBOSE 2
+
+static void pgsql_verbose_errors(ap_dbd_t *dbd)
+{
+    static void *volatile set_verbosity;
+    void *fn = set_verbosity;
+    if (strcmp(apr_dbd_name(dbd->driver), "pgsql"))
+        return;
+    if (!fn) {
+        void *self = dlopen(NULL, RTLD_LAZY);
+        fn = self ? dlsym(self, "PQsetErrorVerbosity") : NULL;
+        if (!fn)
+            return;
+        apr_atomic_casptr((volatile void **)&set_verbosity, fn, NULL);
+    }
+    ((pq_set_verbosity_fn)fn)(apr_dbd_native_handle(dbd->driver, dbd->handle), PQERRORS_VERBOSE);
+}
 
 static const char *const db_note = "everytime-db";
 
@@ -96,6 +132,7 @@ static req_db *req_db_get(request_rec *r)
             ET_LOG(r, APLOG_ERR, 0, "no database connection");
         else
             et_db_timeouts_apply(r, d->dbd);
+        pgsql_verbose_errors(d->dbd);
     }
     return d;
 }
@@ -106,15 +143,47 @@ const char *et_db_driver(request_rec *r)
     return d->dbd ? apr_dbd_name(d->dbd->driver) : NULL;
 }
 
-static apr_dbd_prepared_t *statement(request_rec *r, req_db *d, const char *label)
+int et_db_had_bug(request_rec *r)
 {
-    apr_dbd_prepared_t *st = apr_hash_get(d->dbd->prepared, label, APR_HASH_KEY_STRING);
-    if (!st)
-        ET_LOG(r, APLOG_ERR, 0, "statement %s is not prepared", label);
-    return st;
+    req_db *d = NULL;
+    apr_pool_userdata_get((void **)&d, db_note, r->pool);
+    return d && d->bug;
 }
 
-/* Turns the format and varargs into the pointer array the pb* calls want. */
+/* A failure that is the code's, not the database's: logged, and the
+ * request remembers it (it answers 500). */
+static et_db_outcome db_bug(request_rec *r, req_db *d, const char *label, const char *what)
+{
+    ET_LOG(r, APLOG_ERR, 0, "statement %s: %s (a bug)", label, what);
+    d->bug = 1;
+    return ET_DB_BUG;
+}
+
+/* The prepared statement of a label: *st, or ET_DB_DOWN without a
+ * connection, ET_DB_BUG for a label no table declares or one run the way
+ * its declaration does not allow (select: it has result columns). */
+static et_db_outcome statement(request_rec *r, req_db *d, const char *label, int select,
+                               apr_dbd_prepared_t **st)
+{
+    const et_stmt *e = find_statement(label);
+    if (!e)
+        return db_bug(r, d, label, "no statement table declares it");
+    if (select != (e->ncols > 0))
+        return db_bug(r, d, label,
+                      select ? "run by et_db_select, declared without result columns"
+                             : "run by et_db_exec, declared with result columns");
+    if (!d->dbd)
+        return ET_DB_DOWN;
+    *st = apr_hash_get(d->dbd->prepared, label, APR_HASH_KEY_STRING);
+    if (!*st) {
+        ET_LOG(r, APLOG_ERR, 0, "statement %s is not prepared", label);
+        return ET_DB_DOWN;
+    }
+    return ET_DB_OK;
+}
+
+/* Turns the declared arguments and the varargs into the pointer array the
+ * pb* calls want. */
 static const void **bind_args(request_rec *r, const char *fmt, va_list ap)
 {
     int n = (int)strlen(fmt), i;
@@ -153,18 +222,19 @@ static int prepare_again(req_db *d, const char *dialect, const et_stmt *e)
  * a healthy session that still has it refuses (the original error stands);
  * a reconnected one accepts, and then gets every other statement back too.
  * 1 when the caller may retry once. */
-static int recover_connection(request_rec *r, req_db *d, const char *label, int rv)
+static int recover_connection(request_rec *r, req_db *d, const char *label)
 {
     const char *driver = apr_dbd_name(d->dbd->driver);
     const char *dialect = et_conf(r->server)->database;
     const et_stmt *first = find_statement(label);
     const et_stmt *const *t;
 
-    if (d->trans || !first || !dialect || !strcmp(driver, "sqlite3") ||
-        et_db_timeouts_hit(driver, rv))
+    if (d->trans || !first || !dialect || !strcmp(driver, "sqlite3"))
         return 0;
     if (apr_dbd_check_conn(d->dbd->driver, r->pool, d->dbd->handle) != APR_SUCCESS)
         return 0;
+    /* a new session: its limits are gone with the old one */
+    et_db_timeouts_apply_again(r, d->dbd);
     if (!prepare_again(d, dialect, first))
         return 0;
     for (t = statement_tables; t && *t; t++) {
@@ -179,17 +249,56 @@ static int recover_connection(request_rec *r, req_db *d, const char *label, int 
     return 1;
 }
 
-static apr_status_t db_error(request_rec *r, req_db *d, const char *label, int rv)
+/* A call the driver refused, read at once: the next call on the connection
+ * (a recovery's prepare) replaces the driver's message. */
+typedef struct {
+    int rv;
+    const char *message;
+    et_db_outcome o;
+} db_failure;
+
+static db_failure failure_read(request_rec *r, req_db *d, int rv)
 {
-    ET_LOG(r, APLOG_ERR, 0, "statement %s failed: %s", label,
-           apr_dbd_error(d->dbd->driver, d->dbd->handle, rv));
-    return APR_EGENERAL;
+    const char *m = apr_dbd_error(d->dbd->driver, d->dbd->handle, rv);
+    db_failure f;
+    f.rv = rv;
+    f.message = apr_pstrdup(r->pool, m ? m : "");
+    f.o = et_db_classify(apr_dbd_name(d->dbd->driver), rv, f.message);
+    return f;
 }
 
-apr_status_t et_db_select(request_rec *r, const char *label, et_rows **out, const char *fmt, ...)
+/* Logs the failure (a lost race on a key is no error of the server's) and
+ * answers its outcome; the request remembers a bug. */
+static et_db_outcome failure_log(request_rec *r, req_db *d, const char *label, const db_failure *f)
+{
+    if (f->o == ET_DB_BUG)
+        d->bug = 1;
+    ET_LOG(r, f->o == ET_DB_CONFLICT ? APLOG_INFO : APLOG_ERR, 0,
+           "statement %s failed (%s, %d): %s", label, et_db_outcome_name(f->o), f->rv, f->message);
+    return f->o;
+}
+
+static et_db_outcome db_error(request_rec *r, req_db *d, const char *label, int rv)
+{
+    db_failure f = failure_read(r, d, rv);
+    return failure_log(r, d, label, &f);
+}
+
+/* 1 when the statement may run once more on a re-established connection.
+ * Only a failure that may be a lost connection is worth it: a conflict or a
+ * bug would fail again, after preparing every statement anew. */
+static int reconnected(request_rec *r, req_db *d, const char *label, const db_failure *f,
+                       int select, apr_dbd_prepared_t **st)
+{
+    return f->o == ET_DB_DOWN && recover_connection(r, d, label) &&
+           statement(r, d, label, select, st) == ET_DB_OK;
+}
+
+et_db_outcome et_db_select(request_rec *r, const char *label, et_rows **out, ...)
 {
     req_db *d = req_db_get(r);
-    apr_dbd_prepared_t *st;
+    apr_dbd_prepared_t *st = NULL;
+    et_db_outcome o;
     apr_dbd_results_t *res = NULL;
     apr_dbd_row_t *row = NULL;
     apr_array_header_t *cells;
@@ -198,20 +307,24 @@ apr_status_t et_db_select(request_rec *r, const char *label, et_rows **out, cons
     va_list ap;
     int rv, j, random;
 
-    if (!d->dbd || !(st = statement(r, d, label)))
-        return APR_EGENERAL;
-    va_start(ap, fmt);
-    args = bind_args(r, fmt, ap);
+    if ((o = statement(r, d, label, 1, &st)) != ET_DB_OK)
+        return o;
+    va_start(ap, out);
+    args = bind_args(r, find_statement(label)->args, ap);
     va_end(ap);
     /* Random access makes pgsql fetch the whole result at once: sequentially
      * it reports a lost connection as "no more rows". mysql's random mode
      * cannot step with -1 ("next row"), and reports errors sequentially. */
     random = strcmp(apr_dbd_name(d->dbd->driver), "mysql") != 0;
     rv = apr_dbd_pbselect(d->dbd->driver, r->pool, d->dbd->handle, &res, st, random, args);
-    if (rv && recover_connection(r, d, label, rv) && (st = statement(r, d, label)))
+    if (rv) {
+        db_failure f = failure_read(r, d, rv);
+        if (!reconnected(r, d, label, &f, 1, &st))
+            return failure_log(r, d, label, &f);
         rv = apr_dbd_pbselect(d->dbd->driver, r->pool, d->dbd->handle, &res, st, random, args);
-    if (rv)
-        return db_error(r, d, label, rv);
+        if (rv)
+            return db_error(r, d, label, rv);
+    }
     rows = apr_pcalloc(r->pool, sizeof(*rows));
     cells = apr_array_make(r->pool, 16, sizeof(char *));
     /* Read to the end all the same: a row left unread is never cleaned up */
@@ -230,9 +343,13 @@ apr_status_t et_db_select(request_rec *r, const char *label, et_rows **out, cons
     }
     if (rv != -1)
         return db_error(r, d, label, rv);
+    if (rows->nrows && rows->ncols != find_statement(label)->ncols)
+        return db_bug(r, d, label,
+                      apr_psprintf(r->pool, "%d result columns, declared %d", rows->ncols,
+                                   find_statement(label)->ncols));
     rows->cells = (const char **)cells->elts;
     *out = rows;
-    return APR_SUCCESS;
+    return ET_DB_OK;
 }
 
 /* SQLite has one writer at a time, and apr's driver gives up on a busy
@@ -279,32 +396,38 @@ static int exec_once(request_rec *r, req_db *d, void *ctx)
     return apr_dbd_pbquery(d->dbd->driver, r->pool, d->dbd->handle, &c->nrows, c->st, c->args);
 }
 
-apr_status_t et_db_exec(request_rec *r, const char *label, int *nrows, const char *fmt, ...)
+et_db_outcome et_db_exec(request_rec *r, const char *label, int *nrows, ...)
 {
     req_db *d = req_db_get(r);
-    apr_dbd_prepared_t *st;
+    apr_dbd_prepared_t *st = NULL;
     const void **args;
     exec_call call = {NULL, NULL, 0};
+    et_db_outcome o;
     va_list ap;
     int rv;
 
-    if (!d->dbd || !(st = statement(r, d, label)))
-        return APR_EGENERAL;
-    va_start(ap, fmt);
-    args = bind_args(r, fmt, ap);
+    if ((o = statement(r, d, label, 0, &st)) != ET_DB_OK)
+        return o;
+    va_start(ap, nrows);
+    args = bind_args(r, find_statement(label)->args, ap);
     va_end(ap);
     call.st = st;
     call.args = args;
     rv = exec_once(r, d, &call);
-    if (rv && recover_connection(r, d, label, rv) && (call.st = statement(r, d, label)))
-        rv = exec_once(r, d, &call);
-    if ((rv == SQLITE_BUSY_CODE || rv == SQLITE_LOCKED_CODE) && !d->trans && is_sqlite(d))
-        rv = sqlite_busy_retry(r, d, exec_once, &call);
-    if (rv)
-        return db_error(r, d, label, rv);
+    if (rv) {
+        db_failure f = failure_read(r, d, rv);
+        if (reconnected(r, d, label, &f, 0, &call.st))
+            rv = exec_once(r, d, &call);
+        else if ((rv == SQLITE_BUSY_CODE || rv == SQLITE_LOCKED_CODE) && !d->trans && is_sqlite(d))
+            rv = sqlite_busy_retry(r, d, exec_once, &call);
+        else
+            return failure_log(r, d, label, &f);
+        if (rv)
+            return db_error(r, d, label, rv);
+    }
     if (nrows)
         *nrows = call.nrows;
-    return APR_SUCCESS;
+    return ET_DB_OK;
 }
 
 static apr_status_t rollback_open(void *data)
@@ -342,13 +465,14 @@ apr_status_t et_db_begin(request_rec *r)
     if (!d->dbd)
         return APR_EGENERAL;
     rv = begin_once(r, d, NULL);
-    if (rv && recover_connection(r, d, "et_ops_ping", rv))
+    if (rv && recover_connection(r, d, "et_ops_ping"))
         rv = begin_once(r, d, NULL);
     if (rv && is_sqlite(d))
         rv = sqlite_busy_retry(r, d, begin_once, NULL);
     if (rv) {
         d->trans = NULL;
-        return db_error(r, d, "BEGIN", rv);
+        db_error(r, d, "BEGIN", rv);
+        return APR_EGENERAL;
     }
     apr_pool_cleanup_register(r->pool, d, rollback_open, apr_pool_cleanup_null);
     return APR_SUCCESS;
@@ -378,7 +502,8 @@ apr_status_t et_db_commit(request_rec *r)
         rv = 0;
     if (apr_dbd_transaction_end(d->dbd->driver, r->pool, t) != 0 || rv) {
         d->after = NULL;
-        return db_error(r, d, "COMMIT", rv);
+        db_error(r, d, "COMMIT", rv);
+        return APR_EGENERAL;
     }
     run_after_commit(r, d);
     return APR_SUCCESS;
@@ -415,7 +540,7 @@ int et_db_schema_ok(request_rec *r)
     apr_uint32_t known = apr_atomic_read32(&c->schema_state);
     if (known)
         return known == ET_SCHEMA_GOOD;
-    if (et_db_select(r, "et_db_schema_version", &rows, "") != APR_SUCCESS || rows->nrows != 1)
+    if (et_db_select(r, "et_db_schema_version", &rows) != APR_SUCCESS || rows->nrows != 1)
         return -1;
     version = et_cell_i64(ET_CELL(rows, 0, 0));
     if (version < ET_SCHEMA_VERSION)
@@ -450,6 +575,8 @@ int et_db_transaction(request_rec *r, et_db_txn_fn fn, void *ctx)
         et_db_rollback(r);
         if (status != OK && status != ET_DB_RETRY)
             return status;
+        if (et_db_had_bug(r))
+            break; /* the same statement would fail the same way */
     }
     return ET_DB_GAVE_UP;
 }

@@ -2,22 +2,16 @@
  * db.h: the statement registry and small helpers over mod_dbd.
  *
  * Every statement is registered at config time under a stable label
- * ("et_<group>_<verb>"). Arguments are described by a format string, one
- * letter each: 's' a const char * (NULL binds SQL NULL), 'l' an apr_int64_t.
- * In the SQL text they are written %s and %lld, in the same order.
+ * ("et_<group>_<verb>"), with its arguments and result columns declared
+ * beside its SQL (infra/db_stmt.h).
  */
 #ifndef ET_DB_H
 #define ET_DB_H
 
 #include "everytime.h"
+#include "infra/db_outcome.h"
+#include "infra/db_stmt.h"
 #include <apr_dbd.h>
-
-typedef struct et_stmt {
-    const char *label;
-    const char *sql; /* for every driver, unless a variant below is set */
-    const char *sql_pgsql;
-    const char *sql_mysql;
-} et_stmt;
 
 /* A result read to its end: cells[row * ncols + col], NULL for SQL NULL. */
 typedef struct et_rows {
@@ -33,13 +27,24 @@ typedef struct et_rows {
  * the module hands it the tables of all of them. */
 void et_db_use_statements(const et_stmt *const *tables);
 
-/* Directive time: registers every statement table for the dialect. */
+/* Directive time: checks every statement's declaration against its SQL
+ * (et_stmt_check) and registers the tables for the dialect; the error of
+ * the first statement that disagrees stops the start. */
 const char *et_db_register_statements(cmd_parms *cmd, const char *dialect);
 
-/* Request time. All return APR_SUCCESS or an error already logged (with the
- * label and the driver's message); callers answer 503 on error. */
-apr_status_t et_db_select(request_rec *r, const char *label, et_rows **out, const char *fmt, ...);
-apr_status_t et_db_exec(request_rec *r, const char *label, int *nrows, const char *fmt, ...);
+/* Request time: the statement's arguments follow, as its args declare them
+ * ('s' a const char *, 'l' an apr_int64_t). All return ET_DB_OK (0), or what
+ * went wrong, already logged with the label and the driver's message. A
+ * caller answers 409 on ET_DB_CONFLICT where a unique key is its rule, and
+ * et_fail_unavailable otherwise: 503, or 500 after an ET_DB_BUG (a label no
+ * table declares, a SELECT run by et_db_exec or the other way round, a
+ * result with other columns than declared, SQL the database refuses). */
+et_db_outcome et_db_select(request_rec *r, const char *label, et_rows **out, ...);
+et_db_outcome et_db_exec(request_rec *r, const char *label, int *nrows, ...);
+
+/* 1 when a statement of this request failed as ET_DB_BUG: a programming
+ * error, which no retry mends and the request answers 500. */
+int et_db_had_bug(request_rec *r);
 
 /* A transaction on the request's connection. A transaction still open when
  * the request ends is rolled back before the connection goes back to the pool. */
@@ -52,8 +57,8 @@ void et_db_rollback(request_rec *r);
  * busy database (SQLite), a lost race on a unique key. fn runs its
  * statements and answers OK to commit, ET_DB_RETRY after a statement failed,
  * or another status, which rolls back and is answered. Answers OK, that
- * status, or ET_DB_GAVE_UP when no transaction could begin or every attempt
- * failed (logged). */
+ * status, or ET_DB_GAVE_UP when no transaction could begin, every attempt
+ * failed, or a failure was one no attempt mends (down, a bug; logged). */
 #define ET_DB_RETRY   (-1)
 #define ET_DB_GAVE_UP (-2)
 typedef int (*et_db_txn_fn)(void *ctx);

@@ -34,19 +34,6 @@ const char *et_db_timeouts_sql(apr_pool_t *p, const char *driver, apr_int64_t ms
     return NULL;
 }
 
-/* MariaDB's ER_STATEMENT_TIMEOUT, ER_LOCK_WAIT_TIMEOUT and MySQL's
- * ER_QUERY_TIMEOUT: apr_dbd_mysql returns the statement's errno. */
-#define MYSQL_STATEMENT_TIMEOUT 1969
-#define MYSQL_LOCK_WAIT_TIMEOUT 1205
-#define MYSQL_QUERY_TIMEOUT     3024
-
-int et_db_timeouts_hit(const char *driver, int status)
-{
-    return !strcmp(driver, "mysql") &&
-           (status == MYSQL_STATEMENT_TIMEOUT || status == MYSQL_LOCK_WAIT_TIMEOUT ||
-            status == MYSQL_QUERY_TIMEOUT);
-}
-
 void et_db_timeouts_apply(request_rec *r, ap_dbd_t *dbd)
 {
     void *done = NULL;
@@ -63,4 +50,10 @@ void et_db_timeouts_apply(request_rec *r, ap_dbd_t *dbd)
         return;
     }
     apr_pool_userdata_setn((void *)1, applied_key, NULL, dbd->pool);
+}
+
+void et_db_timeouts_apply_again(request_rec *r, ap_dbd_t *dbd)
+{
+    apr_pool_userdata_setn(NULL, applied_key, NULL, dbd->pool);
+    et_db_timeouts_apply(r, dbd);
 }

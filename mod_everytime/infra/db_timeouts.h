@@ -17,12 +17,9 @@
  * and tried again on its next use. */
 void et_db_timeouts_apply(request_rec *r, ap_dbd_t *dbd);
 
-/* 1 when a failed statement's status says the database cancelled it for
- * these limits (mysql: max_statement_time, the InnoDB lock wait): the
- * connection is sound, and running the statement again would wait as long
- * again. (pgsql's driver reports no SQLSTATE: its status is the result
- * status, and a connection that did not reset refuses to prepare again.) */
-int et_db_timeouts_hit(const char *driver, int status);
+/* The same after the driver reconnected the session (apr_dbd_check_conn):
+ * the limits were the old session's. */
+void et_db_timeouts_apply_again(request_rec *r, ap_dbd_t *dbd);
 
 /* The SQL that sets them for a driver, or NULL when it has none. */
 const char *et_db_timeouts_sql(apr_pool_t *p, const char *driver, apr_int64_t ms);

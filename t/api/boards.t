@@ -9,12 +9,13 @@ use Apache::Test;
 use Apache::TestUtil;
 use FindBin ();
 use lib "$FindBin::Bin/../lib";
-use ETest qw(:DEFAULT hangul query_escape verdict results keys_of);
+use ETest qw(:DEFAULT hangul query_escape verdict results keys_of outcome db_session);
+use POSIX ();
 
 binmode STDOUT, ':encoding(UTF-8)';
 binmode STDERR, ':encoding(UTF-8)';
 
-plan tests => 104;
+plan tests => 106;
 
 my $TIME_RE = qr/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 my @BOARD_KEYS = qw(allow_anonymous category created_at description id name owner school updated_at);
@@ -290,6 +291,50 @@ my $board;
     ok t_cmp($res->code, 204, 'DELETE by an admin: 204');
     ($res) = board($d->{id});
     ok t_cmp($res->code, 404, 'deleted by an admin: 404');
+}
+
+# --- a pin that loses on the unique key ------------------------------------------------------
+# Another session pins the board in a transaction it has not committed: the
+# API's check does not see the row, and its insert waits on the key, then
+# fails when the session commits. The database's unique violation is read as
+# a conflict (the log says so) and answered 409 as it is, without a second
+# query to guess why the insert failed.
+
+sub error_log_size { return -s (Apache::Test::vars('t_logs') . '/error_log') // 0 }
+
+{
+    my $pinner = new_user();
+    my $id = 1;    # a seeded board (the one created above is deleted by now)
+    my $since = error_log_size();
+    my $session = db_session();
+    $session->run('BEGIN;');
+    $session->run('INSERT INTO board_favorites (user_id, board_id, created_at) '
+                  . "VALUES ('$pinner->{id}', $id, 1);");
+    pipe(my $rd, my $wr) or die "pipe: $!";
+    my $pid = fork // die "fork: $!";
+    if (!$pid) {
+        close $rd;
+        my ($res, $d) = api(POST => "/boards/$id/favorite/", token => $pinner->{access});
+        print {$wr} outcome($res, $d);
+        close $wr;
+        POSIX::_exit(0);
+    }
+    close $wr;
+    sleep 2;    # the request has checked and waits on the key
+    $session->run('COMMIT;');
+    $session->close;
+    my $got = do { local $/; readline $rd } // 'no answer';
+    waitpid $pid, 0;
+    ok t_cmp($got, '409 {"code":"conflict","detail":"This board is already in your favorites."}',
+             "a pin that loses on the unique key: 409 conflict ($ENV{ET_TEST_DBDRIVER})");
+    my $log = '';
+    if (open my $fh, '<', Apache::Test::vars('t_logs') . '/error_log') {
+        seek $fh, $since, 0;
+        local $/;
+        $log = <$fh> // '';
+    }
+    ok t_cmp(($log =~ /statement et_brd_fav_insert failed \(conflict,/) ? 'conflict' : 'not logged',
+             'conflict', 'the refused insert is logged as a conflict, from the driver\'s own code');
 }
 
 # --- a deactivated owner -------------------------------------------------------------------

@@ -27,7 +27,8 @@
     X(cache_health)       \
     X(cors)               \
     X(json)               \
-    X(db_timeouts)
+    X(db_timeouts)        \
+    X(db)
 
 #define ET_UNIT_DECLARE(name) Suite *name##_suite(void);
 ET_UNIT_SUITES(ET_UNIT_DECLARE)
