@@ -14,7 +14,7 @@ use Apache::TestUtil qw(t_cmp);
 use FindBin ();
 use lib "$FindBin::Bin/../lib";
 use ETest;
-use ETest qw(outcome error_outcome vhost_hostport b64url db_query);
+use ETest qw(outcome error_outcome vhost_hostport b64url db_query together);
 use Digest::SHA qw(sha1);
 use JSON::PP ();
 
@@ -91,60 +91,31 @@ ok t_cmp(fails($w->{login_id}, 5) . ' ' . (login($w->{login_id}, $w->{password})
 sub racing_logins {
     my ($n, $login_id, $password, %o) = @_;
     require IO::Socket::INET;
-    require File::Temp;
     my $hostport = vhost_hostport($o{vhost});
     my $body = JSON::PP->new->utf8->canonical->encode({ login_id => $login_id,
                                                         password => $password });
     my $req = "POST /api/accounts/login/ HTTP/1.1\r\nHost: $hostport\r\n"
             . "Content-Type: application/json\r\nContent-Length: " . length($body)
             . "\r\nConnection: close\r\n\r\n$body";
-    my $dir = File::Temp->newdir;
-    pipe(my $go_r, my $go_w) or die "pipe: $!";
-    pipe(my $ready_r, my $ready_w) or die "pipe: $!";
-    my @pids;
-    for my $i (1 .. $n) {
-        defined(my $pid = fork) or die "fork: $!";
-        if (!$pid) {
-            close $go_w;
-            close $ready_r;
-            my $out = eval {
-                my $sock = IO::Socket::INET->new(PeerAddr => $hostport, Timeout => 60)
-                    or die "connect: $!\n";
-                binmode $sock;
-                syswrite $sock, substr($req, 0, -1);
-                syswrite $ready_w, 'r';
-                sysread $go_r, my $x, 1;    # EOF when the parent closes its end
-                syswrite $sock, substr($req, -1);
-                local $/;
-                my $answer = <$sock> // '';
-                my ($head, $content) = split /\r\n\r\n/, $answer, 2;
-                my ($status) = ($head // '') =~ m{^HTTP/\d\.\d (\d{3})};
-                my ($ra) = ($head // '') =~ /^Retry-After:\s*(\S+)/mi;
-                my $d = eval { JSON::PP->new->utf8->decode($content // '') } // {};
-                join ' ', $status // 0, $d->{code} // '-', $ra // '-';
-            };
-            $out = 'died: ' . ($@ =~ s/\n.*//sr) unless defined $out;
-            if (open my $fh, '>', "$dir/$i") { print {$fh} $out; close $fh }
-            require POSIX;
-            POSIX::_exit(0);
-        }
-        push @pids, $pid;
-    }
-    close $go_r;
-    close $ready_w;
-    my $got = 0;
-    while ($got < $n && sysread($ready_r, my $buf, $n)) { $got += length $buf }
+    return together($n, sub {
+        my (undef, $sock) = @_;
+        syswrite $sock, substr($req, -1);
+        local $/;
+        my $answer = <$sock> // '';
+        my ($head, $content) = split /\r\n\r\n/, $answer, 2;
+        my ($status) = ($head // '') =~ m{^HTTP/\d\.\d (\d{3})};
+        my ($ra) = ($head // '') =~ /^Retry-After:\s*(\S+)/mi;
+        my $d = eval { JSON::PP->new->utf8->decode($content // '') } // {};
+        join ' ', $status // 0, $d->{code} // '-', $ra // '-';
+    }, prepare => sub {
+        my $sock = IO::Socket::INET->new(PeerAddr => $hostport, Timeout => 60)
+            or die "connect: $!\n";
+        binmode $sock;
+        syswrite $sock, substr($req, 0, -1);
+        return $sock;
+    },
     # the MPM starts more children for connections beyond its idle workers
-    select(undef, undef, undef, 2);
-    close $go_w;
-    waitpid($_, 0) for @pids;
-    my @out;
-    for my $i (1 .. $n) {
-        my $s = '';
-        if (open my $fh, '<', "$dir/$i") { local $/; $s = <$fh> // '' }
-        push @out, $s;
-    }
-    return @out;
+    settle => 2);
 }
 
 {

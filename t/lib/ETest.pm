@@ -321,9 +321,13 @@ sub server_url {
 
 # Runs $code in $n forked children that start together (each waits for the
 # same pipe to close), and returns what each returned (a string, one line),
-# in child order. Children that die return "died: <message>".
+# in child order. Children that die return "died: <message>". Options:
+#   prepare => sub { my ($i) = @_; ... }   runs in each child before it says
+#               it is ready (e.g. connect and send all but the last byte);
+#               what it returns is $code's second argument
+#   settle => SECONDS   waited after every child is ready, before the start
 sub together {
-    my ($n, $code) = @_;
+    my ($n, $code, %o) = @_;
     require File::Temp;
     my $dir = File::Temp->newdir;
     pipe(my $go_r, my $go_w) or die "pipe: $!";
@@ -334,10 +338,13 @@ sub together {
         if (!$pid) {
             close $go_w;
             close $ready_r;
+            my $state = $o{prepare} ? eval { $o{prepare}->($i) } : undef;
+            my $failed = $@;
             syswrite $ready_w, 'r';
             close $ready_w;
             sysread $go_r, my $x, 1;    # EOF when the parent closes its end
-            my $out = eval { $code->($i) };
+            $@ = $failed;
+            my $out = $failed ? undef : eval { $code->($i, $state) };
             $out = 'died: ' . ($@ =~ s/\n.*//sr) unless defined $out;
             if (open my $fh, '>', "$dir/$i") {
                 print {$fh} $out;
@@ -352,6 +359,7 @@ sub together {
     close $ready_w;
     my $got = 0;
     while ($got < $n && sysread($ready_r, my $buf, $n)) { $got += length $buf }
+    select(undef, undef, undef, $o{settle}) if $o{settle};
     close $go_w;                        # go
     waitpid($_, 0) for @pids;
     my @out;
