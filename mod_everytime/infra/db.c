@@ -128,11 +128,12 @@ static req_db *req_db_get(request_rec *r)
     }
     if (!d->dbd && dbd_acquire) {
         d->dbd = dbd_acquire(r);
-        if (!d->dbd)
+        if (!d->dbd) {
             ET_LOG(r, APLOG_ERR, 0, "no database connection");
-        else
+        } else {
             et_db_timeouts_apply(r, d->dbd);
-        pgsql_verbose_errors(d->dbd);
+            pgsql_verbose_errors(d->dbd);
+        }
     }
     return d;
 }
