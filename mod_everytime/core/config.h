@@ -177,7 +177,7 @@ static inline et_srv_conf *et_conf(server_rec *s)
     return ap_get_module_config(s->module_config, &everytime_module);
 }
 
-/* Reads "file:/path" or a literal value; used for secrets and keys. */
+/* Reads "file:/path" or a literal value; used for secrets and keys (secret.c). */
 const char *et_read_secret(apr_pool_t *p, const char *value, const char *directive,
                            const unsigned char **out, apr_size_t *len);
 
