@@ -9,6 +9,7 @@
  * test program fails to link with "undefined reference to ap_...": add it.
  */
 #include "stubs.h"
+#include "everytime.h"
 
 #include <http_config.h>
 #include <http_connection.h>
@@ -693,4 +694,15 @@ ap_cookie_read(request_rec *r, const char *name, const char **val, int remove)
         header = strchr(header, ';');
     }
     return APR_SUCCESS;
+}
+
+static void *module_configs[64];
+
+void et_stub_server_config(server_rec *s, void *conf)
+{
+    if (everytime_module.module_index < 0)
+        everytime_module.module_index = 0;
+    memset(module_configs, 0, sizeof(module_configs));
+    module_configs[everytime_module.module_index] = conf;
+    s->module_config = (struct ap_conf_vector_t *)module_configs;
 }

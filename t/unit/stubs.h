@@ -26,4 +26,9 @@ void et_stub_output_reset(void);
 /* The answer of ap_auth_type() (NULL by default). */
 void et_stub_set_auth_type(const char *type);
 
+/* Makes conf (an et_srv_conf) the module's config of server s, as httpd does
+ * before reading directives; the module index is 0 when httpd never set one.
+ * One vector for all servers: a test uses one server at a time. */
+void et_stub_server_config(server_rec *s, void *conf);
+
 #endif

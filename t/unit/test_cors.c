@@ -5,6 +5,7 @@
  * listed origin, none for another, and the preflight's.
  */
 #include "suites.h"
+#include "stubs.h"
 #include "core/config.h"
 #include "core/cors.h"
 
@@ -14,18 +15,13 @@
 
 static apr_pool_t *pool;
 static server_rec server;
-static void *module_configs[64];
 static et_srv_conf *conf;
 
 static void setup(void)
 {
     ck_assert_int_eq(apr_pool_create(&pool, NULL), APR_SUCCESS);
-    memset(module_configs, 0, sizeof(module_configs));
     conf = et_create_server_config(pool, &server);
-    if (everytime_module.module_index < 0)
-        everytime_module.module_index = 0;
-    module_configs[everytime_module.module_index] = conf;
-    server.module_config = (struct ap_conf_vector_t *)module_configs;
+    et_stub_server_config(&server, conf);
 }
 
 static void teardown(void)
@@ -125,7 +121,7 @@ START_TEST(vhost_list_replaces_main)
     vhost = et_create_server_config(pool, &server);
     merged = et_merge_server_config(pool, main_conf, vhost);
     ck_assert_str_eq(listed(merged), "http://main.example");
-    module_configs[everytime_module.module_index] = conf = vhost;
+    et_stub_server_config(&server, conf = vhost);
     ck_assert_ptr_null(set("http://vhost.example"));
     merged = et_merge_server_config(pool, main_conf, vhost);
     ck_assert_str_eq(listed(merged), "http://vhost.example");

@@ -7,6 +7,7 @@
  * and a vhost's explicit 0 winning over the main server's value.
  */
 #include "suites.h"
+#include "stubs.h"
 #include "core/config.h"
 
 #include <apr_file_io.h>
@@ -17,18 +18,13 @@
 
 static apr_pool_t *pool;
 static server_rec server;
-static void *module_configs[64];
 static et_srv_conf *conf;
 
 static void setup(void)
 {
     ck_assert_int_eq(apr_pool_create(&pool, NULL), APR_SUCCESS);
-    memset(module_configs, 0, sizeof(module_configs));
     conf = et_create_server_config(pool, &server);
-    module_configs[everytime_module.module_index < 0 ? 0 : everytime_module.module_index] = conf;
-    if (everytime_module.module_index < 0)
-        everytime_module.module_index = 0;
-    server.module_config = (struct ap_conf_vector_t *)module_configs;
+    et_stub_server_config(&server, conf);
 }
 
 static void teardown(void)
