@@ -51,15 +51,15 @@ function nav() {
 async function logoutNow() {
   await api.logout();
   forgetUser();
-  // replace, so that the page left is not the one "back" returns to
+  // replace, so that the page left is not the one "back" returns to (the
+  // hashchange draws the login screen)
   location.replace('#/login');
-  render();
 }
 
 function banner(text, retry) {
   const box = document.getElementById('banner');
-  box.replaceChildren(h('span', null, text),
-    retry ? h('button', {onclick: () => { box.hidden = true; render(); }}, t('retry')) : null);
+  box.replaceChildren(h('span', null, text));
+  if (retry) box.append(h('button', {onclick: () => { box.hidden = true; render(); }}, t('retry')));
   box.hidden = false;
 }
 
@@ -89,7 +89,8 @@ export async function render() {
   const turn = ++rendering;
   document.getElementById('banner').hidden = true;
   const header = document.getElementById('header');
-  header.replaceChildren(h('a', {href: '#/', class: 'brand'}, t('appName')), isPublic ? null : nav());
+  header.replaceChildren(h('a', {href: '#/', class: 'brand'}, t('appName')));
+  if (!isPublic) header.append(nav());
   for (const a of header.querySelectorAll('[data-nav]')) a.classList.toggle('active', a.dataset.nav === path);
   const box = h('section', {class: 'view'}, h('p', {class: 'muted'}, t('loading')));
   main().replaceChildren(box);

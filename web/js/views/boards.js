@@ -29,9 +29,9 @@ export function postItem(p) {
       h('p', {class: 'post-excerpt'}, p.content.length > 80 ? `${p.content.slice(0, 80)}…` : p.content),
       h('div', {class: 'meta'},
         h('span', null, when(p.created_at)), h('span', null, p.author.nickname),
-        p.media && p.media.length ? h('span', {class: 'has-image'}, '🖼') : null,
+        p.media && p.media.length ? h('span', {class: 'has-image'}, t('images')) : null,
         h('span', {class: 'likes'}, `♥ ${p.like_count}`),
-        h('span', {class: 'comments'}, `💬 ${p.comment_count}`))));
+        h('span', {class: 'comments'}, `${t('comments')} ${p.comment_count}`))));
 }
 
 // A cursor list of posts with "더 보기": onMissing() answers what to show

@@ -29,8 +29,8 @@ export async function friendsView() {
       h('a', {href: `#/friends/${f.id}/timetable`}, t('timetable')))) : h('li', {class: 'muted empty'}, t('empty'))),
     received.length ? h('div', {class: 'card'}, h('h2', null, t('friendRequests')), h('ul', null, received.map((r) => h('li', null,
       h('strong', null, r.from_user.nickname), ' ',
-      h('button', {onclick: answer(r.id, 'accept')}, t('accept')), ' ',
-      h('button', {onclick: answer(r.id, 'reject')}, t('reject')))))) : null,
+      h('button', {class: 'accept', onclick: answer(r.id, 'accept')}, t('accept')), ' ',
+      h('button', {class: 'reject', onclick: answer(r.id, 'reject')}, t('reject')))))) : null,
     sent.length ? h('div', {class: 'card'}, h('h2', null, t('sentRequests')),
       h('ul', null, sent.map((r) => h('li', null, r.to_user.nickname)))) : null);
 }

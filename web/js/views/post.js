@@ -75,6 +75,7 @@ function commentBox(postId, parent, reload) {
     try {
       await api.post(`/posts/${postId}/comments/`,
         {content: f.content, is_anonymous: f.is_anonymous, ...(parent ? {parent} : {})});
+      form.reset();
       await reload();
     } catch (x) { err.replaceChildren(errorBox(x)); }
   }},
