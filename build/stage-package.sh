@@ -9,7 +9,7 @@
 # port of 127.0.0.1, migrates and seeds a database with the packaged
 # everytime-migrate, checks `apachectl configtest`, starts (or, when it was
 # running, reloads) apache2, asks /api/health/ and logs in with a demo
-# account, then purges the package and checks that nothing it installed is
+# account, fetches the web client at /, then purges the package and checks that nothing it installed is
 # left. Each of these steps is one check: "package: <passed> passed,
 # <failed> failed".
 #
@@ -169,6 +169,7 @@ et_pkg_run() {
     fi
     check "GET /api/health/ through the system Apache" et_pkg_health "$port"
     check "demo login and /api/accounts/me/" et_pkg_login "$port"
+    check "the web client at / (index.html and its modules)" et_pkg_web "$port"
 
     # ---- purge: nothing left of what the package installed
     local files=$top/installed-files
@@ -196,7 +197,8 @@ et_pkg_installed_files() {
     for f in /usr/lib/apache2/modules/mod_everytime.so /etc/apache2/mods-available/everytime.load \
         /etc/apache2/mods-available/everytime.conf /usr/share/mod-everytime/sql/sqlite/0001_init.sql \
         /usr/share/mod-everytime/sql/demo.sql /usr/share/doc/$ET_PKG_NAME/openapi.json \
-        /usr/share/doc/$ET_PKG_NAME/examples/sqlite.conf.example; do
+        /usr/share/doc/$ET_PKG_NAME/examples/sqlite.conf.example /usr/share/mod-everytime/web/index.html \
+        /usr/share/mod-everytime/web/js/app.js /usr/share/mod-everytime/web/js/views/timetable.js; do
         [ -s "$f" ] || { echo "missing: $f"; ok=1; }
     done
     [ "$(command -v everytime-migrate)" = /usr/sbin/everytime-migrate ] ||
@@ -261,6 +263,21 @@ et_pkg_login() {
     code=$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' -X POST "$api/accounts/login/" \
         -H 'Content-Type: application/json' -d '{"login_id": "student1", "password": "wrong-pass"}')
     [ "$code" = 401 ] || { echo "wrong password: HTTP $code"; return 1; }
+}
+
+# et_pkg_web PORT: the example serves the packaged web client at /, its
+# modules as JavaScript (a browser runs a module of no JavaScript type)
+et_pkg_web() {
+    local base=http://127.0.0.1:$1 body type
+    body=$(curl -sS --max-time 10 -f "$base/") || return 1
+    grep -q '<meta name="everytime-api" content="/api">' <<<"$body" ||
+        { echo "/ is not the web client: $body" | head -n 5; return 1; }
+    type=$(curl -sS --max-time 10 -f -o /dev/null -w '%{content_type}' "$base/js/app.js") || return 1
+    echo "/js/app.js: $type"
+    case $type in
+    text/javascript* | application/javascript*) ;;
+    *) return 1 ;;
+    esac
 }
 
 # et_pkg_nothing_left FILES: none of the files the package had, none of its
