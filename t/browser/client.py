@@ -3,12 +3,14 @@
 
 Run by build/test's browser stage against a build/run server (SQLite, demo
 data). Walks what a student does: sign up (school picker), log in, write a
-post with an image (upload progress), comment and reply, like it as someone
-else, see it in the board's list, send a 쪽지, build a timetable and see its
-blocks on the week grid, be refused a clashing course with the server's
-message, make a friend and see their timetable, visit every other screen,
-log out and find that "back" leads to the login screen and the old token
-answers 401. Then the cross-origin check: a page of a listed origin
+post with an image (upload progress), comment and reply, see it in the
+board's list, like, scrap and report it as someone else, send a 쪽지, build a
+timetable and see its blocks on the week grid, be refused a clashing course
+with the server's message, grade a course, make a friend and see their
+timetable, visit every other screen, live through a refused access token
+(refreshed once), a refused refresh token and a 429, log out and find that
+"back" leads to the login screen and the old token answers 401. Where a
+route is not on this server yet, the screen must say "준비 중". Then the cross-origin check: a page of a listed origin
 (EverytimeCORSOrigins) reads the API with credentials, a page of another
 origin cannot. A screenshot of each screen goes to --shots.
 
@@ -302,6 +304,26 @@ def run(new_id, new_pw, image):
         text_in("#post .post-actions .toggle.on", "1")  # kept: is_liked from the server
     check("student1 likes the post (count 1, kept after a reload)", like)
 
+    def scrap():
+        btn = driver.find_elements(By.CSS_SELECTOR, "#post .post-actions .toggle")[1]
+        assert btn.text.endswith("0"), btn.text
+        tap(btn)
+        wait(lambda d: "on" in btn.get_attribute("class").split() and btn.text.endswith("1"))
+        status, post = api("GET", f"/posts/{ctx['post_id']}/", token=tokens()["access"])
+        assert post["is_scrapped"] and post["scrap_count"] == 1, post
+    check("student1 scraps the post (the server counts it)", scrap)
+
+    def report():
+        tap(css("#report-post"))
+        form = css("#post .report-form")
+        Select(form.find_element(By.NAME, "reason")).select_by_value("spam")
+        tap(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        # 201 "신고했습니다", or "준비 중" where POST /posts/{id}/report/ is not on this server
+        wait(lambda d: d.find_elements(By.CSS_SELECTOR, "#post .report-form .soon")
+             or "신고했습니다" in d.find_element(By.TAG_NAME, "body").text)
+        assert not driver.find_elements(By.CSS_SELECTOR, "#post .report-form .error")
+    check("report the post: reported, or 준비 중 where the route is not on this server", report)
+
     def message():
         tap(css("#message-author"))
         form = css("#post .message-form")
@@ -347,6 +369,13 @@ def run(new_id, new_pw, image):
         logout_ui()
         login_ui(new_id, new_pw)  # new this run: no timetable yet
         route("/timetable")
+        # the 쪽지 from student1 is an unread notification where the route exists
+        status, body = api("GET", "/notifications/?limit=1", token=tokens()["access"])
+        if status == 404:
+            assert not css("#nav").find_element(By.ID, "badge").is_displayed()
+        else:
+            assert status == 200 and body["unread_count"] >= 1, (status, body)
+            text_in("#badge", str(body["unread_count"]))
         Select(css("#semester")).select_by_value("2024-1")
         tap(css("#new-timetable"))
         css("#timetable-grid")
@@ -362,7 +391,7 @@ def run(new_id, new_pw, image):
             assert blk.text.split("\n")[0] in (a["course_info"]["title"], b["course_info"]["title"])
             assert day in {s["day"] for s in a["slots"] + b["slots"]}
         shot("timetable")
-    check("a 2024-1 timetable: two courses, their blocks on the week grid", timetable)
+    check("a 2024-1 timetable: two courses, their blocks on the week grid (and the unread badge)", timetable)
 
     def refused():
         a, _, c = ctx["courses"]
@@ -372,6 +401,24 @@ def run(new_id, new_pw, image):
         assert not driver.find_elements(By.CSS_SELECTOR, f"#timetable-grid .block[data-course='{c['id']}']")
         shot("timetable-clash")
     check("a clashing course refused, the server's message shown", refused)
+
+    def gpa():
+        token = tokens()["access"]
+        route("/gpa")
+        css("#gpa")
+        settled()
+        status, body = api("GET", "/me/gpa/", token=token)
+        if status == 404:
+            css("#gpa .soon")
+            return
+        assert status == 200, (status, body)
+        select = Select(css("#gpa select.grade"))
+        select.select_by_value("A+")
+        want = "4.50" if float(body["scale"]) == 4.5 else "4.30"
+        text_in("#gpa-value", want)
+        status, body = api("GET", "/me/gpa/", token=token)
+        assert f"{float(body['gpa']):.2f}" == want, body
+    check("the GPA calculator: an A+ counted, or 준비 중 where the route is not on this server", gpa)
 
     # ---- a friend and their timetable --------------------------------------------------
     def friend():

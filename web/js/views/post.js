@@ -7,11 +7,16 @@ import {t} from '../i18n.js';
 
 const REASONS = ['inappropriate', 'abuse', 'obscene', 'commercial', 'fraud', 'spam', 'political'];
 
-// a small inline form under `anchor`, at most one open at a time per anchor
-function inlineForm(anchor, build) {
+// a small inline form under `anchor`, one open at a time per anchor: its
+// button again closes it, another button's form replaces it.
+// build(close) makes the form; close() removes it (after it was sent).
+function inlineForm(anchor, kind, build) {
   const open = anchor.querySelector(':scope > .inline');
-  if (open) { open.remove(); return; }
-  anchor.append(h('div', {class: 'inline'}, build()));
+  if (open) open.remove();
+  if (open && open.dataset.kind === kind) return;
+  const box = h('div', {class: 'inline', dataset: {kind}});
+  box.append(build(() => box.remove()));
+  anchor.append(box);
 }
 
 function reportForm(kind, id, done) {
@@ -95,14 +100,14 @@ function commentItem(postId, c, reload, isReply) {
   if (!c.is_deleted) {
     if (!isReply) {
       actions.append(h('button', {class: 'link reply-button',
-        onclick: () => inlineForm(item, () => commentBox(postId, c.id, reload))}, t('reply')));
+        onclick: () => inlineForm(item, 'reply', () => commentBox(postId, c.id, reload))}, t('reply')));
     }
     actions.append(c.is_mine ? h('span', {class: 'muted'}, `♥ ${c.like_count}`)
       : toggle(`/comments/${c.id}/like/`, false, [`♥ ${t('like')}`, `♥ ${t('liked')}`], c.like_count));
     if (!c.is_mine) {
       actions.append(
-        h('button', {class: 'link', onclick: () => inlineForm(item, () => messageForm({comment: c.id}, () => {}))}, t('sendMessage')),
-        h('button', {class: 'link', onclick: () => inlineForm(item, () => reportForm('comments', c.id, () => {}))}, t('report')));
+        h('button', {class: 'link', onclick: () => inlineForm(item, 'message', (close) => messageForm({comment: c.id}, close))}, t('sendMessage')),
+        h('button', {class: 'link', onclick: () => inlineForm(item, 'report', (close) => reportForm('comments', c.id, close))}, t('report')));
     }
   }
   if (c.replies && c.replies.length) {
@@ -142,8 +147,8 @@ export async function postView(id) {
     toggle(`/posts/${id}/scrap/`, p.is_scrapped, [`★ ${t('scrap')}`, `★ ${t('scrapped')}`], p.scrap_count));
   if (!p.is_mine) {
     actions.append(
-      h('button', {class: 'link', id: 'message-author', onclick: () => inlineForm(actions, () => messageForm({post: Number(id)}, () => {}))}, t('sendMessage')),
-      h('button', {class: 'link', id: 'report-post', onclick: () => inlineForm(actions, () => reportForm('posts', id, () => {}))}, t('report')));
+      h('button', {class: 'link', id: 'message-author', onclick: () => inlineForm(actions, 'message', (close) => messageForm({post: Number(id)}, close))}, t('sendMessage')),
+      h('button', {class: 'link', id: 'report-post', onclick: () => inlineForm(actions, 'report', (close) => reportForm('posts', id, close))}, t('report')));
   }
   return view;
 }
