@@ -56,7 +56,8 @@ CONF
     (cd "$src" && "${ET_AS[@]}" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$state/home" \
         LANG=C.UTF-8 timeout -k 10 "$limit" python3 t/browser/client.py \
         --base "http://127.0.0.1:$port" --listed-origin "http://127.0.0.1:$listed" \
-        --unlisted-origin "http://127.0.0.1:$unlisted" --shots "$state/shots") 9>&- >"$out" 2>&1
+        --unlisted-origin "http://127.0.0.1:$unlisted" --shots "$state/shots" \
+        --db "$state/var/everytime.db") 9>&- >"$out" 2>&1
     status=$?
     et_browser_stop "$run_pid" "$state"
     cp "$state/shots/"*.png "$logs/" 2>/dev/null

@@ -7,8 +7,9 @@ post with an image (upload progress), comment and reply, see it in the
 board's list, like, scrap and report it as someone else, send a 쪽지, build a
 timetable and see its blocks on the week grid, be refused a clashing course
 with the server's message, grade a course, make a friend and see their
-timetable, visit every other screen, live through a refused access token
-(refreshed once), a refused refresh token and a 429, log out and find that
+timetable, visit every other screen, live through a 503 (the database
+locked), a refused access token (refreshed once), a refused refresh token
+and a 429, log out and find that
 "back" leads to the login screen and the old token answers 401. Where a
 route is not on this server yet, the screen must say "준비 중". Then the cross-origin check: a page of a listed origin
 (EverytimeCORSOrigins) reads the API with credentials, a page of another
@@ -20,6 +21,7 @@ any failure.
 import argparse
 import json
 import os
+import sqlite3
 import struct
 import sys
 import time
@@ -156,6 +158,7 @@ def main():
     p.add_argument("--listed-origin", required=True)   # in EverytimeCORSOrigins, same httpd
     p.add_argument("--unlisted-origin", required=True)
     p.add_argument("--shots", required=True)
+    p.add_argument("--db", required=True)               # the server's SQLite database
     p.add_argument("--chromium", default="/usr/bin/chromium")
     p.add_argument("--chromedriver", default="/usr/bin/chromedriver")
     args = p.parse_args()
@@ -284,6 +287,26 @@ def run(new_id, new_pw, image):
         shot("post")
     check("comment, and reply to it (shown under the comment)", comment)
 
+    def unavailable():
+        # the database really busy: another writer holds SQLite's write lock,
+        # the module gives up after its busy wait and answers 503
+        db = sqlite3.connect(args.db, isolation_level=None, timeout=5)
+        try:
+            db.execute("BEGIN EXCLUSIVE")
+            box = css("#post .comment-form:not(.reply-form)")
+            box.find_element(By.NAME, "content").send_keys("잠긴 동안의 댓글")
+            tap(box.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+            text_in("#banner", "서버가 잠시 응답하지 않습니다", timeout=30)
+            shot("unavailable")
+        finally:
+            db.execute("ROLLBACK")
+            db.close()
+        assert "잠긴 동안의 댓글" not in driver.find_element(By.ID, "comments").text
+        tap(css("#banner button"))  # 다시 시도: the screen drawn again
+        wait(lambda d: not d.find_element(By.ID, "banner").is_displayed())
+        css("#post #comments")
+    check("503 while the database is locked: the retry banner, and retry draws the screen", unavailable)
+
     def listed():
         driver.get(ctx["board_url"])
         first = css("#board .post-item .post-title")
@@ -363,6 +386,7 @@ def run(new_id, new_pw, image):
         q.send_keys(course["course_info"]["code"])
         tap(driver.find_element(By.CSS_SELECTOR, "#course-search button"))
         tap(css(f"#course-results li[data-course='{course['id']}'] .add-course"))
+        # the add redraws the screen (or shows the refusal)
 
     def timetable():
         a, b, _ = ctx["courses"]
@@ -377,7 +401,7 @@ def run(new_id, new_pw, image):
             assert status == 200 and body["unread_count"] >= 1, (status, body)
             text_in("#badge", str(body["unread_count"]))
         Select(css("#semester")).select_by_value("2024-1")
-        tap(css("#new-timetable"))
+        tap(css("#timetable[data-semester='2024-1'] #new-timetable"))
         css("#timetable-grid")
         add(a)
         css(f"#timetable-grid .block[data-course='{a['id']}']")
