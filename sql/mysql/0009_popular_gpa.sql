@@ -19,8 +19,10 @@ CREATE TABLE course_grades (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 -- /posts/popular/: the live posts of the last 48 hours, read from the index
--- alone (the score needs only the counters; the school, the board).
-CREATE INDEX posts_popular ON posts (is_deleted, created_at, board_id, like_count, comment_count);
+-- alone (the score needs only the counters), one range per live board (of
+-- the school): board_id before created_at, or each board would read the
+-- whole window again.
+CREATE INDEX posts_popular ON posts (is_deleted, board_id, created_at, like_count, comment_count);
 -- /posts/best/: walked in (like_count, id) order from the top, the period's
 -- bound and the school's boards checked from the index.
 CREATE INDEX posts_best ON posts (is_deleted, like_count, id, created_at, board_id);
