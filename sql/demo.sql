@@ -8,10 +8,11 @@
 --   student2 / everytime123!   student, 서울대학교
 --   admin    / adminpass123!   ROLE_ADMIN
 
-INSERT INTO schools (id, name, domain, created_at, updated_at) VALUES
-    (1, '서울대학교', 'snu.ac.kr', 1677628800000000, 1677628800000000),
-    (2, '연세대학교', 'yonsei.ac.kr', 1677628800000000, 1677628800000000),
-    (3, '고려대학교', 'korea.ac.kr', 1677628800000000, 1677628800000000);
+-- 연세대학교 grades on the 4.3 scale (A-, B-, ... exist), the others on 4.5.
+INSERT INTO schools (id, name, domain, gpa_scale, created_at, updated_at) VALUES
+    (1, '서울대학교', 'snu.ac.kr', 45, 1677628800000000, 1677628800000000),
+    (2, '연세대학교', 'yonsei.ac.kr', 43, 1677628800000000, 1677628800000000),
+    (3, '고려대학교', 'korea.ac.kr', 45, 1677628800000000, 1677628800000000);
 
 INSERT INTO users (id, login_id, password, email, nickname, school_id, admission_year, role,
                    is_active, created_at, updated_at) VALUES

@@ -19,11 +19,11 @@
 #define USER_COLUMNS ET_USER_COLUMNS
 
 static const et_stmt statements[] = {
-    {"et_acc_user_get", "s", 11,
+    {"et_acc_user_get", "s", ET_U_NCOLS,
      "SELECT " USER_COLUMNS " FROM users u JOIN schools s ON s.id = u.school_id "
      "WHERE u.id = %s AND u.is_active = 1",
      NULL, NULL},
-    {"et_acc_user_by_login", "s", 11,
+    {"et_acc_user_by_login", "s", ET_U_NCOLS,
      "SELECT " USER_COLUMNS " FROM users u JOIN schools s ON s.id = u.school_id "
      "WHERE u.login_id = %s AND u.is_active = 1",
      NULL, NULL},

@@ -3,6 +3,7 @@
  * list, user-created boards with an owner, edits by the owner or an admin,
  * soft delete, and favourites (pinned boards, DRF's MyBoard).
  */
+#include "domain/gpa.h"
 #include "domain/users.h"
 #include "api/groups.h"
 #include "auth/auth.h"
@@ -14,10 +15,11 @@
 
 /* The Board columns, in the order board_json reads them. The favourite join
  * takes the caller's id ('' for anonymous callers, which matches no row). */
-#define BOARD_COLUMNS                                                                         \
-    "SELECT b.id, b.category, b.name, b.description, b.allow_anonymous, b.owner_id, "         \
-    "u.nickname, u.is_active, b.created_at, b.updated_at, s.id, s.name, s.domain, f.user_id " \
-    "FROM boards b JOIN schools s ON s.id = b.school_id "                                     \
+#define BOARD_COLUMNS                                                                            \
+    "SELECT b.id, b.category, b.name, b.description, b.allow_anonymous, b.owner_id, "            \
+    "u.nickname, u.is_active, b.created_at, b.updated_at, s.id, s.name, s.domain, s.gpa_scale, " \
+    "f.user_id "                                                                                 \
+    "FROM boards b JOIN schools s ON s.id = b.school_id "                                        \
     "LEFT JOIN users u ON u.id = b.owner_id "
 #define BOARD_FAVORITE_JOIN "LEFT JOIN board_favorites f ON f.board_id = b.id AND f.user_id = %s "
 
@@ -35,19 +37,21 @@ enum {
     B_SCHOOL_ID,
     B_SCHOOL_NAME,
     B_SCHOOL_DOMAIN,
+    B_SCHOOL_SCALE,
     B_FAVORITE,
     B_NCOLS /* declared by the statements: checked against each result */
 };
 
 static const et_stmt statements[] = {
     /* '!' escapes LIKE wildcards the same way on every driver */
-    {"et_sch_list", "s", 3,
-     "SELECT id, name, domain FROM schools WHERE LOWER(name) LIKE LOWER(%s) ESCAPE '!' "
+    {"et_sch_list", "s", 4,
+     "SELECT id, name, domain, gpa_scale FROM schools WHERE LOWER(name) LIKE LOWER(%s) ESCAPE '!' "
      "ORDER BY id",
      NULL, NULL},
     {"et_sch_by_name", "s", 1, "SELECT id FROM schools WHERE name = %s", NULL, NULL},
-    {"et_sch_insert", "ssll", 1,
-     "INSERT INTO schools (name, domain, created_at, updated_at) VALUES (%s, %s, %lld, %lld) "
+    {"et_sch_insert", "sslll", 1,
+     "INSERT INTO schools (name, domain, gpa_scale, created_at, updated_at) "
+     "VALUES (%s, %s, %lld, %lld, %lld) "
      "RETURNING id",
      NULL, NULL},
     {"et_sch_exists", "l", 1, "SELECT id FROM schools WHERE id = %lld", NULL, NULL},
@@ -101,7 +105,7 @@ static int et_schools_list(et_req *q)
     list = et_json_arr(q->r->pool);
     for (i = 0; i < rows->nrows; i++)
         et_json_push(list, et_school_json(q->r->pool, ET_CELL(rows, i, 0), ET_CELL(rows, i, 1),
-                                          ET_CELL(rows, i, 2)));
+                                          ET_CELL(rows, i, 2), ET_CELL(rows, i, 3)));
     return et_reply(q, HTTP_OK, et_page_json(q, list, NULL));
 }
 
@@ -111,11 +115,31 @@ static int school_taken(et_req *q)
                           "같은 이름의 학교가 이미 있습니다.");
 }
 
+/* {gpa_scale?}: 4.5 (the default when absent or null) or 4.3, as a JSON
+ * number or as DRF's DecimalField also reads it, a string ("4.3"). The
+ * scale in tenths, or 0 after a field error. */
+static int read_gpa_scale(et_req *q)
+{
+    json_t *v = q->body ? json_object_get(q->body, "gpa_scale") : NULL;
+    int tenths = 0;
+    if (!v || json_is_null(v))
+        return ET_GPA_SCALE_DEFAULT;
+    if (json_is_number(v))
+        tenths = et_gpa_scale_of_number(json_number_value(v));
+    else if (json_is_string(v))
+        tenths = !strcmp(json_string_value(v), "4.5")   ? ET_GPA_SCALE_45
+                 : !strcmp(json_string_value(v), "4.3") ? ET_GPA_SCALE_43
+                                                        : 0;
+    if (!tenths)
+        et_field_error_text(q, "gpa_scale", "Must be 4.5 or 4.3.", "4.5 또는 4.3이어야 합니다.");
+    return tenths;
+}
+
 static int et_schools_create(et_req *q)
 {
     const char *name = et_body_str(q, "name", ET_REQUIRED, 0, 100);
     const char *domain = et_body_str(q, "domain", ET_ALLOW_BLANK | ET_NULLABLE, 0, 100);
-    apr_int64_t now = apr_time_now();
+    apr_int64_t now = apr_time_now(), scale = read_gpa_scale(q);
     et_rows *rows;
     et_db_outcome o;
     if (et_has_errors(q))
@@ -126,12 +150,14 @@ static int et_schools_create(et_req *q)
         return et_fail_unavailable(q);
     if (rows->nrows)
         return school_taken(q);
-    o = et_db_select(q->r, "et_sch_insert", &rows, name, domain, now, now);
+    o = et_db_select(q->r, "et_sch_insert", &rows, name, domain, scale, now, now);
     if (o == ET_DB_CONFLICT) /* a concurrent insert of the same name won */
         return school_taken(q);
     if (o != ET_DB_OK || rows->nrows != 1)
         return et_fail_unavailable(q);
-    return et_reply(q, HTTP_CREATED, et_school_json(q->r->pool, ET_CELL(rows, 0, 0), name, domain));
+    return et_reply(q, HTTP_CREATED,
+                    et_school_json(q->r->pool, ET_CELL(rows, 0, 0), name, domain,
+                                   apr_psprintf(q->r->pool, "%" APR_INT64_T_FMT, scale)));
 }
 
 /* --- boards: reading ------------------------------------------------------------ */
@@ -158,7 +184,8 @@ static json_t *board_json(et_req *q, const et_rows *rows, int i)
     et_json_set_int(b, "id", et_cell_i64(ET_CELL(rows, i, B_ID)));
     et_json_set(b, "school",
                 et_school_json(p, ET_CELL(rows, i, B_SCHOOL_ID), ET_CELL(rows, i, B_SCHOOL_NAME),
-                               ET_CELL(rows, i, B_SCHOOL_DOMAIN)));
+                               ET_CELL(rows, i, B_SCHOOL_DOMAIN),
+                               ET_CELL(rows, i, B_SCHOOL_SCALE)));
     et_json_set_str(p, b, "category", ET_CELL(rows, i, B_CATEGORY));
     et_json_set_str(p, b, "name", ET_CELL(rows, i, B_NAME));
     et_json_set_str(p, b, "description", ET_CELL(rows, i, B_DESCRIPTION));

@@ -20,12 +20,11 @@
 #include "core/validate.h"
 #include "core/query.h"
 
+#include <apr_hash.h>
+
 #define TIMETABLE_COLUMNS ET_TIMETABLE_COLUMNS
 
-/* Semesters in calendar order: spring (1), summer (S), fall (2), winter (W). */
-#define SEMESTER_ORDER(col)                                                              \
-    "SUBSTR(" col ", 1, 4), CASE SUBSTR(" col ", 6, 1) WHEN '1' THEN 0 WHEN 'S' THEN 1 " \
-    "WHEN '2' THEN 2 ELSE 3 END"
+#define SEMESTER_ORDER(col) ET_SEMESTER_ORDER(col)
 
 #define TIMETABLE_COURSES(first) ET_TIMETABLE_COURSES(first)
 
@@ -49,6 +48,9 @@ static const et_stmt statements[] = {
          "t.semester") "WHERE t.user_id = %s AND t.is_primary = 1 AND t.is_deleted = 0 "
                        "ORDER BY " SEMESTER_ORDER("t.semester") ", " ET_COURSE_SLOT_ORDER,
      NULL, NULL},
+    /* the caller's grades (api/grades.c writes them), for /me/courses/ */
+    {"et_tt_grades", "s", 3,
+     "SELECT course_id, grade, is_major FROM course_grades WHERE user_id = %s", NULL, NULL},
     {"et_tt_course", "l", 14,
      "SELECT " ET_COURSE_COLUMNS " FROM courses c " ET_COURSE_JOINS
      "WHERE c.id = %lld ORDER BY " ET_COURSE_SLOT_ORDER,
@@ -411,16 +413,38 @@ static int et_timetables_remove_course(et_req *q)
 
 /* --- history ------------------------------------------------------------------- */
 
+/* The rows of et_tt_grades by course id: each course's row number + 1. */
+static apr_hash_t *grades_by_course(apr_pool_t *p, const et_rows *grades)
+{
+    apr_hash_t *h = apr_hash_make(p);
+    int i;
+    for (i = 0; i < grades->nrows; i++)
+        apr_hash_set(h, ET_CELL(grades, i, 0), APR_HASH_KEY_STRING, (void *)(apr_uintptr_t)(i + 1));
+    return h;
+}
+
+/* The course's "grade" (null when it has none) and "is_major" into c. */
+static void set_grade(apr_pool_t *p, json_t *c, const char *course_id, const et_rows *grades,
+                      apr_hash_t *by_course)
+{
+    int row = (int)(apr_uintptr_t)apr_hash_get(by_course, course_id, APR_HASH_KEY_STRING) - 1;
+    et_json_set_str(p, c, "grade", row < 0 ? NULL : ET_CELL(grades, row, 1));
+    et_json_set_bool(c, "is_major", row >= 0 && et_cell_i64(ET_CELL(grades, row, 2)) != 0);
+}
+
 /* {"semester", "courses", "credits"} from the rows of one semester, from row
- * *i on; *i moves past them. */
-static json_t *semester_json(apr_pool_t *p, const et_rows *rows, int *i, apr_int64_t *total)
+ * *i on; *i moves past them. Each course carries its grade. */
+static json_t *semester_json(apr_pool_t *p, const et_rows *rows, int *i, apr_int64_t *total,
+                             const et_rows *grades, apr_hash_t *by_course)
 {
     const char *semester = ET_CELL(rows, *i, 0);
     json_t *s = et_json_obj(p), *list = et_json_arr(p), *c;
     apr_int64_t credits = 0;
     while (*i < rows->nrows && !strcmp(ET_CELL(rows, *i, 0), semester)) {
+        const char *course_id = ET_CELL(rows, *i, 1 + ET_CC_ID);
         credits += et_cell_i64(ET_CELL(rows, *i, 1 + ET_CC_CREDITS));
         *i = et_course_json(p, rows, *i, 1, &c);
+        set_grade(p, c, course_id, grades, by_course);
         et_json_push(list, c);
     }
     et_json_set_str(p, s, "semester", semester);
@@ -432,15 +456,18 @@ static json_t *semester_json(apr_pool_t *p, const et_rows *rows, int *i, apr_int
 
 static int et_timetables_history(et_req *q)
 {
-    et_rows *rows;
+    et_rows *rows, *grades;
+    apr_hash_t *by_course;
     json_t *list, *page;
     apr_int64_t total = 0;
     int i = 0;
-    if (et_db_select(q->r, "et_tt_history", &rows, et_caller(q)) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_tt_history", &rows, et_caller(q)) != APR_SUCCESS ||
+        et_db_select(q->r, "et_tt_grades", &grades, et_caller(q)) != APR_SUCCESS)
         return et_fail_unavailable(q);
+    by_course = grades_by_course(q->r->pool, grades);
     list = et_json_arr(q->r->pool);
     while (i < rows->nrows)
-        et_json_push(list, semester_json(q->r->pool, rows, &i, &total));
+        et_json_push(list, semester_json(q->r->pool, rows, &i, &total, grades, by_course));
     /* {"results", "total_credits", "next"}: a short list, never paginated */
     page = et_json_obj(q->r->pool);
     et_json_set(page, "results", list);

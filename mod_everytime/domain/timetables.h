@@ -25,6 +25,11 @@ enum {
     ET_TT_UPDATED
 };
 
+/* Semesters in calendar order: spring (1), summer (S), fall (2), winter (W). */
+#define ET_SEMESTER_ORDER(col)                                                           \
+    "SUBSTR(" col ", 1, 4), CASE SUBSTR(" col ", 6, 1) WHEN '1' THEN 0 WHEN 'S' THEN 1 " \
+    "WHEN '2' THEN 2 ELSE 3 END"
+
 /* The courses of timetables, after a first column that groups them. */
 #define ET_TIMETABLE_COURSES(first)                              \
     "SELECT " first ", " ET_COURSE_COLUMNS " FROM timetables t " \

@@ -18,12 +18,15 @@ static const et_stmt statements[] = {
 
 const et_group et_domain_users = {"users", statements, NULL};
 
-json_t *et_school_json(apr_pool_t *p, const char *id, const char *name, const char *domain)
+json_t *et_school_json(apr_pool_t *p, const char *id, const char *name, const char *domain,
+                       const char *gpa_scale)
 {
     json_t *s = et_json_obj(p);
     et_json_set_int(s, "id", et_cell_i64(id));
     et_json_set_str(p, s, "name", name);
     et_json_set_str(p, s, "domain", domain);
+    /* 4.5 or 4.3: replies print reals with 15 digits, so 43 / 10.0 reads 4.3 */
+    et_json_set_real(s, "gpa_scale", (double)et_cell_i64(gpa_scale) / 10.0);
     return s;
 }
 
@@ -35,10 +38,10 @@ json_t *et_user_json(et_req *q, const et_rows *rows, int i)
     et_json_set_str(p, u, "login_id", ET_CELL(rows, i, ET_U_LOGIN));
     et_json_set_str(p, u, "email", ET_CELL(rows, i, ET_U_EMAIL));
     et_json_set_str(p, u, "nickname", ET_CELL(rows, i, ET_U_NICK));
-    et_json_set(u, "school",
-                et_school_json(p, ET_CELL(rows, i, ET_U_SCHOOL_ID),
-                               ET_CELL(rows, i, ET_U_SCHOOL_NAME),
-                               ET_CELL(rows, i, ET_U_SCHOOL_DOMAIN)));
+    et_json_set(
+        u, "school",
+        et_school_json(p, ET_CELL(rows, i, ET_U_SCHOOL_ID), ET_CELL(rows, i, ET_U_SCHOOL_NAME),
+                       ET_CELL(rows, i, ET_U_SCHOOL_DOMAIN), ET_CELL(rows, i, ET_U_SCHOOL_SCALE)));
     et_json_set_int(u, "admission_year", et_cell_i64(ET_CELL(rows, i, ET_U_YEAR)));
     et_json_set_str(p, u, "role", ET_CELL(rows, i, ET_U_ROLE));
     et_json_set_str(p, u, "created_at", et_cell_time(p, ET_CELL(rows, i, ET_U_CREATED)));

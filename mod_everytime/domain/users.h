@@ -19,7 +19,7 @@ extern const et_group et_domain_users;
  * order of the enum below. */
 #define ET_USER_COLUMNS                                                               \
     "u.id, u.login_id, u.email, u.nickname, u.admission_year, u.role, u.created_at, " \
-    "s.id, s.name, s.domain, u.password"
+    "s.id, s.name, s.domain, s.gpa_scale, u.password"
 enum {
     ET_U_ID,
     ET_U_LOGIN,
@@ -31,6 +31,7 @@ enum {
     ET_U_SCHOOL_ID,
     ET_U_SCHOOL_NAME,
     ET_U_SCHOOL_DOMAIN,
+    ET_U_SCHOOL_SCALE,
     ET_U_PASSWORD,
     ET_U_NCOLS
 };
@@ -44,7 +45,9 @@ int et_users_school_exists(et_req *q, apr_int64_t school_id);
 
 /* The User of row i of rows (ET_USER_COLUMNS). */
 json_t *et_user_json(et_req *q, const et_rows *rows, int i);
-json_t *et_school_json(apr_pool_t *p, const char *id, const char *name, const char *domain);
+/* The School: gpa_scale is the column's text, in tenths ("45": 4.5). */
+json_t *et_school_json(apr_pool_t *p, const char *id, const char *name, const char *domain,
+                       const char *gpa_scale);
 
 /* {"id": user_id, "nickname": nickname}, or {"id": null, "nickname": label}
  * when label is given (anonymous writing, deleted accounts). Never put an

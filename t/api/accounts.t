@@ -61,7 +61,7 @@ sub outcome_of { my ($res) = @_; return $res->code . ' ' . $res->content }
     ok t_cmp($u->{login_id}, $body->{login_id}, 'signup: login_id echoed');
     ok t_cmp($u->{email}, $body->{email}, 'signup: email echoed');
     ok t_cmp($u->{nickname}, $body->{nickname}, 'signup: nickname echoed');
-    ok t_cmp(keys_of($u->{school}), 'domain,id,name', 'signup: school is {id, name, domain}');
+    ok t_cmp(keys_of($u->{school}), 'domain,gpa_scale,id,name', 'signup: school is {id, name, domain, gpa_scale}');
     ok t_cmp($u->{school}{id}, 1, 'signup: school id is the one asked for');
     ok t_cmp($u->{school}{name} // '', qr/\p{Hangul}/, 'signup: seeded school name is Korean');
     ok t_cmp($u->{admission_year}, 2021, 'signup: admission_year echoed');

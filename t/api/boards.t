@@ -45,7 +45,7 @@ my $other = new_user();
     ok t_cmp(join(',', grep { $by_id{$_} } 1 .. 8), '1,2,3,4,5,6,7,8', 'GET /boards/: the seeded boards 1..8');
     ok t_cmp(keys_of($by_id{1}), join(',', @BOARD_KEYS), 'GET /boards/ anonymously: Board keys, no is_favorite');
     ok t_cmp($by_id{1}{name} . ' ' . $by_id{1}{category}, '자유게시판 free', 'GET /boards/: Korean name and category');
-    ok t_cmp(keys_of($by_id{1}{school}) . ' ' . $by_id{1}{school}{name}, 'domain,id,name 서울대학교',
+    ok t_cmp(keys_of($by_id{1}{school}) . ' ' . $by_id{1}{school}{name}, 'domain,gpa_scale,id,name 서울대학교',
              'GET /boards/: school is the School object');
     ok t_cmp(defined $by_id{1}{owner} ? 'owner' : 'null', 'null', 'GET /boards/: a seeded board has owner null');
     ok t_cmp(($by_id{3}{allow_anonymous} ? 'true' : 'false') . ' ' . ($by_id{1}{allow_anonymous} ? 'true' : 'false'),

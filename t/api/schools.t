@@ -8,12 +8,13 @@ use Apache::Test;
 use Apache::TestUtil;
 use FindBin ();
 use lib "$FindBin::Bin/../lib";
-use ETest qw(:DEFAULT hangul query_escape keys_of);
+use ETest qw(:DEFAULT hangul query_escape keys_of results);
+use JSON::PP ();
 
 binmode STDOUT, ':encoding(UTF-8)';
 binmode STDERR, ':encoding(UTF-8)';
 
-plan tests => 39;
+plan tests => 39 + 16;
 
 my %SEEDED = (1 => '서울대학교', 2 => '연세대학교', 3 => '고려대학교');
 
@@ -38,7 +39,7 @@ sub status_code { my ($res, $d) = @_; return $res->code . ' ' . (ref $d eq 'HASH
     my %by_id = map { $_->{id} => $_ } @{ $d->{results} // [] };
     ok t_cmp(+{ map { $_ => $by_id{$_}{name} } grep { $by_id{$_} } 1 .. 3 }, \%SEEDED,
              'GET /schools/: the seeded schools 1..3 with their Korean names');
-    ok t_cmp(keys_of($by_id{1}), 'domain,id,name', 'GET /schools/: each School is {id, name, domain}');
+    ok t_cmp(keys_of($by_id{1}), 'domain,gpa_scale,id,name', 'GET /schools/: each School is {id, name, domain, gpa_scale}');
     ok t_cmp($by_id{1}{domain} // '', 'snu.ac.kr', 'GET /schools/: domain is listed');
     my @ids = map { $_->{id} } @{ $d->{results} // [] };
     ok t_cmp(join(',', @ids), join(',', sort { $a <=> $b } @ids), 'GET /schools/: ordered by id');
@@ -81,7 +82,7 @@ sub create {
     my $name = '테스트대학교' . hangul(4);
     my ($res, $d) = create({ name => $name, domain => 'test.ac.kr' }, $admin->{access});
     ok t_cmp($res->code, 201, 'POST /schools/ as admin: 201');
-    ok t_cmp(keys_of($d), 'domain,id,name', 'POST /schools/: answers {id, name, domain}');
+    ok t_cmp(keys_of($d), 'domain,gpa_scale,id,name', 'POST /schools/: answers {id, name, domain, gpa_scale}');
     ok t_cmp(($d->{name} // '') . ' ' . ($d->{domain} // ''), "$name test.ac.kr",
              'POST /schools/: name (Korean) and domain echoed');
     ok t_cmp($d->{id} // '', qr/^\d+$/, 'POST /schools/: id is an integer');
@@ -129,6 +130,36 @@ sub create {
     ($res, $d) = create({ name => 'NullDomain ' . hangul(4), domain => undef }, $admin->{access});
     ok t_cmp($res->code . ' ' . (exists $d->{domain} ? $d->{domain} // 'null' : 'absent'), '201 null',
              'POST /schools/ with domain null: 201 with domain null');
+}
+
+# gpa_scale: 4.5 by default, 4.3 on request, nothing else
+{
+    my ($res, $d) = create({ name => 'Scale45 ' . hangul(4) }, $admin->{access});
+    ok t_cmp($res->code . ' ' . ($d->{gpa_scale} // '-'), '201 4.5', 'POST /schools/ without gpa_scale: 4.5');
+    ok t_cmp($res->content =~ /"gpa_scale":\s*4\.5[,}]/ ? 'number' : $res->content, 'number',
+             'gpa_scale is the JSON number 4.5');
+    my $name43 = 'Scale43 ' . hangul(4);
+    ($res, $d) = create({ name => $name43, gpa_scale => 4.3 }, $admin->{access});
+    ok t_cmp($res->code . ' ' . ($d->{gpa_scale} // '-'), '201 4.3', 'POST /schools/ with gpa_scale 4.3: 201');
+    ok t_cmp($res->content =~ /"gpa_scale":\s*4\.3[,}]/ ? 'number' : $res->content, 'number',
+             'gpa_scale 4.3 reads 4.3, not 4.2999...');
+    my (undef, $l) = list($name43);
+    ok t_cmp(join(',', map { $_->{gpa_scale} } results($l)), '4.3', 'GET /schools/: the stored scale is listed');
+    ($res, $d) = create({ name => 'Scale43s ' . hangul(4), gpa_scale => '4.3' }, $admin->{access});
+    ok t_cmp($res->code . ' ' . ($d->{gpa_scale} // '-'), '201 4.3', 'gpa_scale as the string "4.3": 201');
+    ($res, $d) = create({ name => 'ScaleNull ' . hangul(4), gpa_scale => undef }, $admin->{access});
+    ok t_cmp($res->code . ' ' . ($d->{gpa_scale} // '-'), '201 4.5', 'gpa_scale null: the default 4.5');
+    my $bad = 'ScaleBad ' . hangul(4);
+    for my $v (4.0, 5, 4.31, 'A', JSON::PP::true, [4.5], { v => 4.3 }) {
+        ($res, $d) = create({ name => $bad, gpa_scale => $v }, $admin->{access});
+        ok t_cmp(status_code($res, $d) . ' ' . join(',', sort keys %{ $d->{errors} // {} }), '400 invalid gpa_scale',
+                 'POST /schools/ with gpa_scale ' . (ref $v ? ref $v : $v) . ': 400 naming gpa_scale');
+    }
+    (undef, $l) = list($bad);
+    ok t_cmp('[' . ids($l) . ']', '[]', 'a refused gpa_scale created nothing');
+    ($res, $d) = list('');
+    ok t_cmp(join(',', map { $_->{gpa_scale} } grep { $_->{id} <= 3 } results($d)), '4.5,4.3,4.5',
+             'GET /schools/: the demo schools, 연세대학교 on the 4.3 scale');
 }
 
 # LIKE wildcards in ?name= are literal

@@ -15,6 +15,7 @@
     X(request)            \
     X(password)           \
     X(timeslots)          \
+    X(gpa)                \
     X(util)               \
     X(anonymity)          \
     X(multipart)          \

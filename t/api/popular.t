@@ -1,0 +1,208 @@
+# t/api/popular.t: 실시간 인기 글 (GET /posts/popular/) and BEST
+# (GET /posts/best/) per API.md "Popular and BEST": the score's order with
+# posts of controlled age and counts (set through the suite's database),
+# the 48-hour window, ?school=, at most 20; BEST's periods, its order (likes,
+# then newest), its cursor pages; deleted posts and posts without likes left
+# out; bad query parameters.
+use strict;
+use warnings;
+use utf8;
+
+use Apache::Test;
+use Apache::TestUtil;
+use FindBin ();
+use lib "$FindBin::Bin/../lib";
+use ETest qw(:DEFAULT hangul results keys_of verdict new_post db_query);
+use JSON::PP ();
+use Time::HiRes ();
+
+binmode STDOUT, ':encoding(UTF-8)';
+binmode STDERR, ':encoding(UTF-8)';
+
+plan tests => 37;
+
+my $admin = admin_login();
+my $writer = new_user();
+my $reader = new_user();
+
+# A school of our own with one board, so that other tests' posts stay out.
+sub school_with_board {
+    my ($res, $s) = api(POST => '/schools/', token => $admin->{access},
+                        body => { name => 'Popular ' . unique('s') . hangul(3) });
+    die 'school: ' . $res->content unless $res->code == 201;
+    my ($r2, $b) = api(POST => '/boards/', token => $writer->{access},
+                       body => { school => $s->{id}, category => 'free', name => '인기' . hangul(3) });
+    die 'board: ' . $r2->content unless $r2->code == 201;
+    return ($s->{id}, $b->{id});
+}
+
+my $HOUR = 3600 * 1_000_000;
+my $DAY = 24 * $HOUR;
+sub now_us { return int(Time::HiRes::time() * 1e6) }
+
+# Posts on $board, oldest id first, each [name, likes, comments, age in
+# microseconds, deleted?]: made through the API, then given their counters
+# and age in one go through the database.
+sub posts_of {
+    my ($board, @specs) = @_;
+    my (%id, @sql);
+    my $now = now_us();
+    for my $s (@specs) {
+        my ($name, $likes, $comments, $age, $deleted) = @$s;
+        my $p = new_post($writer, board => $board, title => "$name " . hangul(2));
+        $id{$name} = $p->{id};
+        push @sql, sprintf('UPDATE posts SET like_count = %d, comment_count = %d, created_at = %d, '
+                           . 'is_deleted = %d WHERE id = %d', $likes, $comments, $now - $age,
+                           $deleted ? 1 : 0, $p->{id});
+    }
+    db_query(join(";\n", @sql) . ';');
+    return %id;
+}
+
+sub names_of {
+    my ($ids, $d) = @_;
+    my %name = reverse %$ids;
+    return join ' ', map { $name{ $_->{id} } // "other:$_->{id}" } results($d);
+}
+
+# --- popular: the score ------------------------------------------------------------------
+
+my ($school1, $board1) = school_with_board();
+my ($school2, $board2) = school_with_board();
+# score = (2 likes + comments) / (hours + 2)^1.5:
+#   fresh 16/2^1.5 = 5.66, hour 20/3^1.5 = 3.85, old 100/42^1.5 = 0.367,
+#   mid 15/12^1.5 = 0.361, twin_a = twin_b 2/7^1.5 = 0.108, zero 0
+my %p = posts_of($board1,
+    [ old => 50, 0, 40 * $HOUR ],
+    [ outside => 100, 0, 49 * $HOUR ],
+    [ mid => 5, 5, 10 * $HOUR ],
+    [ twin_a => 1, 0, 5 * $HOUR ],
+    [ twin_b => 1, 0, 5 * $HOUR ],
+    [ hour => 10, 0, 1 * $HOUR ],
+    [ zero => 0, 0, 2 * $HOUR ],
+    [ deleted => 90, 90, 1 * $HOUR, 1 ],
+    [ future => 90, 90, -1 * $HOUR ],
+    [ fresh => 3, 10, 0 ],
+);
+{
+    my ($res, $d) = api(GET => "/posts/popular/?school=$school1");
+    ok t_cmp($res->code, 200, 'GET /posts/popular/ anonymously: 200');
+    ok t_cmp(keys_of($d), 'next,results', '{"results", "next"}');
+    ok t_cmp(names_of(\%p, $d), 'fresh hour old mid twin_b twin_a zero',
+             'by score, highest first: neither by likes nor by age; equal scores newest first');
+    ok t_cmp(defined $d->{next} ? 'set' : 'null', 'null', 'next is null');
+    my ($first) = results($d);
+    ok t_cmp(keys_of($first),
+             'author,board,comment_count,content,created_at,hot_at,id,is_anonymous,is_liked,is_mine,'
+             . 'is_question,is_scrapped,like_count,media,scrap_count,title,updated_at',
+             'each result is a Post');
+    ok t_cmp(join(' ', @{$first}{qw(like_count comment_count)}), '3 10', 'the Post carries its counters');
+
+    ($res, $d) = api(GET => "/posts/popular/?school=$school1", token => $writer->{access});
+    ok t_cmp(join(',', map { $_->{is_mine} ? 1 : 0 } results($d)), '1,1,1,1,1,1,1',
+             'signed in: is_mine for the writer');
+    ($res, $d) = api(GET => "/posts/popular/?school=$school2");
+    ok t_cmp($res->code . ' [' . names_of(\%p, $d) . ']', '200 []', "?school= another school's: none of these");
+
+    ($res, $d) = api(GET => '/posts/popular/');
+    my @all = map { $_->{id} } results($d);
+    ok t_cmp(scalar(@all) <= 20 ? 'at most 20' : scalar(@all), 'at most 20', 'without ?school=: at most 20');
+    my %pos;
+    @pos{@all} = (0 .. $#all);
+    ok t_cmp(defined $pos{ $p{fresh} } && defined $pos{ $p{hour} } && $pos{ $p{fresh} } < $pos{ $p{hour} }
+             ? 'ordered' : 'missing', 'ordered', 'without ?school=: every school, fresh before hour');
+    ok t_cmp(join(',', grep { defined $pos{ $p{$_} } } qw(outside deleted future)), '',
+             'never: older than 48 hours, deleted, created after now');
+}
+
+# moving a post's age or counters moves it: the order is computed, not stored
+{
+    db_query(sprintf('UPDATE posts SET created_at = %d WHERE id = %d', now_us() - 47 * $HOUR, $p{outside}));
+    my ($res, $d) = api(GET => "/posts/popular/?school=$school1");
+    ok t_cmp(names_of(\%p, $d), 'fresh hour outside old mid twin_b twin_a zero',
+             '47 hours old with 100 likes (200/49^1.5 = 0.58): back in the window, third');
+    db_query(sprintf('UPDATE posts SET like_count = 0, comment_count = 40 WHERE id = %d', $p{zero}));
+    ($res, $d) = api(GET => "/posts/popular/?school=$school1");
+    ok t_cmp(names_of(\%p, $d), 'fresh zero hour outside old mid twin_b twin_a',
+             '40 comments, 2 hours old: 40/4^1.5 = 5.0, between fresh and hour');
+}
+
+# at most 20
+{
+    my ($school3, $board3) = school_with_board();
+    my %many = posts_of($board3, map { [ "m$_" => $_, 0, $HOUR ] } 1 .. 22);
+    my ($res, $d) = api(GET => "/posts/popular/?school=$school3");
+    my @got = split ' ', names_of(\%many, $d);
+    ok t_cmp(scalar(@got) . ' ' . $got[0] . ' ' . $got[-1], '20 m22 m3', '22 posts: the best 20, m22 first');
+}
+
+# bad input
+for my $q ('school=abc', 'school=0', 'school=-1', 'school=1.5', 'school=') {
+    my ($res, $d) = api(GET => "/posts/popular/?$q");
+    ok t_cmp(verdict($res, $d), '400 invalid school', "GET /posts/popular/?$q: 400 naming school");
+}
+
+# --- BEST -------------------------------------------------------------------------------
+
+my ($school4, $board4) = school_with_board();
+my %b = posts_of($board4,
+    [ b3_all => 9, 0, 400 * $DAY ],
+    [ b1_year => 7, 0, 300 * $DAY ],
+    [ b2_month => 2, 0, 20 * $DAY ],
+    [ b4_week => 3, 0, 3 * $DAY ],
+    [ b8_week => 1, 0, 6 * $DAY ],
+    [ b5_week => 3, 0, 1 * $DAY ],
+    [ no_likes => 0, 5, 1 * $DAY ],
+    [ deleted => 8, 0, 2 * $DAY, 1 ],
+);
+sub best { my ($q) = @_; return api(GET => "/posts/best/?school=$school4$q") }
+{
+    my ($res, $d) = best('');
+    ok t_cmp($res->code, 200, 'GET /posts/best/ anonymously: 200');
+    ok t_cmp(names_of(\%b, $d), 'b5_week b4_week b8_week',
+             'default period week: most liked first, equal likes newest first');
+    ($res, $d) = best('&period=week');
+    ok t_cmp(names_of(\%b, $d), 'b5_week b4_week b8_week', 'period=week');
+    ($res, $d) = best('&period=month');
+    ok t_cmp(names_of(\%b, $d), 'b5_week b4_week b2_month b8_week', 'period=month (30 days)');
+    ($res, $d) = best('&period=year');
+    ok t_cmp(names_of(\%b, $d), 'b1_year b5_week b4_week b2_month b8_week', 'period=year (365 days)');
+    ($res, $d) = best('&period=all');
+    ok t_cmp(names_of(\%b, $d), 'b3_all b1_year b5_week b4_week b2_month b8_week',
+             'period=all; never a post without likes, never a deleted one');
+    ok t_cmp(defined $d->{next} ? 'set' : 'null', 'null', 'one page: next is null');
+    ($res, $d) = api(GET => "/posts/best/?school=$school1&period=week");
+    ok t_cmp(join(' ', map { $_->{like_count} } results($d)), '100 50 10 5 3 1 1',
+             "another school's: its own posts, by likes");
+}
+
+# cursor pages
+{
+    my @pages;
+    my ($res, $d) = best('&period=all&limit=2');
+    push @pages, names_of(\%b, $d);
+    my $first_next = $d->{next};
+    while (defined $d->{next} && @pages < 5) {
+        ($res, $d) = best('&period=all&limit=2&cursor=' . $d->{next});
+        push @pages, names_of(\%b, $d) . ($res->code == 200 ? '' : " ($res->code)");
+    }
+    ok t_cmp(join(' | ', @pages), 'b3_all b1_year | b5_week b4_week | b2_month b8_week',
+             'limit=2: three pages by (like_count, id), the last with next null');
+    ($res, $d) = best('&period=week&limit=2&cursor=' . $first_next);
+    ok t_cmp(verdict($res, $d), '400 invalid cursor', "a cursor of period=all refused by period=week");
+    ($res, $d) = api(GET => '/posts/hot/?cursor=' . $first_next);
+    ok t_cmp(verdict($res, $d), '400 invalid cursor', "BEST's cursor refused by another list");
+    # a like added between pages moves nothing already shown
+    ($res, $d) = best('&period=all&limit=3');
+    db_query(sprintf('UPDATE posts SET like_count = 10 WHERE id = %d', $b{b8_week}));
+    ($res, $d) = best('&period=all&limit=3&cursor=' . $d->{next});
+    ok t_cmp(names_of(\%b, $d), 'b4_week b2_month', 'the next page continues after the cursor');
+    db_query(sprintf('UPDATE posts SET like_count = 1 WHERE id = %d', $b{b8_week}));
+}
+
+# bad input
+for my $case ([ 'period=day', 'period' ], [ 'period=WEEK', 'period' ], [ 'period=', 'period' ],
+              [ 'limit=0', 'limit' ], [ 'cursor=garbage', 'cursor' ], [ 'school=x&period=decade', 'period,school' ]) {
+    my ($res, $d) = api(GET => "/posts/best/?$case->[0]");
+    ok t_cmp(verdict($res, $d), "400 invalid $case->[1]", "GET /posts/best/?$case->[0]: 400 naming $case->[1]");
+}
