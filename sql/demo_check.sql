@@ -23,3 +23,7 @@ SELECT 'mixed anonymity per writer', count(*) FROM (SELECT post_id, author_id FR
 SELECT 'after 2026-11-26', (SELECT count(*) FROM posts WHERE created_at > 1795651200000000) + (SELECT count(*) FROM comments WHERE created_at > 1795651200000000) + (SELECT count(*) FROM post_likes WHERE created_at > 1795651200000000) + (SELECT count(*) FROM comment_likes WHERE created_at > 1795651200000000);
 SELECT 'id order vs time (comments)', count(*) FROM comments a JOIN comments b ON b.id = a.id + 1 WHERE b.created_at < a.created_at;
 SELECT 'no HOT post', CASE WHEN EXISTS (SELECT 1 FROM posts WHERE hot_at IS NOT NULL) THEN 0 ELSE 1 END;
+SELECT 'blinded below the report threshold (5)', count(*) FROM posts p WHERE p.is_blinded = 1 AND (SELECT count(*) FROM reports r WHERE r.kind = 'post' AND r.target_id = p.id AND r.resolved_at IS NULL) < 5;
+SELECT 'reports of one''s own post', count(*) FROM reports r JOIN posts p ON r.kind = 'post' AND p.id = r.target_id WHERE r.reporter_id = p.author_id;
+SELECT 'reports of one''s own comment', count(*) FROM reports r JOIN comments c ON r.kind = 'comment' AND c.id = r.target_id WHERE r.reporter_id = c.author_id;
+SELECT 'self blocks', count(*) FROM user_blocks WHERE blocker_id = blocked_id;

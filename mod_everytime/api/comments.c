@@ -9,6 +9,7 @@
 #include "api/groups.h"
 #include "auth/auth.h"
 #include "domain/comments.h"
+#include "domain/moderation.h"
 #include "domain/users.h"
 #include "core/transaction.h"
 #include "core/cursor.h"
@@ -21,17 +22,33 @@
 
 #define COMMENT_MAX_CHARS 3000
 
-/* What every comment answer is built from. The caller's id binds first (for
- * is_liked; '' when anonymous). The post's author id is only compared here,
- * never read out: an anonymous writer's id must not reach a reply. */
+/* What every comment answer is built from. Its arguments come first
+ * (COMMENT_VIEW): the viewer, whom a comment that is deleted, blinded to
+ * them or by someone they block shows to as a placeholder (is_deleted);
+ * then the caller's id for is_liked ('' when anonymous). The post's author
+ * id is only compared here, never read out: an anonymous writer's id must
+ * not reach a reply. */
 #define COMMENT_SELECT                                                                       \
     "SELECT c.id, c.post_id, c.parent_id, c.author_id, u.nickname, u.is_active, c.content, " \
-    "c.is_anonymous, c.like_count, c.is_deleted, c.created_at, c.updated_at, n.number, "     \
+    "c.is_anonymous, c.like_count, "                                                         \
+    "CASE WHEN c.is_deleted = 1 OR NOT (" SHOWN_C ") THEN 1 ELSE 0 END, "                    \
+    "c.created_at, c.updated_at, n.number, "                                                 \
     "CASE WHEN p.is_anonymous = 1 AND p.author_id = c.author_id THEN 1 ELSE 0 END, "         \
-    "(SELECT COUNT(*) FROM comment_likes l WHERE l.comment_id = c.id AND l.user_id = %s) "   \
+    "(SELECT COUNT(*) FROM comment_likes l WHERE l.comment_id = c.id AND l.user_id = %s), "  \
+    "c.is_blinded "                                                                          \
     "FROM comments c JOIN users u ON u.id = c.author_id JOIN posts p ON p.id = c.post_id "   \
     "LEFT JOIN post_anon_numbers n ON n.post_id = c.post_id AND n.user_id = c.author_id "
-#define LIVE_COMMENT ET_LIVE_COMMENT
+#define COMMENT_ARGS SHOWN_ARGS "s"
+/* COMMENT_SELECT's arguments. */
+#define COMMENT_VIEW(q) et_viewer(q), et_viewer_admin(q), et_viewer(q), caller_key(q)
+/* Comment c (or r) is shown to the viewer: seen (not blinded, or theirs, or an
+ * admin's view) and not by someone they block. Binds the viewer,
+ * et_viewer_admin and the viewer. */
+#define SHOWN_C       ET_SEEN("c") " AND " ET_UNBLOCKED("c.author_id")
+#define SHOWN_R       ET_SEEN("r") " AND " ET_UNBLOCKED("r.author_id")
+#define SHOWN_ARGS    ET_SEEN_ARGS ET_UNBLOCKED_ARGS
+#define SHOWN_VIEW(q) et_viewer(q), et_viewer_admin(q), et_viewer(q)
+#define LIVE_COMMENT  ET_LIVE_COMMENT
 
 enum {
     C_ID,
@@ -49,26 +66,31 @@ enum {
     C_NUMBER,
     C_POST_AUTHOR,
     C_LIKED,
+    C_BLINDED,
     C_NCOLS /* declared by the statements: checked against each result */
 };
 
 static const et_stmt statements[] = {
-    /* a page of top-level comments: deleted ones only while a reply lives */
-    {"et_cmt_top", "slll", C_NCOLS,
+    /* a page of top-level comments: hidden ones (deleted, blinded, blocked)
+     * only while a reply the viewer is shown lives, as placeholders */
+    {"et_cmt_top", COMMENT_ARGS "ll" SHOWN_ARGS SHOWN_ARGS "l", C_NCOLS,
      COMMENT_SELECT
      "WHERE c.post_id = %lld AND c.parent_id IS NULL AND c.id > %lld "
-     "AND (c.is_deleted = 0 OR EXISTS (SELECT 1 FROM comments r WHERE r.post_id = c.post_id "
-     "AND r.parent_id = c.id AND r.is_deleted = 0)) ORDER BY c.id LIMIT %lld",
+     "AND ((c.is_deleted = 0 AND " SHOWN_C ") OR EXISTS (SELECT 1 FROM comments r "
+     "WHERE r.post_id = c.post_id AND r.parent_id = c.id AND r.is_deleted = 0 AND " SHOWN_R ")) "
+     "ORDER BY c.id LIMIT %lld",
      NULL, NULL},
-    /* the live replies of the top-level comments with ids in a range */
-    {"et_cmt_replies", "slll", C_NCOLS,
+    /* the replies shown of the top-level comments with ids in a range */
+    {"et_cmt_replies", COMMENT_ARGS "lll" SHOWN_ARGS, C_NCOLS,
      COMMENT_SELECT "WHERE c.post_id = %lld AND c.parent_id BETWEEN %lld AND %lld "
-                    "AND c.is_deleted = 0 ORDER BY c.id",
+                    "AND c.is_deleted = 0 AND " SHOWN_C " ORDER BY c.id",
      NULL, NULL},
-    {"et_cmt_get", "sl", C_NCOLS, COMMENT_SELECT "WHERE c.id = %lld AND " LIVE_COMMENT, NULL, NULL},
-    {"et_cmt_mine", "ssll", C_NCOLS,
+    {"et_cmt_get", COMMENT_ARGS "l", C_NCOLS, COMMENT_SELECT "WHERE c.id = %lld AND " LIVE_COMMENT,
+     NULL, NULL},
+    /* the caller's own comments, but those on a post blinded to them */
+    {"et_cmt_mine", COMMENT_ARGS "s" ET_SEEN_ARGS "ll", C_NCOLS,
      COMMENT_SELECT "WHERE c.author_id = %s AND " LIVE_COMMENT
-                    "AND c.id < %lld ORDER BY c.id DESC LIMIT %lld",
+                    "AND " ET_SEEN("p") " AND c.id < %lld ORDER BY c.id DESC LIMIT %lld",
      NULL, NULL},
     {"et_cmt_parent", "ll", 1,
      "SELECT parent_id FROM comments WHERE id = %lld AND post_id = %lld AND is_deleted = 0", NULL,
@@ -139,6 +161,10 @@ static json_t *comment_json(et_req *q, const et_rows *rows, int i, int with_repl
         et_json_set_bool(c, "is_liked", cell_i64(rows, i, C_LIKED) > 0);
     et_json_set_bool(c, "is_mine", caller && !strcmp(caller, ET_CELL(rows, i, C_AUTHOR)));
     et_json_set_bool(c, "is_deleted", deleted);
+    /* only for its author and admins: everyone else is not shown it, or
+     * shown a placeholder */
+    if (!deleted && cell_i64(rows, i, C_BLINDED))
+        et_json_set_bool(c, "is_blinded", 1);
     if (with_replies)
         et_json_set(c, "replies", et_json_arr(p));
     et_json_set_str(p, c, "created_at", et_cell_time(p, ET_CELL(rows, i, C_CREATED)));
@@ -170,7 +196,8 @@ static json_t *thread_json(et_req *q, const et_rows *top, int ntop, const et_row
 static apr_status_t load_replies(et_req *q, apr_int64_t post_id, apr_int64_t first_id,
                                  apr_int64_t last_id, et_rows **out)
 {
-    return et_db_select(q->r, "et_cmt_replies", out, caller_key(q), post_id, first_id, last_id);
+    return et_db_select(q->r, "et_cmt_replies", out, COMMENT_VIEW(q), post_id, first_id, last_id,
+                        SHOWN_VIEW(q));
 }
 
 /* Answers one live comment as the thread shows it: a top-level one with its
@@ -179,7 +206,7 @@ static int reply_comment(et_req *q, int status, apr_int64_t id)
 {
     et_rows *rows, *replies = NULL;
     json_t *list;
-    if (et_db_select(q->r, "et_cmt_get", &rows, caller_key(q), id) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_cmt_get", &rows, COMMENT_VIEW(q), id) != APR_SUCCESS)
         return et_fail_unavailable(q);
     if (!rows->nrows)
         return et_fail(q, ET_E_NOT_FOUND);
@@ -202,7 +229,7 @@ static int reply_comment(et_req *q, int status, apr_int64_t id)
  * 404 / 403 / 503 already set up. */
 static int comment_to_change(et_req *q, et_comment_ref *c)
 {
-    int found = et_comment_lookup(q->r, q->ids[0], c);
+    int found = et_comment_find(q, q->ids[0], c);
     if (found < 0)
         return et_fail_unavailable(q);
     if (!found)
@@ -215,7 +242,7 @@ static int comment_to_change(et_req *q, et_comment_ref *c)
 /* The live post of the path: OK, or 404 / 503 already set up. */
 static int find_post(et_req *q, et_post_ref *post)
 {
-    int found = et_post_lookup(q->r, q->ids[0], post);
+    int found = et_post_find(q, q->ids[0], post);
     if (found < 0)
         return et_fail_unavailable(q);
     return found ? OK : et_fail(q, ET_E_NOT_FOUND);
@@ -232,8 +259,9 @@ static int et_comments_list(et_req *q)
     int status, shown;
     if ((status = find_post(q, &post)) != OK || (status = et_page_read(q, &page, "comments")) != OK)
         return status;
-    if (et_db_select(q->r, "et_cmt_top", &top, caller_key(q), post_id,
-                     page.has_cursor ? page.key1 : 0, (apr_int64_t)page.limit + 1) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_cmt_top", &top, COMMENT_VIEW(q), post_id,
+                     page.has_cursor ? page.key1 : 0, SHOWN_VIEW(q), SHOWN_VIEW(q),
+                     (apr_int64_t)page.limit + 1) != APR_SUCCESS)
         return et_fail_unavailable(q);
     shown = et_page_shown(&page, top);
     if (shown && load_replies(q, post_id, cell_i64(top, 0, C_ID), cell_i64(top, shown - 1, C_ID),
@@ -380,8 +408,8 @@ static int et_me_comments(et_req *q)
     int status, i, shown;
     if ((status = et_page_read(q, &page, "me_comments")) != OK)
         return status;
-    if (et_db_select(q->r, "et_cmt_mine", &rows, q->user->user_id, q->user->user_id,
-                     page.has_cursor ? page.key1 : APR_INT64_MAX,
+    if (et_db_select(q->r, "et_cmt_mine", &rows, COMMENT_VIEW(q), q->user->user_id, et_viewer(q),
+                     et_viewer_admin(q), page.has_cursor ? page.key1 : APR_INT64_MAX,
                      (apr_int64_t)page.limit + 1) != APR_SUCCESS)
         return et_fail_unavailable(q);
     shown = et_page_shown(&page, rows);

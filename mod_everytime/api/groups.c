@@ -6,6 +6,7 @@
 #include "domain/anonymity.h"
 #include "domain/comments.h"
 #include "domain/media.h"
+#include "domain/moderation.h"
 #include "domain/posts.h"
 #include "auth/throttle.h"
 #include "domain/timetables.h"
@@ -21,6 +22,7 @@ const et_group *const et_groups[] = {
     &et_domain_comments,
     &et_domain_anonymity,
     &et_domain_media,
+    &et_domain_moderation,
     &et_domain_timetables,
     /* the API, in the order the router tries the routes */
     &et_api_accounts,
@@ -31,6 +33,8 @@ const et_group *const et_groups[] = {
     &et_api_reactions,
     &et_api_comments,
     &et_api_messages,
+    &et_api_reports,
+    &et_api_blocks,
     &et_api_media,
     &et_api_courses,
     &et_api_timetables,

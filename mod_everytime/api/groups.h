@@ -15,6 +15,8 @@ extern const et_group et_api_popular;
 extern const et_group et_api_reactions;
 extern const et_group et_api_comments;
 extern const et_group et_api_messages;
+extern const et_group et_api_reports;
+extern const et_group et_api_blocks;
 extern const et_group et_api_media;
 extern const et_group et_api_courses;
 extern const et_group et_api_timetables;

@@ -19,6 +19,7 @@
  */
 #include "api/groups.h"
 #include "core/cursor.h"
+#include "domain/moderation.h"
 #include "domain/posts.h"
 #include "infra/util.h"
 #include "core/errors.h"
@@ -35,24 +36,25 @@
  * (PostgreSQL reads 3.6e9 as numeric, which would be exact and slow). The
  * rank goes out as minus itself, so that ET_POST_SELECT_TAIL's descending
  * sort_key keeps the score's order. */
-#define POPULAR(HOUR)                                                                          \
-    ET_POST_SELECT_HEAD                                                                        \
-    "SELECT " ET_POST_INNER_COLUMNS ", k.sort_key AS sort_key FROM ("                          \
-    "SELECT r.id, 0 - ROW_NUMBER() OVER (ORDER BY r.score DESC, r.id DESC) AS sort_key FROM (" \
-    "SELECT x.id, x.n * x.n / (x.a * x.a * x.a) AS score FROM ("                               \
-    "SELECT p.id, 2 * p.like_count + p.comment_count AS n, "                                   \
-    "(%lld - p.created_at) / " HOUR " + 2 AS a "                                               \
-    "FROM posts p JOIN boards b ON b.id = p.board_id AND b.is_deleted = 0 "                    \
-    "WHERE p.is_deleted = 0 AND p.created_at >= %lld AND p.created_at <= %lld "                \
-    "AND (%lld = 0 OR b.school_id = %lld)) x "                                                 \
-    "ORDER BY score DESC, x.id DESC LIMIT %lld) r) k JOIN posts p ON p.id = "                  \
+#define POPULAR(HOUR)                                                                              \
+    ET_POST_SELECT_HEAD                                                                            \
+    "SELECT " ET_POST_INNER_COLUMNS ", k.sort_key AS sort_key FROM ("                              \
+    "SELECT r.id, 0 - ROW_NUMBER() OVER (ORDER BY r.score DESC, r.id DESC) AS sort_key FROM ("     \
+    "SELECT x.id, x.n * x.n / (x.a * x.a * x.a) AS score FROM ("                                   \
+    "SELECT p.id, 2 * p.like_count + p.comment_count AS n, "                                       \
+    "(%lld - p.created_at) / " HOUR " + 2 AS a "                                                   \
+    "FROM posts p JOIN boards b ON b.id = p.board_id AND b.is_deleted = 0 "                        \
+    "WHERE p.is_deleted = 0 " ET_POST_VISIBLE "AND p.created_at >= %lld AND p.created_at <= %lld " \
+    "AND (%lld = 0 OR b.school_id = %lld)) x "                                                     \
+    "ORDER BY score DESC, x.id DESC LIMIT %lld) r) k JOIN posts p ON p.id = "                      \
     "k.id" ET_POST_SELECT_TAIL
 
 static const et_stmt statements[] = {
-    {"et_post_popular", "llllllss", 22, POPULAR("3.6e9"),
+    {"et_post_popular", "l" ET_POST_VISIBLE_ARGS "lllllss", 23, POPULAR("3.6e9"),
      POPULAR("CAST(3.6e9 AS DOUBLE PRECISION)"), NULL},
-    {"et_post_best", "llllllllss", 22,
-     ET_POST_SELECT_HEAD "SELECT " ET_POST_INNER_COLUMNS ", p.like_count AS sort_key " ET_LIVE_POSTS
+    {"et_post_best", ET_POST_VISIBLE_ARGS "llllllllss", 23,
+     ET_POST_SELECT_HEAD "SELECT " ET_POST_INNER_COLUMNS
+                         ", p.like_count AS sort_key " ET_LIVE_POSTS ET_POST_VISIBLE
                          "AND p.like_count >= 1 AND p.created_at >= %lld AND p.created_at <= %lld "
                          "AND (%lld = 0 OR b.school_id = %lld) "
                          "AND p.like_count <= %lld AND (p.like_count < %lld OR p.id < %lld) "
@@ -85,8 +87,9 @@ static int et_posts_popular(et_req *q)
     et_rows *rows;
     if (et_has_errors(q))
         return et_fail_invalid(q);
-    if (et_db_select(q->r, "et_post_popular", &rows, now, now - POPULAR_WINDOW, now, school, school,
-                     (apr_int64_t)POPULAR_LIMIT, caller, caller) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_post_popular", &rows, now, caller, et_viewer_admin(q), caller,
+                     now - POPULAR_WINDOW, now, school, school, (apr_int64_t)POPULAR_LIMIT, caller,
+                     caller) != APR_SUCCESS)
         return et_fail_unavailable(q);
     /* a short list, never paged: {"results", "next": null} */
     return et_reply(
@@ -144,8 +147,9 @@ static int et_posts_best(et_req *q)
     }
     if (period->length)
         since = now - period->length;
-    if (et_db_select(q->r, "et_post_best", &rows, since, now, school, school, likes, likes, id,
-                     (apr_int64_t)page.limit + 1, caller, caller) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_post_best", &rows, caller, et_viewer_admin(q), caller, since, now,
+                     school, school, likes, likes, id, (apr_int64_t)page.limit + 1, caller,
+                     caller) != APR_SUCCESS)
         return et_fail_unavailable(q);
     return et_reply(q, HTTP_OK, et_post_page_json(q, rows, &page));
 }

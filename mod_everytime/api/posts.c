@@ -42,24 +42,28 @@
  * posts_author, posts_hot), the remaining filters written so that '' or 0
  * turns them off. */
 static const et_stmt statements[] = {
-    {"et_post_list", "sssssllss", 22, BY_ID(TEXT_FILTERS ID_PAGE), NULL, NULL},
-    {"et_post_list_board", "lsssssllss", 22, BY_ID("AND p.board_id = %lld " TEXT_FILTERS ID_PAGE),
-     NULL, NULL},
+    {"et_post_list", ET_POST_VISIBLE_ARGS "sssssllss", 23,
+     BY_ID(ET_POST_VISIBLE TEXT_FILTERS ID_PAGE), NULL, NULL},
+    {"et_post_list_board", ET_POST_VISIBLE_ARGS "lsssssllss", 23,
+     BY_ID(ET_POST_VISIBLE "AND p.board_id = %lld " TEXT_FILTERS ID_PAGE), NULL, NULL},
     /* the writer's anonymous posts only for the writer (the second argument) */
-    {"et_post_list_user", "ssllsssssllss", 22,
-     BY_ID("AND p.author_id = %s AND (p.is_anonymous = 0 OR p.author_id = %s) "
-           "AND (%lld = 0 OR p.board_id = %lld) " TEXT_FILTERS ID_PAGE),
+    {"et_post_list_user", ET_POST_VISIBLE_ARGS "ssllsssssllss", 23,
+     BY_ID(ET_POST_VISIBLE "AND p.author_id = %s AND (p.is_anonymous = 0 OR p.author_id = %s) "
+                           "AND (%lld = 0 OR p.board_id = %lld) " TEXT_FILTERS ID_PAGE),
      NULL, NULL},
-    {"et_post_hot", "llllss", 22,
+    {"et_post_hot", ET_POST_VISIBLE_ARGS "llllss", 23,
      ET_POST_SELECT_HEAD
-     "SELECT " ET_POST_INNER_COLUMNS ", p.hot_at AS sort_key " LIVE_POSTS
+     "SELECT " ET_POST_INNER_COLUMNS ", p.hot_at AS sort_key " LIVE_POSTS ET_POST_VISIBLE
      "AND p.hot_at IS NOT NULL AND (p.hot_at < %lld OR (p.hot_at = %lld AND p.id < %lld)) "
      "ORDER BY p.hot_at DESC, p.id DESC LIMIT %lld" ET_POST_SELECT_TAIL,
      NULL, NULL},
-    {"et_post_get", "lss", 22, BY_ID("AND p.id = %lld"), NULL, NULL},
-    {"et_post_fields", "l", 7,
+    /* one post: a blinded one reads as 404, but a blocked author's does not
+     * (blocks take writers out of lists, not out of links) */
+    {"et_post_get", ET_SEEN_ARGS "lss", 23, BY_ID("AND " ET_SEEN("p") " AND p.id = %lld"), NULL,
+     NULL},
+    {"et_post_fields", "l", 8,
      "SELECT p.id, p.board_id, p.author_id, p.is_anonymous, p.title, p.content, "
-     "p.is_question " LIVE_POSTS "AND p.id = %lld",
+     "p.is_question, p.is_blinded " LIVE_POSTS "AND p.id = %lld",
      NULL, NULL},
     {"et_post_board", "l", 1,
      "SELECT allow_anonymous FROM boards WHERE id = %lld AND is_deleted = 0", NULL, NULL},
@@ -79,7 +83,7 @@ static const et_stmt statements[] = {
     {NULL, NULL, 0, NULL, NULL, NULL}};
 
 /* Columns of et_post_fields. */
-enum { R_ID, R_BOARD, R_AUTHOR, R_ANON, R_TITLE, R_CONTENT, R_QUESTION };
+enum { R_ID, R_BOARD, R_AUTHOR, R_ANON, R_TITLE, R_CONTENT, R_QUESTION, R_BLINDED };
 
 /* --- rendering ------------------------------------------------------------------ */
 
@@ -95,7 +99,8 @@ static int reply_post(et_req *q, int status, apr_int64_t id)
     const char *caller = caller_or_blank(q), *next;
     et_rows *rows;
     json_t *list;
-    if (et_db_select(q->r, "et_post_get", &rows, id, caller, caller) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_post_get", &rows, et_viewer(q), et_viewer_admin(q), id, caller,
+                     caller) != APR_SUCCESS)
         return et_fail_unavailable(q);
     list = et_posts_from_rows(q, rows, 1, "posts", &next);
     if (json_array_size(list) == 0)
@@ -163,20 +168,23 @@ static int list_reply(et_req *q, apr_status_t rv, et_rows *rows, const et_page *
 static int list_posts(et_req *q, const post_filters *f)
 {
     const char *caller = caller_or_blank(q);
+    apr_int64_t admin = et_viewer_admin(q);
     apr_int64_t before = f->page.has_cursor ? f->page.key1 : KEY_MAX;
     apr_int64_t fetch = f->page.limit + 1;
     et_rows *rows = NULL;
     apr_status_t rv;
     if (f->user)
-        rv = et_db_select(q->r, "et_post_list_user", &rows, f->user, caller, f->board, f->board,
+        rv = et_db_select(q->r, "et_post_list_user", &rows, caller, admin, caller, f->user, caller,
+                          f->board, f->board, f->title, f->title_like, f->text, f->text_like,
+                          f->text_like, before, fetch, caller, caller);
+    else if (f->board)
+        rv = et_db_select(q->r, "et_post_list_board", &rows, caller, admin, caller, f->board,
                           f->title, f->title_like, f->text, f->text_like, f->text_like, before,
                           fetch, caller, caller);
-    else if (f->board)
-        rv = et_db_select(q->r, "et_post_list_board", &rows, f->board, f->title, f->title_like,
-                          f->text, f->text_like, f->text_like, before, fetch, caller, caller);
     else
-        rv = et_db_select(q->r, "et_post_list", &rows, f->title, f->title_like, f->text,
-                          f->text_like, f->text_like, before, fetch, caller, caller);
+        rv = et_db_select(q->r, "et_post_list", &rows, caller, admin, caller, f->title,
+                          f->title_like, f->text, f->text_like, f->text_like, before, fetch, caller,
+                          caller);
     return list_reply(q, rv, rows, &f->page);
 }
 
@@ -227,8 +235,8 @@ static int et_posts_hot(et_req *q)
         hot = page.key1;
         id = page.key2;
     }
-    rv = et_db_select(q->r, "et_post_hot", &rows, hot, hot, id, (apr_int64_t)page.limit + 1, caller,
-                      caller);
+    rv = et_db_select(q->r, "et_post_hot", &rows, caller, et_viewer_admin(q), caller, hot, hot, id,
+                      (apr_int64_t)page.limit + 1, caller, caller);
     return list_reply(q, rv, rows, &page);
 }
 
@@ -317,9 +325,10 @@ static int load_for_change(et_req *q, et_rows **rows)
     int found = select_post(q->r, "et_post_fields", q->ids[0], rows);
     if (found < 0)
         return et_fail_unavailable(q);
-    if (!found)
+    author = found ? ET_CELL(*rows, 0, R_AUTHOR) : NULL;
+    /* a blinded post is not there for anyone it is hidden from */
+    if (!found || et_blind_hides(q, et_cell_i64(ET_CELL(*rows, 0, R_BLINDED)) != 0, author))
         return et_fail(q, ET_E_NOT_FOUND);
-    author = ET_CELL(*rows, 0, R_AUTHOR);
     if (strcmp(author, q->user->user_id) && strcmp(q->user->role, ET_ROLE_ADMIN))
         return et_fail(q, ET_E_PERMISSION_DENIED);
     return OK;

@@ -66,11 +66,11 @@ static const et_stmt statements[] = {
      NULL},
 
     /* the caller's scraps, newest first, keyed (scrapped at, post id) */
-    {"et_react_scraps_mine", "sllllss", 22,
+    {"et_react_scraps_mine", "s" ET_POST_VISIBLE_ARGS "llllss", 23,
      ET_POST_SELECT_HEAD "SELECT " ET_POST_INNER_COLUMNS ", s.created_at AS sort_key "
                          "FROM post_scraps s JOIN posts p ON p.id = s.post_id "
                          "JOIN boards b ON b.id = p.board_id AND b.is_deleted = 0 "
-                         "WHERE s.user_id = %s AND p.is_deleted = 0 "
+                         "WHERE s.user_id = %s AND p.is_deleted = 0 " ET_POST_VISIBLE
                          "AND (s.created_at < %lld OR (s.created_at = %lld AND s.post_id < %lld)) "
                          "ORDER BY s.created_at DESC, p.id DESC LIMIT %lld" ET_POST_SELECT_TAIL,
      NULL, NULL},
@@ -208,7 +208,7 @@ static int react(et_req *q, const reaction_kind *kind, apr_int64_t target, int a
 static int find_post(et_req *q, int own_forbidden)
 {
     et_post_ref post;
-    int found = et_post_lookup(q->r, q->ids[0], &post);
+    int found = et_post_find(q, q->ids[0], &post);
     if (found < 0)
         return et_fail_unavailable(q);
     if (!found)
@@ -222,7 +222,7 @@ static int find_post(et_req *q, int own_forbidden)
 static int find_comment(et_req *q, int own_forbidden)
 {
     et_comment_ref comment;
-    int found = et_comment_lookup(q->r, q->ids[0], &comment);
+    int found = et_comment_find(q, q->ids[0], &comment);
     if (found < 0)
         return et_fail_unavailable(q);
     if (!found)
@@ -284,8 +284,8 @@ static int et_me_scraps(et_req *q)
         key = page.key1;
         id = page.key2;
     }
-    if (et_db_select(q->r, "et_react_scraps_mine", &rows, me, key, key, id,
-                     (apr_int64_t)page.limit + 1, me, me) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_react_scraps_mine", &rows, me, me, et_viewer_admin(q), me, key, key,
+                     id, (apr_int64_t)page.limit + 1, me, me) != APR_SUCCESS)
         return et_fail_unavailable(q);
     return et_reply(q, HTTP_OK, et_post_page_json(q, rows, &page));
 }

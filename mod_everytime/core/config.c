@@ -32,6 +32,7 @@ void *et_create_server_config(apr_pool_t *p, server_rec *s)
     c->max_body = UNSET;
     c->token_cookies = UNSET;
     c->hot_threshold = UNSET;
+    c->report_threshold = UNSET;
     c->max_upload = UNSET;
     c->oauth.connect_timeout = UNSET;
     c->oauth.timeout = UNSET;
@@ -144,6 +145,7 @@ void *et_merge_server_config(apr_pool_t *p, void *basev, void *addv)
         m->throttle_set = base->throttle_set;
     }
     MERGE_NUM(hot_threshold);
+    MERGE_NUM(report_threshold);
     MERGE_PTR(media_dir);
     MERGE_PTR(media_url);
     MERGE_NUM(max_upload);
@@ -350,6 +352,16 @@ static const char *set_hot(cmd_parms *cmd, void *dc, const char *v)
     return err;
 }
 
+static const char *set_report_threshold(cmd_parms *cmd, void *dc, const char *v)
+{
+    apr_int64_t n;
+    const char *err = parse_count(cmd, v, 1, 1000000, &n);
+    (void)dc;
+    if (!err)
+        cmd_conf(cmd)->report_threshold = (int)n;
+    return err;
+}
+
 static const char *set_max_upload(cmd_parms *cmd, void *dc, const char *v)
 {
     apr_int64_t n;
@@ -531,6 +543,8 @@ const command_rec et_directives[] = {
                    "in seconds (10 300); 0 turns throttling off"),
     AP_INIT_TAKE1(ET_DIR_HOT_THRESHOLD, set_hot, NULL, RSRC_CONF,
                   "likes that make a post HOT (10)"),
+    AP_INIT_TAKE1(ET_DIR_REPORT_THRESHOLD, set_report_threshold, NULL, RSRC_CONF,
+                  "users whose reports blind a post or comment (5)"),
     AP_INIT_TAKE1(ET_DIR_MEDIA_DIR, set_media_dir, NULL, RSRC_CONF,
                   "directory uploaded media are written to (uploads are off without it)"),
     AP_INIT_TAKE1(ET_DIR_MEDIA_URL, set_media_url, NULL, RSRC_CONF,
@@ -661,6 +675,8 @@ const char *et_config_finish(apr_pool_t *p, server_rec *s, et_srv_conf *c)
     }
     if (c->hot_threshold == UNSET)
         c->hot_threshold = ET_DEFAULT_HOT;
+    if (c->report_threshold == UNSET)
+        c->report_threshold = ET_DEFAULT_REPORT;
     if (c->max_upload == UNSET)
         c->max_upload = ET_DEFAULT_MAX_UPLOAD;
     if (!c->media_url)

@@ -28,6 +28,7 @@
 #define ET_DIR_TOKEN_COOKIES         "EverytimeTokenCookies"
 #define ET_DIR_LOGIN_THROTTLE        "EverytimeLoginThrottle"
 #define ET_DIR_HOT_THRESHOLD         "EverytimeHotThreshold"
+#define ET_DIR_REPORT_THRESHOLD      "EverytimeReportThreshold"
 #define ET_DIR_MEDIA_DIR             "EverytimeMediaDir"
 #define ET_DIR_MEDIA_URL             "EverytimeMediaURL"
 #define ET_DIR_MAX_UPLOAD            "EverytimeMaxUploadSize"
@@ -64,6 +65,7 @@
 #define ET_DEFAULT_THROTTLE_WIN          300
 #define ET_MIN_HMAC_SECRET               32
 #define ET_DEFAULT_HOT                   10
+#define ET_DEFAULT_REPORT                5
 #define ET_DEFAULT_MAX_UPLOAD            (10 * 1024 * 1024)
 #define ET_DEFAULT_MEDIA_URL             "/media/"
 #define ET_DEFAULT_OAUTH_CONNECT_TIMEOUT 2
@@ -141,6 +143,7 @@ typedef struct et_srv_conf {
     int throttle_window; /* seconds */
     int throttle_set;
     int hot_threshold;     /* likes that make a post HOT */
+    int report_threshold;  /* distinct reporters that blind a post or comment */
     const char *media_dir; /* where uploads are written; NULL: uploads off */
     const char *media_url; /* URL prefix httpd serves media_dir under */
     apr_off_t max_upload;  /* bytes per uploaded file */

@@ -198,6 +198,13 @@ void et_field_invalid_pk(et_req *q, const char *field, apr_int64_t id)
                      id));
 }
 
+void et_field_invalid_choice(et_req *q, const char *field, const char *given)
+{
+    apr_pool_t *p = q->r->pool;
+    et_field_error_text(q, field, apr_psprintf(p, "\"%s\" is not a valid choice.", given),
+                        apr_psprintf(p, "\"%s\"이 유효하지 않은 선택(choice)입니다.", given));
+}
+
 int et_has_errors(const et_req *q)
 {
     return q->errors && json_object_size(q->errors) > 0;

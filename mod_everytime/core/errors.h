@@ -62,6 +62,8 @@ void et_field_error_text(et_req *q, const char *field, const char *en, const cha
 int et_has_errors(const et_req *q);
 /* DRF's 'Invalid pk "7" - object does not exist.' under field. */
 void et_field_invalid_pk(et_req *q, const char *field, apr_int64_t id);
+/* DRF's '"<given>" is not a valid choice.' under field. */
+void et_field_invalid_choice(et_req *q, const char *field, const char *given);
 /* DRF's name for a JSON value's kind ("list", "str", "int", ...). */
 const char *et_json_kind(json_t *v);
 /* "Invalid data. Expected a dictionary, but got <kind>." under field. */

@@ -10,9 +10,9 @@
 
 static const et_stmt statements[] = {
     /* et_post_lookup, which other groups call on every write: no text */
-    {"et_post_ref", "l", 5,
-     "SELECT p.id, p.board_id, p.author_id, p.is_anonymous, b.allow_anonymous " ET_LIVE_POSTS
-     "AND p.id = %lld",
+    {"et_post_ref", "l", 6,
+     "SELECT p.id, p.board_id, p.author_id, p.is_anonymous, b.allow_anonymous, "
+     "p.is_blinded " ET_LIVE_POSTS "AND p.id = %lld",
      NULL, NULL},
     {NULL, NULL, 0, NULL, NULL, NULL}};
 
@@ -41,11 +41,12 @@ enum {
     P_MEDIA_ID,
     P_MEDIA_FILE,
     P_MEDIA_TYPE,
-    P_MEDIA_SIZE
+    P_MEDIA_SIZE,
+    P_BLINDED
 };
 
 /* Columns of et_post_ref. */
-enum { REF_ID, REF_BOARD, REF_AUTHOR, REF_ANON, REF_BOARD_ANON };
+enum { REF_ID, REF_BOARD, REF_AUTHOR, REF_ANON, REF_BOARD_ANON, REF_BLINDED };
 
 /* --- rendering ------------------------------------------------------------------ */
 
@@ -90,6 +91,10 @@ static json_t *post_json(et_req *q, const et_rows *rows, int i)
     et_json_set_bool(p, "is_liked", ET_CELL(rows, i, P_LIKED) != NULL);
     et_json_set_bool(p, "is_scrapped", ET_CELL(rows, i, P_SCRAPPED) != NULL);
     et_json_set_bool(p, "is_mine", caller && !strcmp(caller, ET_CELL(rows, i, P_AUTHOR)));
+    /* only its author and admins are ever shown a blinded post: the field is
+     * there for them, and absent from every other Post */
+    if (et_cell_i64(ET_CELL(rows, i, P_BLINDED)))
+        et_json_set_bool(p, "is_blinded", 1);
     et_json_set_str(q->r->pool, p, "created_at",
                     et_cell_time(q->r->pool, ET_CELL(rows, i, P_CREATED)));
     et_json_set_str(q->r->pool, p, "updated_at",
@@ -149,5 +154,14 @@ int et_post_lookup(request_rec *r, apr_int64_t id, et_post_ref *out)
     out->author_id = ET_CELL(rows, 0, REF_AUTHOR);
     out->is_anonymous = et_cell_i64(ET_CELL(rows, 0, REF_ANON)) != 0;
     out->board_allows_anonymous = et_cell_i64(ET_CELL(rows, 0, REF_BOARD_ANON)) != 0;
+    out->is_blinded = et_cell_i64(ET_CELL(rows, 0, REF_BLINDED)) != 0;
     return 1;
+}
+
+int et_post_find(const et_req *q, apr_int64_t id, et_post_ref *out)
+{
+    int found = et_post_lookup(q->r, id, out);
+    if (found == 1 && et_blind_hides(q, out->is_blinded, out->author_id))
+        return 0;
+    return found;
 }

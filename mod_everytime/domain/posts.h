@@ -10,6 +10,7 @@
 #include "infra/db.h"
 #include "core/group.h"
 #include "core/request.h"
+#include "domain/moderation.h"
 
 /* The statements of the lookup below (posts.c). */
 extern const et_group et_domain_posts;
@@ -26,11 +27,23 @@ typedef struct et_post_ref {
     const char *author_id; /* never put it in a reply when is_anonymous */
     int is_anonymous;
     int board_allows_anonymous;
+    int is_blinded; /* hidden from all but its author and admins (et_blind_hides) */
 } et_post_ref;
 
 /* 1 and *out filled when post id is live, 0 when it does not exist or is
- * deleted (answer 404), -1 when the database failed (answer 503). */
+ * deleted (answer 404), -1 when the database failed (answer 503). A live
+ * post may still be blinded: see et_post_find. */
 int et_post_lookup(request_rec *r, apr_int64_t id, et_post_ref *out);
+
+/* et_post_lookup as the caller may see it: 0 also for a post blinded to
+ * them (domain/moderation.h). */
+int et_post_find(const et_req *q, apr_int64_t id, et_post_ref *out);
+
+/* The post lists' filter: the viewer sees the post (not blinded, or theirs,
+ * or the viewer is an admin) and does not block its author. Binds the
+ * viewer (et_viewer), et_viewer_admin and the viewer again. */
+#define ET_POST_VISIBLE      "AND " ET_SEEN("p") " AND " ET_UNBLOCKED("p.author_id") " "
+#define ET_POST_VISIBLE_ARGS ET_SEEN_ARGS ET_UNBLOCKED_ARGS
 
 /*
  * Lists of Post objects from another file's statement. The statement is
@@ -48,14 +61,15 @@ int et_post_lookup(request_rec *r, apr_int64_t id, et_post_ref *out);
  * The inner query leaves out deleted posts and posts of deleted boards
  * itself (ET_LIVE_POSTS; see api/posts.c's statements for examples).
  */
-#define ET_POST_INNER_COLUMNS                                                            \
-    "p.id, p.board_id, p.author_id, p.title, p.content, p.is_anonymous, p.is_question, " \
-    "p.hot_at, p.like_count, p.comment_count, p.scrap_count, p.created_at, p.updated_at"
+#define ET_POST_INNER_COLUMNS                                                              \
+    "p.id, p.board_id, p.author_id, p.title, p.content, p.is_anonymous, p.is_question, "   \
+    "p.hot_at, p.like_count, p.comment_count, p.scrap_count, p.created_at, p.updated_at, " \
+    "p.is_blinded"
 #define ET_POST_SELECT_HEAD                                                               \
     "SELECT p.id, p.board_id, p.author_id, u.nickname, u.is_active, p.title, p.content, " \
     "p.is_anonymous, p.is_question, p.hot_at, p.like_count, p.comment_count, "            \
     "p.scrap_count, p.created_at, p.updated_at, p.sort_key, lk.user_id, sc.user_id, "     \
-    "m.id, m.file_name, m.content_type, m.size FROM ("
+    "m.id, m.file_name, m.content_type, m.size, p.is_blinded FROM ("
 #define ET_POST_SELECT_TAIL                                              \
     ") p JOIN users u ON u.id = p.author_id "                            \
     "LEFT JOIN post_likes lk ON lk.post_id = p.id AND lk.user_id = %s "  \

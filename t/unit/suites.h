@@ -18,6 +18,7 @@
     X(gpa)                \
     X(util)               \
     X(anonymity)          \
+    X(moderation)         \
     X(multipart)          \
     X(upload)             \
     X(jwks)               \
