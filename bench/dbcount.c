@@ -54,37 +54,35 @@ static void *next(const char *name)
     return f;
 }
 
-#define PASS(ret, name, params, args)                                                    \
-    ret name params                                                                      \
-    {                                                                                    \
-        static ret(*real) params;                                                        \
-        if (!real)                                                                       \
-            real = (ret(*) params)next(#name);                                           \
-        count();                                                                         \
-        return real args;                                                                \
+#define PASS(ret, name, params, args)          \
+    ret name params                            \
+    {                                          \
+        static ret(*real) params;              \
+        if (!real)                             \
+            real = (ret(*) params)next(#name); \
+        count();                               \
+        return real args;                      \
     }
 
 /* ---- libpq (opaque types as void) ---- */
 typedef unsigned int Oid;
 PASS(void *, PQexec, (void *c, const char *q), (c, q))
 PASS(void *, PQexecParams,
-     (void *c, const char *q, int n, const Oid *t, const char *const *v, const int *l,
-      const int *f, int rf),
+     (void *c, const char *q, int n, const Oid *t, const char *const *v, const int *l, const int *f,
+      int rf),
      (c, q, n, t, v, l, f, rf))
 PASS(void *, PQexecPrepared,
-     (void *c, const char *s, int n, const char *const *v, const int *l, const int *f,
-      int rf),
+     (void *c, const char *s, int n, const char *const *v, const int *l, const int *f, int rf),
      (c, s, n, v, l, f, rf))
 PASS(void *, PQprepare, (void *c, const char *s, const char *q, int n, const Oid *t),
      (c, s, q, n, t))
 PASS(int, PQsendQuery, (void *c, const char *q), (c, q))
 PASS(int, PQsendQueryParams,
-     (void *c, const char *q, int n, const Oid *t, const char *const *v, const int *l,
-      const int *f, int rf),
+     (void *c, const char *q, int n, const Oid *t, const char *const *v, const int *l, const int *f,
+      int rf),
      (c, q, n, t, v, l, f, rf))
 PASS(int, PQsendQueryPrepared,
-     (void *c, const char *s, int n, const char *const *v, const int *l, const int *f,
-      int rf),
+     (void *c, const char *s, int n, const char *const *v, const int *l, const int *f, int rf),
      (c, s, n, v, l, f, rf))
 PASS(int, PQsendPrepare, (void *c, const char *s, const char *q, int n, const Oid *t),
      (c, s, q, n, t))
