@@ -54,14 +54,24 @@ static void *next(const char *name)
     return f;
 }
 
+/* The client libraries call their own entry points through the PLT
+ * (libpq's PQexecPrepared calls PQsendQueryPrepared, libmariadb's
+ * mysql_query calls mysql_real_query): those land here too, and must not
+ * count again. Only the outermost call of a thread counts. */
+static __thread int depth;
+
 #define PASS(ret, name, params, args)          \
     ret name params                            \
     {                                          \
         static ret(*real) params;              \
+        ret result;                            \
         if (!real)                             \
             real = (ret(*) params)next(#name); \
-        count();                               \
-        return real args;                      \
+        if (depth++ == 0)                      \
+            count();                           \
+        result = real args;                    \
+        depth--;                               \
+        return result;                         \
     }
 
 /* ---- libpq (opaque types as void) ---- */
