@@ -18,12 +18,28 @@
 --                       fresh: rotation issues the next one of the family).
 --                       A thread that runs dry sends "refresh": "exhausted"
 --                       (a 401 that revokes nothing) and counts it.
+--   BENCH_MODE=like     likes and unlikes posts BENCH_LIKE_FIRST ..
+--                       BENCH_LIKE_FIRST + BENCH_LIKE_COUNT - 1 (ids the bench
+--                       user has not liked and does not own): thread i takes
+--                       every n-th id from the i-th, POST /api/posts/{id}/like/
+--                       over its ids, then DELETE over them, then POST again...
+--                       so every request changes a row (no 409 counted as
+--                       work). An id comes back only after the thread's other
+--                       ids: far more than its connections, so a like has
+--                       always been answered before its unlike is sent.
+--   BENCH_MODE=mix      the soak: each thread goes round the requests of the
+--                       file BENCH_MIX ("GET /path", "POST /path JSON" or
+--                       "LIKE", one a line; a line repeated weighs more),
+--                       "LIKE" being the next request of the like mode, and
+--                       stops after BENCH_REQUESTS / BENCH_THREADS answers,
+--                       leaving a file thread-<i> in the directory BENCH_DONE.
 --
 -- done() prints one line that bench/run parses:
---   BENCH requests=N duration_us=N ok=N non2xx=N sockerr=N p50_us=N p99_us=N
+--   BENCH requests=N duration_us=N ok=N non2xx=N sockerr=N p50_us=N p99_us=N p999_us=N
 --         codes=200:N,401:N exhausted=N sockdetail=connect:N,read:N,write:N,timeout:N
--- ok and codes are exact only in login/refresh mode (response() sees every
--- status); in get and post mode non2xx is wrk's own count of statuses >= 400.
+-- ok and codes are exact in login, refresh, like and mix mode (response() sees
+-- every status); in get and post mode non2xx is wrk's own count of statuses
+-- >= 400.
 
 local mode = os.getenv("BENCH_MODE") or "get"
 local threads = {}
@@ -35,6 +51,32 @@ end
 
 local function refresh_of(body)
     return body and body:match('"refresh"%s*:%s*"([^"]+)"')
+end
+
+-- every status, and the 2xx ones as ok
+local function count_status(status)
+    codes[status] = (codes[status] or 0) + 1
+    if status >= 200 and status <= 299 then ok = ok + 1 end
+end
+
+-- like_requests(): a function that returns the next like or unlike request
+-- of this thread (see BENCH_MODE=like)
+local function like_requests()
+    local first = tonumber((assert(os.getenv("BENCH_LIKE_FIRST"), "BENCH_LIKE_FIRST is not set")))
+    local n = tonumber((assert(os.getenv("BENCH_LIKE_COUNT"), "BENCH_LIKE_COUNT is not set")))
+    local step = tonumber(os.getenv("BENCH_THREADS"))
+    local ids = {}
+    for i = first + id - 1, first + n - 1, step do ids[#ids + 1] = i end
+    assert(#ids > 0, "no post ids to like")
+    local at, method = 0, "POST"
+    return function()
+        at = at + 1
+        if at > #ids then
+            at = 1
+            method = (method == "POST") and "DELETE" or "POST"
+        end
+        return wrk.format(method, "/api/posts/" .. ids[at] .. "/like/")
+    end
 end
 
 function init(args)
@@ -101,6 +143,45 @@ function init(args)
                 end
             end
         end
+    elseif mode == "like" then
+        request = like_requests()
+        response = count_status
+    elseif mode == "mix" then
+        local like = like_requests()
+        local json = { ["Content-Type"] = "application/json" }
+        for k, v in pairs(wrk.headers) do json[k] = v end
+        local list = {}
+        for line in io.lines((assert(os.getenv("BENCH_MIX"), "BENCH_MIX is not set"))) do
+            local method, path, body = line:match("^(%u+)%s+(%S+)%s*(.*)$")
+            if line == "LIKE" then
+                list[#list + 1] = like
+            elseif method == "GET" then
+                local req = wrk.format("GET", path)
+                list[#list + 1] = function() return req end
+            elseif method == "POST" then
+                local req = wrk.format("POST", path, json, body)
+                list[#list + 1] = function() return req end
+            elseif line ~= "" then
+                error("BENCH_MIX: cannot read line '" .. line .. "'")
+            end
+        end
+        assert(#list > 0, "BENCH_MIX has no request")
+        local quota = math.ceil(tonumber(os.getenv("BENCH_REQUESTS")) / tonumber(os.getenv("BENCH_THREADS")))
+        local at, answered = id - 1, 0
+        request = function()
+            at = at % #list + 1
+            return list[at]()
+        end
+        response = function(status)
+            count_status(status)
+            answered = answered + 1
+            if answered == quota then
+                -- tell bench/run (wrk itself sleeps its -d out)
+                local f = io.open(os.getenv("BENCH_DONE") .. "/thread-" .. id, "w")
+                if f then f:close() end
+                wrk.thread:stop()
+            end
+        end
     end
 end
 
@@ -133,11 +214,11 @@ function done(summary, latency, requests)
         non2xx = e.status
     end
     io.write(string.format(
-        "BENCH requests=%d duration_us=%d ok=%d non2xx=%d sockerr=%d p50_us=%d p99_us=%d codes=%s exhausted=%d"
-            .. " sockdetail=connect:%d,read:%d,write:%d,timeout:%d\n",
+        "BENCH requests=%d duration_us=%d ok=%d non2xx=%d sockerr=%d p50_us=%d p99_us=%d p999_us=%d"
+            .. " codes=%s exhausted=%d sockdetail=connect:%d,read:%d,write:%d,timeout:%d\n",
         summary.requests, summary.duration, total_ok, non2xx,
         e.connect + e.read + e.write + e.timeout,
-        latency:percentile(50), latency:percentile(99),
+        latency:percentile(50), latency:percentile(99), latency:percentile(99.9),
         #codes > 0 and table.concat(codes, ",") or "-", total_exhausted,
         e.connect, e.read, e.write, e.timeout))
 end

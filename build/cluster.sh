@@ -97,6 +97,9 @@ et_cluster_front_conf() {
         ET_CONF_MODDIR=$(apxs -q LIBEXECDIR) \
         ET_CONF_USER_GROUP=${ET_CLUSTER_USER:+$(printf 'User %s\nGroup %s' "$ET_CLUSTER_USER" "$ET_CLUSTER_USER")} \
         et_write_conf "$ET_TOP/conf/cluster-front.conf.in" "$out"
+    if [ -n "${ET_CLUSTER_FRONT_EXTRA:-}" ]; then
+        printf '\n# EVERYTIME_FRONT_CONF_EXTRA\nInclude "%s"\n' "$ET_CLUSTER_FRONT_EXTRA" >>"$out"
+    fi
 }
 
 # The httpd servers started (pids of the foreground processes).
