@@ -91,7 +91,7 @@ et_cluster_node_conf() {
 et_cluster_front_conf() {
     local out=$1 n members=
     for n in $(seq "$ET_CLUSTER_NODES"); do
-        members+="    BalancerMember \"http://127.0.0.1:$((ET_CLUSTER_PORT + n))\" route=node$n retry=1 connectiontimeout=2"$'\n'
+        members+="    BalancerMember \"http://127.0.0.1:$((ET_CLUSTER_PORT + n))\" route=node$n retry=1 connectiontimeout=2 ttl=4"$'\n'
     done
     ET_CONF_PORT=$ET_CLUSTER_PORT ET_CONF_DIR=$ET_CLUSTER_DIR ET_CONF_MEMBERS=${members%$'\n'} \
         ET_CONF_MODDIR=$(apxs -q LIBEXECDIR) \
