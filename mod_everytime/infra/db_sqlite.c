@@ -26,9 +26,11 @@ apr_status_t apr_dbd_mutex_unlock(void);
 typedef int (*busy_fn)(void *data, int count);
 typedef int (*set_busy_handler_fn)(void *db, busy_fn fn, void *data);
 
-#define FIRST_PAUSES 20  /* of 250 µs: the usual wait */
-#define FIRST_PAUSE  250 /* µs */
-#define LATER_PAUSE  apr_time_from_msec(2)
+/* Only one thread per process polls (db_writer.h), so polling often costs
+ * little, and a lock released is taken within a few tens of µs. */
+#define FIRST_PAUSES 400 /* of 50 µs: the first 20 ms */
+#define FIRST_PAUSE  50  /* µs */
+#define LATER_PAUSE  apr_time_from_msec(1)
 
 typedef struct {
     apr_interval_time_t limit;
