@@ -32,11 +32,14 @@ typedef int (*set_busy_handler_fn)(void *db, busy_fn fn, void *data);
 #define FIRST_PAUSE  50  /* µs */
 #define LATER_PAUSE  apr_time_from_msec(1)
 
+/* One per connection: one request at a time uses it, so plain fields do. */
 typedef struct {
     apr_interval_time_t limit;
-    apr_time_t since; /* the first retry of this wait: one thread at a time
-                         uses a connection, so a plain field will do */
+    apr_time_t since; /* the first retry of this wait */
+    int gave_up;      /* this request waited its limit once already */
 } busy_wait;
+
+static const char *const busy_key = "everytime-sqlite-busy";
 
 apr_interval_time_t et_db_busy_pause(int count)
 {
@@ -48,10 +51,17 @@ static int wait_for_lock(void *data, int count)
 {
     busy_wait *w = data;
     apr_time_t now = apr_time_now();
+    /* apr's driver and db.c's sqlite_busy_retry step a busy statement again
+     * and again: without this, each of their retries would wait the whole
+     * limit anew, and a request stuck behind a lock would take minutes */
+    if (w->gave_up)
+        return 0;
     if (count == 0)
         w->since = now;
-    else if (now - w->since >= w->limit)
+    else if (now - w->since >= w->limit) {
+        w->gave_up = 1;
         return 0;
+    }
     apr_dbd_mutex_unlock();
     apr_sleep(et_db_busy_pause(count));
     apr_dbd_mutex_lock();
@@ -80,6 +90,7 @@ apr_status_t et_db_busy_install(ap_dbd_t *dbd, apr_int64_t ms)
         return APR_ENOTIMPL;
     w = apr_pcalloc(dbd->pool, sizeof(*w));
     w->limit = apr_time_from_msec(ms);
+    apr_pool_userdata_setn(w, busy_key, NULL, dbd->pool);
     return set(apr_dbd_native_handle(dbd->driver, dbd->handle), wait_for_lock, w) == 0
                ? APR_SUCCESS
                : APR_EGENERAL;
@@ -103,4 +114,11 @@ int et_db_sqlite_sync(ap_dbd_t *dbd, apr_pool_t *p)
     /* not a pragma that expires the prepared statements (those are flags
      * such as foreign_keys: apr's driver never prepares them again) */
     return apr_dbd_query(dbd->driver, dbd->handle, &nrows, "PRAGMA synchronous = NORMAL");
+}
+
+void et_db_busy_new_request(ap_dbd_t *dbd)
+{
+    void *w = NULL;
+    if (apr_pool_userdata_get(&w, busy_key, dbd->pool) == APR_SUCCESS && w)
+        ((busy_wait *)w)->gave_up = 0;
 }

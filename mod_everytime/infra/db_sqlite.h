@@ -24,6 +24,11 @@
  * then stand). */
 apr_status_t et_db_busy_install(ap_dbd_t *dbd, apr_int64_t ms);
 
+/* A request has acquired dbd: its waits start afresh. Once a request has
+ * waited the limit, its later statements give up at once (the driver's and
+ * db.c's own retries then run their course and the request answers 503). */
+void et_db_busy_new_request(ap_dbd_t *dbd);
+
 /*
  * In WAL mode, PRAGMA synchronous = NORMAL: a commit appends to the WAL
  * without waiting for the disk (fsync), and the WAL is synced at each

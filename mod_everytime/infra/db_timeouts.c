@@ -54,6 +54,8 @@ void et_db_timeouts_apply(request_rec *r, ap_dbd_t *dbd)
     const char *sql;
     int nrows = 0, rv;
 
+    if (!strcmp(apr_dbd_name(dbd->driver), "sqlite3"))
+        et_db_busy_new_request(dbd);
     if (apr_pool_userdata_get(&done, applied_key, dbd->pool) == APR_SUCCESS && done)
         return;
     /* SQLite has no statement limits to set, but its wait for the write
