@@ -21,6 +21,8 @@
 #include <apr_hash.h>
 
 #define COMMENT_MAX_CHARS 3000
+/* About the size of one Comment, to size a reply's buffer once. */
+#define COMMENT_BYTES 400
 
 /* What every comment answer is built from. Its arguments come first
  * (COMMENT_VIEW): the viewer, whom a comment that is deleted, blinded to
@@ -116,7 +118,7 @@ static const et_stmt statements[] = {
      NULL, NULL},
     {NULL, NULL, 0, NULL, NULL, NULL}};
 
-/* --- answers --------------------------------------------------------------- */
+/* --- answers: written straight from the rows (infra/json_writer.h) -------- */
 
 static apr_int64_t cell_i64(const et_rows *rows, int i, int col)
 {
@@ -128,68 +130,124 @@ static const char *caller_key(const et_req *q)
     return q->user ? q->user->user_id : "";
 }
 
-static json_t *author_json(et_req *q, const et_rows *rows, int i)
+static void write_author(et_req *q, et_jbuf *b, const et_rows *rows, int i)
 {
     if (cell_i64(rows, i, C_ANON))
-        return et_author_json(q->r->pool, NULL, NULL,
-                              et_anon_label(q->r->pool, (int)cell_i64(rows, i, C_POST_AUTHOR),
-                                            cell_i64(rows, i, C_NUMBER)));
-    if (!cell_i64(rows, i, C_ACTIVE))
-        return et_author_json(q->r->pool, NULL, NULL, ET_DELETED_USER);
-    return et_author_json(q->r->pool, ET_CELL(rows, i, C_AUTHOR), ET_CELL(rows, i, C_NICK), NULL);
+        et_author_write(b, NULL, NULL,
+                        et_anon_label(q->r->pool, (int)cell_i64(rows, i, C_POST_AUTHOR),
+                                      cell_i64(rows, i, C_NUMBER)));
+    else if (!cell_i64(rows, i, C_ACTIVE))
+        et_author_write(b, NULL, NULL, ET_DELETED_USER);
+    else
+        et_author_write(b, ET_CELL(rows, i, C_AUTHOR), ET_CELL(rows, i, C_NICK), NULL);
 }
 
-/* One Comment; "replies" (empty, to be filled) only when asked for. */
-static json_t *comment_json(et_req *q, const et_rows *rows, int i, int with_replies)
+/* Row numbers of one thread's replies, in id order. */
+typedef struct {
+    const et_rows *rows;
+    apr_array_header_t *at; /* of int */
+} reply_rows;
+
+static void write_comment(et_req *q, et_jbuf *b, const et_rows *rows, int i,
+                          const reply_rows *replies);
+
+static void write_replies(et_req *q, et_jbuf *b, const reply_rows *replies)
 {
-    apr_pool_t *p = q->r->pool;
-    json_t *c = et_json_obj(p);
+    int k;
+    et_jbuf_lit(b, "[");
+    for (k = 0; replies->at && k < replies->at->nelts; k++) {
+        if (k)
+            et_jbuf_lit(b, ",");
+        write_comment(q, b, replies->rows, APR_ARRAY_IDX(replies->at, k, int), NULL);
+    }
+    et_jbuf_lit(b, "]");
+}
+
+/* One Comment; "replies" only for a top-level comment of a thread (replies
+ * not NULL). The keys in the order of docs/openapi.json's Comment. */
+static void write_comment(et_req *q, et_jbuf *b, const et_rows *rows, int i,
+                          const reply_rows *replies)
+{
     const char *caller = et_caller(q);
     int deleted = cell_i64(rows, i, C_DELETED) != 0;
-    et_json_set_int(c, "id", cell_i64(rows, i, C_ID));
-    et_json_set_int(c, "post", cell_i64(rows, i, C_POST));
+    et_jbuf_lit(b, "{\"id\":");
+    et_jbuf_int(b, cell_i64(rows, i, C_ID));
+    et_jbuf_lit(b, ",\"post\":");
+    et_jbuf_int(b, cell_i64(rows, i, C_POST));
+    et_jbuf_lit(b, ",\"parent\":");
     if (ET_CELL(rows, i, C_PARENT))
-        et_json_set_int(c, "parent", cell_i64(rows, i, C_PARENT));
+        et_jbuf_int(b, cell_i64(rows, i, C_PARENT));
     else
-        et_json_set_null(c, "parent");
+        et_jbuf_lit(b, "null");
     /* a deleted placeholder names nobody, not even anonymously */
-    et_json_set(c, "author", deleted ? NULL : author_json(q, rows, i));
-    et_json_set_str(p, c, "content", deleted ? NULL : ET_CELL(rows, i, C_CONTENT));
-    et_json_set_bool(c, "is_anonymous", (int)cell_i64(rows, i, C_ANON));
-    et_json_set_int(c, "like_count", cell_i64(rows, i, C_LIKES));
-    if (caller)
-        et_json_set_bool(c, "is_liked", cell_i64(rows, i, C_LIKED) > 0);
-    et_json_set_bool(c, "is_mine", caller && !strcmp(caller, ET_CELL(rows, i, C_AUTHOR)));
-    et_json_set_bool(c, "is_deleted", deleted);
+    et_jbuf_lit(b, ",\"author\":");
+    if (deleted)
+        et_jbuf_lit(b, "null");
+    else
+        write_author(q, b, rows, i);
+    et_jbuf_lit(b, ",\"content\":");
+    et_jbuf_str(b, "content", deleted ? NULL : ET_CELL(rows, i, C_CONTENT));
+    et_jbuf_lit(b, ",\"is_anonymous\":");
+    et_jbuf_bool(b, cell_i64(rows, i, C_ANON) != 0);
+    et_jbuf_lit(b, ",\"like_count\":");
+    et_jbuf_int(b, cell_i64(rows, i, C_LIKES));
+    if (caller) {
+        et_jbuf_lit(b, ",\"is_liked\":");
+        et_jbuf_bool(b, cell_i64(rows, i, C_LIKED) > 0);
+    }
+    et_jbuf_lit(b, ",\"is_mine\":");
+    et_jbuf_bool(b, caller && !strcmp(caller, ET_CELL(rows, i, C_AUTHOR)));
+    et_jbuf_lit(b, ",\"is_deleted\":");
+    et_jbuf_bool(b, deleted);
     /* only for its author and admins: everyone else is not shown it, or
      * shown a placeholder */
     if (!deleted && cell_i64(rows, i, C_BLINDED))
-        et_json_set_bool(c, "is_blinded", 1);
-    if (with_replies)
-        et_json_set(c, "replies", et_json_arr(p));
-    et_json_set_str(p, c, "created_at", et_cell_time(p, ET_CELL(rows, i, C_CREATED)));
-    et_json_set_str(p, c, "updated_at", et_cell_time(p, ET_CELL(rows, i, C_UPDATED)));
-    return c;
+        et_jbuf_lit(b, ",\"is_blinded\":true");
+    if (replies) {
+        et_jbuf_lit(b, ",\"replies\":");
+        write_replies(q, b, replies);
+    }
+    et_jbuf_lit(b, ",\"created_at\":");
+    et_jbuf_str(b, "created_at", et_cell_time(q->r->pool, ET_CELL(rows, i, C_CREATED)));
+    et_jbuf_lit(b, ",\"updated_at\":");
+    et_jbuf_str(b, "updated_at", et_cell_time(q->r->pool, ET_CELL(rows, i, C_UPDATED)));
+    et_jbuf_lit(b, "}");
 }
 
 /* The first ntop rows of top as top-level comments, each with its rows of
- * replies (both lists in id order). */
-static json_t *thread_json(et_req *q, const et_rows *top, int ntop, const et_rows *replies)
+ * replies (both lists in id order), as a JSON array. */
+static void write_thread(et_req *q, et_jbuf *b, const et_rows *top, int ntop,
+                         const et_rows *replies)
 {
-    json_t *list = et_json_arr(q->r->pool);
-    apr_hash_t *by_id = apr_hash_make(q->r->pool);
+    apr_hash_t *by_parent = apr_hash_make(q->r->pool);
     int i;
-    for (i = 0; i < ntop; i++) {
-        json_t *c = comment_json(q, top, i, 1);
-        et_json_push(list, c);
-        apr_hash_set(by_id, ET_CELL(top, i, C_ID), APR_HASH_KEY_STRING, c);
-    }
     for (i = 0; replies && i < replies->nrows; i++) {
-        json_t *parent = apr_hash_get(by_id, ET_CELL(replies, i, C_PARENT), APR_HASH_KEY_STRING);
-        if (parent)
-            et_json_push(json_object_get(parent, "replies"), comment_json(q, replies, i, 0));
+        const char *parent = ET_CELL(replies, i, C_PARENT);
+        apr_array_header_t *at = apr_hash_get(by_parent, parent, APR_HASH_KEY_STRING);
+        if (!at) {
+            at = apr_array_make(q->r->pool, 4, sizeof(int));
+            apr_hash_set(by_parent, parent, APR_HASH_KEY_STRING, at);
+        }
+        APR_ARRAY_PUSH(at, int) = i;
     }
-    return list;
+    et_jbuf_lit(b, "[");
+    for (i = 0; i < ntop; i++) {
+        reply_rows mine = {replies,
+                           apr_hash_get(by_parent, ET_CELL(top, i, C_ID), APR_HASH_KEY_STRING)};
+        if (i)
+            et_jbuf_lit(b, ",");
+        write_comment(q, b, top, i, &mine);
+    }
+    et_jbuf_lit(b, "]");
+}
+
+/* {"results": ..., "next": ...} around what write wrote. */
+static int page_reply(et_req *q, et_jbuf *b, const char *next)
+{
+    et_jbuf_lit(b, ",\"next\":");
+    et_jbuf_str(b, "next", next);
+    et_jbuf_lit(b, "}");
+    return et_reply_jbuf(q, HTTP_OK, b);
 }
 
 /* The live replies of the top-level comments first_id..last_id of a post. */
@@ -205,7 +263,7 @@ static apr_status_t load_replies(et_req *q, apr_int64_t post_id, apr_int64_t fir
 static int reply_comment(et_req *q, int status, apr_int64_t id)
 {
     et_rows *rows, *replies = NULL;
-    json_t *list;
+    et_jbuf *b;
     if (et_db_select(q->r, "et_cmt_get", &rows, COMMENT_VIEW(q), id) != APR_SUCCESS)
         return et_fail_unavailable(q);
     if (!rows->nrows)
@@ -213,14 +271,18 @@ static int reply_comment(et_req *q, int status, apr_int64_t id)
     if (!ET_CELL(rows, 0, C_PARENT) &&
         load_replies(q, cell_i64(rows, 0, C_POST), id, id, &replies) != APR_SUCCESS)
         return et_fail_unavailable(q);
+    b = et_jbuf_make(q->r->pool, COMMENT_BYTES * (replies ? replies->nrows + 1 : 1));
     /* a reply alone, or a top-level comment with its replies */
     if (ET_CELL(rows, 0, C_PARENT)) {
-        list = et_json_arr(q->r->pool);
-        et_json_push(list, comment_json(q, rows, 0, 0));
+        write_comment(q, b, rows, 0, NULL);
     } else {
-        list = thread_json(q, rows, 1, replies);
+        reply_rows all = {replies, apr_array_make(q->r->pool, replies->nrows, sizeof(int))};
+        int i;
+        for (i = 0; i < replies->nrows; i++)
+            APR_ARRAY_PUSH(all.at, int) = i;
+        write_comment(q, b, rows, 0, &all);
     }
-    return et_reply(q, status, json_array_get(list, 0));
+    return et_reply_jbuf(q, status, b);
 }
 
 /* --- lookups -------------------------------------------------------------------- */
@@ -256,6 +318,7 @@ static int et_comments_list(et_req *q)
     et_post_ref post;
     et_page page;
     et_rows *top, *replies = NULL;
+    et_jbuf *b;
     int status, shown;
     if ((status = find_post(q, &post)) != OK || (status = et_page_read(q, &page, "comments")) != OK)
         return status;
@@ -267,9 +330,10 @@ static int et_comments_list(et_req *q)
     if (shown && load_replies(q, post_id, cell_i64(top, 0, C_ID), cell_i64(top, shown - 1, C_ID),
                               &replies) != APR_SUCCESS)
         return et_fail_unavailable(q);
-    return et_reply(q, HTTP_OK,
-                    et_page_json(q, thread_json(q, top, shown, replies),
-                                 et_page_next(q, &page, top, C_ID, -1)));
+    b = et_jbuf_make(q->r->pool, COMMENT_BYTES * (shown + (replies ? replies->nrows : 0)) + 64);
+    et_jbuf_lit(b, "{\"results\":");
+    write_thread(q, b, top, shown, replies);
+    return page_reply(q, b, et_page_next(q, &page, top, C_ID, -1));
 }
 
 typedef struct {
@@ -404,7 +468,7 @@ static int et_me_comments(et_req *q)
 {
     et_page page;
     et_rows *rows;
-    json_t *list;
+    et_jbuf *b;
     int status, i, shown;
     if ((status = et_page_read(q, &page, "me_comments")) != OK)
         return status;
@@ -413,11 +477,16 @@ static int et_me_comments(et_req *q)
                      (apr_int64_t)page.limit + 1) != APR_SUCCESS)
         return et_fail_unavailable(q);
     shown = et_page_shown(&page, rows);
-    list = et_json_arr(q->r->pool);
+    b = et_jbuf_make(q->r->pool, COMMENT_BYTES * shown + 64);
     /* a flat list of the caller's own writing: no replies hang here */
-    for (i = 0; i < shown; i++)
-        et_json_push(list, comment_json(q, rows, i, 0));
-    return et_reply(q, HTTP_OK, et_page_json(q, list, et_page_next(q, &page, rows, C_ID, -1)));
+    et_jbuf_lit(b, "{\"results\":[");
+    for (i = 0; i < shown; i++) {
+        if (i)
+            et_jbuf_lit(b, ",");
+        write_comment(q, b, rows, i, NULL);
+    }
+    et_jbuf_lit(b, "]");
+    return page_reply(q, b, et_page_next(q, &page, rows, C_ID, -1));
 }
 
 /* Keep docs/openapi.json in step: t/api/schema.t compares the two. */

@@ -21,6 +21,7 @@
 #include "core/cursor.h"
 #include "domain/moderation.h"
 #include "domain/posts.h"
+#include "domain/post_render.h"
 #include "infra/util.h"
 #include "core/errors.h"
 #include "core/query.h"
@@ -80,9 +81,12 @@ static apr_int64_t read_school(et_req *q)
     return v;
 }
 
+/* The one page popular answers. */
+static const et_page popular_page = {"popular", POPULAR_LIMIT, 0, 0, 0};
+
 static int et_posts_popular(et_req *q)
 {
-    const char *caller = caller_or_blank(q), *next;
+    const char *caller = caller_or_blank(q);
     apr_int64_t school = read_school(q), now = apr_time_now();
     et_rows *rows;
     if (et_has_errors(q))
@@ -91,10 +95,9 @@ static int et_posts_popular(et_req *q)
                      now - POPULAR_WINDOW, now, school, school, (apr_int64_t)POPULAR_LIMIT, caller,
                      caller) != APR_SUCCESS)
         return et_fail_unavailable(q);
-    /* a short list, never paged: {"results", "next": null} */
-    return et_reply(
-        q, HTTP_OK,
-        et_page_json(q, et_posts_from_rows(q, rows, POPULAR_LIMIT, "popular", &next), NULL));
+    /* a short list, never paged: the query fetches POPULAR_LIMIT rows at
+     * most, so "next" stays null */
+    return et_post_page_reply(q, rows, &popular_page);
 }
 
 /* A BEST period: its name (which the cursors carry) and its length. */
@@ -151,7 +154,7 @@ static int et_posts_best(et_req *q)
                      school, school, likes, likes, id, (apr_int64_t)page.limit + 1, caller,
                      caller) != APR_SUCCESS)
         return et_fail_unavailable(q);
-    return et_reply(q, HTTP_OK, et_post_page_json(q, rows, &page));
+    return et_post_page_reply(q, rows, &page);
 }
 
 /* Keep docs/openapi.json in step: t/api/schema.t compares the two. */

@@ -14,6 +14,7 @@
 #include "core/cursor.h"
 #include "domain/media.h"
 #include "domain/posts.h"
+#include "domain/post_render.h"
 #include "infra/util.h"
 #include "core/errors.h"
 #include "core/validate.h"
@@ -96,16 +97,12 @@ static const char *caller_or_blank(const et_req *q)
 /* Answers the live post id as a Post with status. */
 static int reply_post(et_req *q, int status, apr_int64_t id)
 {
-    const char *caller = caller_or_blank(q), *next;
+    const char *caller = caller_or_blank(q);
     et_rows *rows;
-    json_t *list;
     if (et_db_select(q->r, "et_post_get", &rows, et_viewer(q), et_viewer_admin(q), id, caller,
                      caller) != APR_SUCCESS)
         return et_fail_unavailable(q);
-    list = et_posts_from_rows(q, rows, 1, "posts", &next);
-    if (json_array_size(list) == 0)
-        return et_fail(q, ET_E_NOT_FOUND);
-    return et_reply(q, status, json_array_get(list, 0));
+    return et_post_reply(q, status, rows);
 }
 
 /* --- lookup ----------------------------------------------------------------------- */
@@ -161,7 +158,7 @@ static int list_reply(et_req *q, apr_status_t rv, et_rows *rows, const et_page *
 {
     if (rv != APR_SUCCESS)
         return et_fail_unavailable(q);
-    return et_reply(q, HTTP_OK, et_post_page_json(q, rows, page));
+    return et_post_page_reply(q, rows, page);
 }
 
 /* Runs the list statement that suits the filters. */

@@ -10,6 +10,7 @@
 #include "core/transaction.h"
 #include "core/cursor.h"
 #include "domain/posts.h"
+#include "domain/post_render.h"
 #include "core/errors.h"
 
 /* "before" of a first page: every key is smaller */
@@ -287,7 +288,7 @@ static int et_me_scraps(et_req *q)
     if (et_db_select(q->r, "et_react_scraps_mine", &rows, me, me, et_viewer_admin(q), me, key, key,
                      id, (apr_int64_t)page.limit + 1, me, me) != APR_SUCCESS)
         return et_fail_unavailable(q);
-    return et_reply(q, HTTP_OK, et_post_page_json(q, rows, &page));
+    return et_post_page_reply(q, rows, &page);
 }
 
 /* Keep docs/openapi.json in step: t/api/schema.t compares the two. */

@@ -10,6 +10,14 @@ int et_reply(et_req *q, int status, json_t *body)
     return status;
 }
 
+int et_reply_jbuf(et_req *q, int status, const et_jbuf *b)
+{
+    q->reply = NULL;
+    q->reply_text = b->data;
+    q->reply_text_len = b->len;
+    return status;
+}
+
 const char *et_caller(const et_req *q)
 {
     return q->user ? q->user->user_id : NULL;

@@ -8,6 +8,7 @@
 
 #include "core/config.h"
 #include "infra/json.h"
+#include "infra/json_writer.h"
 #include "auth/et_jwt.h"
 
 #define ET_MAX_PARAMS 4
@@ -32,6 +33,8 @@ typedef struct et_req {
 
 /* Replies. */
 int et_reply(et_req *q, int status, json_t *body);
+/* A reply written as JSON text already (json_writer.h): b's text, sent as it is. */
+int et_reply_jbuf(et_req *q, int status, const et_jbuf *b);
 
 /* The caller's user id, or NULL for anonymous callers. */
 const char *et_caller(const et_req *q);

@@ -1,7 +1,7 @@
 /*
  * posts.h: what other resource groups need to know about posts: whether one
- * exists (and who wrote it, anonymously or not), and how to render lists of
- * Post objects from a query of their own (e.g. the caller's scraps).
+ * exists (and who wrote it, anonymously or not), and the shape of a query
+ * of Post objects (post_render.h writes them), e.g. the caller's scraps.
  */
 #ifndef ET_POSTS_H
 #define ET_POSTS_H
@@ -46,7 +46,8 @@ int et_post_find(const et_req *q, apr_int64_t id, et_post_ref *out);
 #define ET_POST_VISIBLE_ARGS ET_SEEN_ARGS ET_UNBLOCKED_ARGS
 
 /*
- * Lists of Post objects from another file's statement. The statement is
+ * Lists of Post objects from another file's statement, written by
+ * post_render.h. The statement is
  *
  *   ET_POST_SELECT_HEAD
  *     "SELECT " ET_POST_INNER_COLUMNS ", <sort key> AS sort_key FROM posts p ... "
@@ -76,17 +77,5 @@ int et_post_find(const et_req *q, apr_int64_t id, et_post_ref *out);
     "LEFT JOIN post_scraps sc ON sc.post_id = p.id AND sc.user_id = %s " \
     "LEFT JOIN media m ON m.post_id = p.id "                             \
     "ORDER BY p.sort_key DESC, p.id DESC, m.id"
-
-/* {"results": [Post, ...], "next": cursor or null} from the rows of such a
- * statement: at most page->limit posts; next continues after the last one
- * shown, as page->list's cursor (sort_key, id), when the query found another
- * post. */
-json_t *et_post_page_json(et_req *q, const et_rows *rows, const et_page *page);
-
-/* The Posts of such rows (one row per media file, a post's rows adjacent),
- * at most limit of them; *next, a cursor of the list called name, continues
- * after the last one shown when the rows held another post, else NULL. */
-json_t *et_posts_from_rows(et_req *q, const et_rows *rows, int limit, const char *name,
-                           const char **next);
 
 #endif

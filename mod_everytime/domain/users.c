@@ -61,6 +61,20 @@ json_t *et_author_json(apr_pool_t *p, const char *user_id, const char *nickname,
     return a;
 }
 
+void et_author_write(et_jbuf *b, const char *user_id, const char *nickname, const char *label)
+{
+    if (label) {
+        et_jbuf_lit(b, "{\"id\":null,\"nickname\":");
+        et_jbuf_str(b, "nickname", label);
+    } else {
+        et_jbuf_lit(b, "{\"id\":");
+        et_jbuf_str(b, "id", user_id);
+        et_jbuf_lit(b, ",\"nickname\":");
+        et_jbuf_str(b, "nickname", nickname);
+    }
+    et_jbuf_lit(b, "}");
+}
+
 /* 409 naming each field whose value another user holds; OK when none. */
 int et_users_check_taken(et_req *q, const char *login_id, const char *email, const char *nickname,
                          const char *self_id)

@@ -53,5 +53,7 @@ json_t *et_school_json(apr_pool_t *p, const char *id, const char *name, const ch
  * when label is given (anonymous writing, deleted accounts). Never put an
  * anonymous writer's id anywhere else in a reply. */
 json_t *et_author_json(apr_pool_t *p, const char *user_id, const char *nickname, const char *label);
+/* The same object, written into b (json_writer.h). */
+void et_author_write(et_jbuf *b, const char *user_id, const char *nickname, const char *label);
 
 #endif

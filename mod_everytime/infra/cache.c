@@ -156,6 +156,13 @@ static void unlock(const et_cache *c)
         apr_global_mutex_unlock(cache_mutex);
 }
 
+/* shmcb refuses an id shorter than this (AH00832, "unusably short id"):
+ * the generation key "g" was refused on every read, so the families' cache
+ * never answered and each request logged an error and asked the database. */
+#define MIN_ID_LEN 4
+/* Pads a short id: no key of the module ends with it. */
+#define ID_PAD '#'
+
 /* shmcb picks a subcache by the key's first byte, and our keys share their
  * first bytes ("f:", "t:"): without this every key would crowd into one
  * subcache, evicting live entries early. A character of a hash spreads them. */
@@ -165,12 +172,16 @@ static const char *spread(request_rec *r, const char *key)
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     apr_uint32_t h = 2166136261u; /* FNV-1a */
     const unsigned char *k;
+    apr_size_t n = strlen(key) + 1;
     char *out;
     for (k = (const unsigned char *)key; *k; k++)
         h = (h ^ *k) * 16777619u;
-    out = apr_palloc(r->pool, strlen(key) + 2);
+    out = apr_palloc(r->pool, (n < MIN_ID_LEN ? MIN_ID_LEN : n) + 1);
     out[0] = alphabet[(h ^ (h >> 16)) & 63];
     strcpy(out + 1, key);
+    for (; n < MIN_ID_LEN; n++)
+        out[n] = ID_PAD;
+    out[n] = '\0';
     return out;
 }
 

@@ -5,6 +5,7 @@
 #include "infra/db.h"
 #include "core/config.h"
 #include "infra/db_timeouts.h"
+#include "infra/db_writer.h"
 
 #include <apr_atomic.h>
 #include <apr_general.h>
@@ -90,6 +91,7 @@ typedef struct {
     apr_dbd_transaction_t *trans;
     after_commit *after, **after_tail; /* in the order they were asked for */
     int bug;                           /* a statement failed as ET_DB_BUG */
+    int writing;                       /* holds the process's SQLite writer turn */
 } req_db;
 
 /* libpq's PQsetErrorVerbosity, found in the process: apr's pgsql driver
@@ -295,24 +297,65 @@ static int reconnected(request_rec *r, req_db *d, const char *label, const db_fa
            statement(r, d, label, select, st) == ET_DB_OK;
 }
 
+static int is_sqlite(const req_db *d)
+{
+    return !strcmp(apr_dbd_name(d->dbd->driver), "sqlite3");
+}
+
+/* Takes the process's SQLite writer turn (db_writer.h) for a write outside
+ * a transaction, or for a transaction: 1 when taken now, 0 when it is not
+ * SQLite or the request holds it already (its transaction is open). */
+static int writer_enter(req_db *d)
+{
+    if (d->writing || !is_sqlite(d))
+        return 0;
+    et_db_writer_enter();
+    d->writing = 1;
+    return 1;
+}
+
+static void writer_leave(req_db *d)
+{
+    if (!d->writing)
+        return;
+    d->writing = 0;
+    et_db_writer_leave();
+}
+
+static et_db_outcome select_bound(request_rec *r, req_db *d, const char *label,
+                                  apr_dbd_prepared_t *st, const void **args, et_rows **out);
+
 et_db_outcome et_db_select(request_rec *r, const char *label, et_rows **out, ...)
 {
     req_db *d = req_db_get(r);
     apr_dbd_prepared_t *st = NULL;
     et_db_outcome o;
-    apr_dbd_results_t *res = NULL;
-    apr_dbd_row_t *row = NULL;
-    apr_array_header_t *cells;
-    et_rows *rows;
     const void **args;
     va_list ap;
-    int rv, j, random;
+    int solo;
 
     if ((o = statement(r, d, label, 1, &st)) != ET_DB_OK)
         return o;
     va_start(ap, out);
     args = bind_args(r, find_statement(label)->args, ap);
     va_end(ap);
+    /* an INSERT ... RETURNING outside a transaction writes */
+    solo = et_db_writes(find_statement(label)->sql) && writer_enter(d);
+    o = select_bound(r, d, label, st, args, out);
+    if (solo)
+        writer_leave(d);
+    return o;
+}
+
+static et_db_outcome select_bound(request_rec *r, req_db *d, const char *label,
+                                  apr_dbd_prepared_t *st, const void **args, et_rows **out)
+{
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    apr_array_header_t *cells;
+    et_rows *rows;
+    int rv, j, random;
+
     /* Random access makes pgsql fetch the whole result at once: sequentially
      * it reports a lost connection as "no more rows". mysql's random mode
      * cannot step with -1 ("next row"), and reports errors sequentially. */
@@ -364,11 +407,6 @@ et_db_outcome et_db_select(request_rec *r, const char *label, et_rows **out, ...
 
 typedef int (*db_attempt)(request_rec *r, req_db *d, void *ctx);
 
-static int is_sqlite(const req_db *d)
-{
-    return !strcmp(apr_dbd_name(d->dbd->driver), "sqlite3");
-}
-
 static int sqlite_busy_retry(request_rec *r, req_db *d, db_attempt attempt, void *ctx)
 {
     apr_time_t give_up = apr_time_now() + ET_SQLITE_BUSY_WAIT;
@@ -397,6 +435,9 @@ static int exec_once(request_rec *r, req_db *d, void *ctx)
     return apr_dbd_pbquery(d->dbd->driver, r->pool, d->dbd->handle, &c->nrows, c->st, c->args);
 }
 
+static et_db_outcome exec_bound(request_rec *r, req_db *d, const char *label, exec_call *c,
+                                int *nrows);
+
 et_db_outcome et_db_exec(request_rec *r, const char *label, int *nrows, ...)
 {
     req_db *d = req_db_get(r);
@@ -405,7 +446,7 @@ et_db_outcome et_db_exec(request_rec *r, const char *label, int *nrows, ...)
     exec_call call = {NULL, NULL, 0};
     et_db_outcome o;
     va_list ap;
-    int rv;
+    int solo;
 
     if ((o = statement(r, d, label, 0, &st)) != ET_DB_OK)
         return o;
@@ -414,7 +455,18 @@ et_db_outcome et_db_exec(request_rec *r, const char *label, int *nrows, ...)
     va_end(ap);
     call.st = st;
     call.args = args;
-    rv = exec_once(r, d, &call);
+    solo = writer_enter(d);
+    o = exec_bound(r, d, label, &call, nrows);
+    if (solo)
+        writer_leave(d);
+    return o;
+}
+
+static et_db_outcome exec_bound(request_rec *r, req_db *d, const char *label, exec_call *c,
+                                int *nrows)
+{
+    exec_call call = *c;
+    int rv = exec_once(r, d, &call);
     if (rv) {
         db_failure f = failure_read(r, d, rv);
         if (reconnected(r, d, label, &f, 0, &call.st))
@@ -440,6 +492,7 @@ static apr_status_t rollback_open(void *data)
         apr_dbd_transaction_end(d->dbd->driver, d->dbd->pool, d->trans);
         d->trans = NULL;
     }
+    writer_leave(d);
     return APR_SUCCESS;
 }
 
@@ -465,6 +518,8 @@ apr_status_t et_db_begin(request_rec *r)
     int rv;
     if (!d->dbd)
         return APR_EGENERAL;
+    /* SQLite: a transaction is a writer (BEGIN IMMEDIATE) until it ends */
+    writer_enter(d);
     rv = begin_once(r, d, NULL);
     if (rv && recover_connection(r, d, "et_ops_ping"))
         rv = begin_once(r, d, NULL);
@@ -472,6 +527,7 @@ apr_status_t et_db_begin(request_rec *r)
         rv = sqlite_busy_retry(r, d, begin_once, NULL);
     if (rv) {
         d->trans = NULL;
+        writer_leave(d);
         db_error(r, d, "BEGIN", rv);
         return APR_EGENERAL;
     }
@@ -501,7 +557,9 @@ apr_status_t et_db_commit(request_rec *r)
         rv = -1;
     else
         rv = 0;
-    if (apr_dbd_transaction_end(d->dbd->driver, r->pool, t) != 0 || rv) {
+    rv = apr_dbd_transaction_end(d->dbd->driver, r->pool, t) != 0 || rv;
+    writer_leave(d);
+    if (rv) {
         d->after = NULL;
         db_error(r, d, "COMMIT", rv);
         return APR_EGENERAL;

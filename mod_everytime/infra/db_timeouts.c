@@ -10,6 +10,7 @@
  */
 #include "infra/db_timeouts.h"
 #include "core/config.h"
+#include "infra/db_sqlite.h"
 
 #include <apr_strings.h>
 
@@ -34,14 +35,33 @@ const char *et_db_timeouts_sql(apr_pool_t *p, const char *driver, apr_int64_t ms
     return NULL;
 }
 
+/* SQLite's are the connection's own (db_sqlite.h); either failing leaves
+ * the driver's defaults, which work, only slower. */
+static void sqlite_settings(request_rec *r, ap_dbd_t *dbd)
+{
+    apr_status_t rv = et_db_busy_install(dbd, et_conf(r->server)->db_timeout);
+    int err;
+    if (rv != APR_SUCCESS)
+        ET_LOG(r, APLOG_WARNING, rv, "installing the SQLite busy handler failed");
+    if ((err = et_db_sqlite_sync(dbd, r->pool)) != 0)
+        ET_LOG(r, APLOG_WARNING, 0, "setting SQLite's synchronous failed: %s",
+               apr_dbd_error(dbd->driver, dbd->handle, err));
+}
+
 void et_db_timeouts_apply(request_rec *r, ap_dbd_t *dbd)
 {
     void *done = NULL;
     const char *sql;
     int nrows = 0, rv;
 
+    if (!strcmp(apr_dbd_name(dbd->driver), "sqlite3"))
+        et_db_busy_new_request(dbd);
     if (apr_pool_userdata_get(&done, applied_key, dbd->pool) == APR_SUCCESS && done)
         return;
+    /* SQLite has no statement limits to set, but its wait for the write
+     * lock is the connection's own (db_busy.c) */
+    if (!strcmp(apr_dbd_name(dbd->driver), "sqlite3"))
+        sqlite_settings(r, dbd);
     sql = et_db_timeouts_sql(r->pool, apr_dbd_name(dbd->driver), et_conf(r->server)->db_timeout);
     if (sql && (rv = apr_dbd_query(dbd->driver, dbd->handle, &nrows, sql)) != 0) {
         /* the request goes on; its statements are unbounded this once */

@@ -12,9 +12,9 @@
 /* Sets, on a connection that has not had them yet, how long a statement and
  * a wait for a lock may take (pgsql: statement_timeout and lock_timeout;
  * mysql: max_statement_time and innodb_lock_wait_timeout); the database then
- * cancels the statement, which fails, and the request answers 503. Nothing
- * for sqlite3 (its busy wait is db.c's). A connection that refuses is logged
- * and tried again on its next use. */
+ * cancels the statement, which fails, and the request answers 503. On
+ * sqlite3, how long a statement waits for the write lock (db_busy.h). A
+ * connection that refuses is logged and tried again on its next use. */
 void et_db_timeouts_apply(request_rec *r, ap_dbd_t *dbd);
 
 /* The same after the driver reconnected the session (apr_dbd_check_conn):

@@ -34,7 +34,7 @@ json_t *et_json_arr(apr_pool_t *p)
 #define ERROR_KEY "et_json_error"
 
 /* The first refusal is the one worth logging: keep it. */
-static void refuse(apr_pool_t *p, const char *key)
+void et_json_refuse(apr_pool_t *p, const char *key)
 {
     if (!et_json_error(p))
         apr_pool_userdata_setn(apr_pstrdup(p, key), ERROR_KEY, NULL, p);
@@ -55,7 +55,7 @@ static json_t *string_or_null(apr_pool_t *p, const char *key, const char *val)
     if (!val)
         return json_null();
     if (!(s = json_string(val)))
-        refuse(p, key);
+        et_json_refuse(p, key);
     return s;
 }
 
@@ -100,11 +100,7 @@ apr_status_t et_json_send(request_rec *r, json_t *v)
     apr_off_t len = 0;
     ctx.r = r;
     ctx.bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
-    /* 15 significant digits print a double such as 4.3 as "4.3", where
-     * jansson's default of 17 prints "4.2999999999999998" */
-    if (json_dump_callback(v, dump_to_brigade, &ctx,
-                           JSON_PRESERVE_ORDER | JSON_COMPACT | JSON_ENCODE_ANY |
-                               JSON_REAL_PRECISION(15)) != 0)
+    if (json_dump_callback(v, dump_to_brigade, &ctx, ET_JSON_DUMP_FLAGS) != 0)
         return APR_EGENERAL;
     apr_brigade_length(ctx.bb, 1, &len);
     ap_set_content_length(r, len);
@@ -116,7 +112,7 @@ apr_status_t et_json_send_text(request_rec *r, const char *text, apr_size_t len)
 {
     apr_bucket_alloc_t *ba = r->connection->bucket_alloc;
     apr_bucket_brigade *bb = apr_brigade_create(r->pool, ba);
-    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_immortal_create(text, len, ba));
+    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_pool_create(text, len, r->pool, ba));
     APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(ba));
     ap_set_content_length(r, (apr_off_t)len);
     return ap_pass_brigade(r->output_filters, bb);

@@ -45,6 +45,10 @@ void et_json_set_real(json_t *o, const char *key, double val);
 void et_json_set_null(json_t *o, const char *key);
 void et_json_push_str(apr_pool_t *p, json_t *a, const char *val);
 
+/* Records key as a string that could not be written (json_writer.c's
+ * strings are refused the same way). */
+void et_json_refuse(apr_pool_t *p, const char *key);
+
 /* The key (or "[]" for an array element) of the first string
  * et_json_set_str or et_json_push_str refused on pool p, or NULL. */
 const char *et_json_error(apr_pool_t *p);
@@ -52,10 +56,16 @@ const char *et_json_error(apr_pool_t *p);
 /* Parses text; duplicates keys are refused. NULL with *err set on failure. */
 json_t *et_json_parse(apr_pool_t *p, const char *text, apr_size_t len, const char **err);
 
+/* How every reply is dumped. 15 significant digits print a double such as
+ * 4.3 as "4.3", where jansson's default of 17 prints "4.2999999999999998". */
+#define ET_JSON_DUMP_FLAGS \
+    (JSON_PRESERVE_ORDER | JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15))
+
 /* Writes v as the response body (Content-Type set by the caller). */
 apr_status_t et_json_send(request_rec *r, json_t *v);
-/* Writes JSON text that outlives the request (a static document) as the
- * response body, without copying it. */
+/* Writes JSON text that lives at least as long as the request (a static
+ * document, or text of the request pool) as the response body, without
+ * copying it (should the bucket outlive the pool, httpd copies it then). */
 apr_status_t et_json_send_text(request_rec *r, const char *text, apr_size_t len);
 
 #endif

@@ -29,6 +29,7 @@
     X(cache_health)       \
     X(cors)               \
     X(json)               \
+    X(json_writer)        \
     X(db_timeouts)        \
     X(db)
 
