@@ -5,7 +5,9 @@
 #include "api/groups.h"
 #include "domain/anonymity.h"
 #include "domain/comments.h"
+#include "domain/devices.h"
 #include "domain/media.h"
+#include "domain/notifications.h"
 #include "domain/posts.h"
 #include "auth/throttle.h"
 #include "domain/timetables.h"
@@ -22,6 +24,8 @@ const et_group *const et_groups[] = {
     &et_domain_anonymity,
     &et_domain_media,
     &et_domain_timetables,
+    &et_domain_notifications,
+    &et_domain_devices,
     /* the API, in the order the router tries the routes */
     &et_api_accounts,
     &et_api_social,
@@ -30,6 +34,8 @@ const et_group *const et_groups[] = {
     &et_api_reactions,
     &et_api_comments,
     &et_api_messages,
+    &et_api_notifications,
+    &et_api_devices,
     &et_api_media,
     &et_api_courses,
     &et_api_timetables,

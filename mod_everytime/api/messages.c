@@ -10,6 +10,7 @@
  */
 #include "api/groups.h"
 #include "domain/anonymity.h"
+#include "domain/notifications.h"
 #include "domain/users.h"
 #include "core/transaction.h"
 #include "core/cursor.h"
@@ -48,8 +49,9 @@ static const et_stmt statements[] = {
      "UPDATE conversations SET updated_at = CASE WHEN updated_at < %lld THEN %lld "
      "ELSE updated_at END WHERE id = %lld",
      NULL, NULL},
-    {"et_msg_conv_get", "lss", 1,
-     "SELECT id FROM conversations WHERE id = %lld AND (starter_id = %s OR recipient_id = %s)",
+    {"et_msg_conv_get", "lss", 2,
+     "SELECT starter_id, recipient_id FROM conversations "
+     "WHERE id = %lld AND (starter_id = %s OR recipient_id = %s)",
      NULL, NULL},
     /* the caller's conversations, most recent first, each with its last
      * message and how many of the other side's messages are unread */
@@ -140,15 +142,20 @@ static const char *read_content(et_req *q)
     return et_body_str(q, "content", ET_REQUIRED, 0, CONTENT_MAX);
 }
 
-/* OK when the caller takes part in conversation id; 404 for everyone else,
- * so that a conversation's existence does not leak. */
-static int check_participant(et_req *q, apr_int64_t id)
+/* OK when the caller takes part in conversation id, with the other side in
+ * *other (when asked for); 404 for everyone else, so that a conversation's
+ * existence does not leak. */
+static int check_participant(et_req *q, apr_int64_t id, const char **other)
 {
     et_rows *rows;
     const char *me = et_caller(q);
     if (et_db_select(q->r, "et_msg_conv_get", &rows, id, me, me) != APR_SUCCESS)
         return et_fail_unavailable(q);
-    return rows->nrows == 1 ? OK : et_fail(q, ET_E_NOT_FOUND);
+    if (rows->nrows != 1)
+        return et_fail(q, ET_E_NOT_FOUND);
+    if (other)
+        *other = ET_CELL(rows, 0, strcmp(ET_CELL(rows, 0, 0), me) ? 0 : 1);
+    return OK;
 }
 
 /* The author of the post or comment a first message is about: 404 when it is
@@ -176,8 +183,8 @@ static int find_recipient(et_req *q, const char *field, apr_int64_t id, const ch
 /* What one write transaction adds: the message, and for a first message the
  * conversation found or created for (caller, source). */
 typedef struct {
-    const char *source; /* NULL: conv is known (a reply) */
-    const char *recipient;
+    const char *source;    /* NULL: conv is known (a reply) */
+    const char *recipient; /* the other side */
     const char *content;
     apr_int64_t conv;
     apr_int64_t id; /* the new message */
@@ -203,6 +210,15 @@ static int find_or_open(et_req *q, sending *s)
         return ET_TXN_RETRY;
     s->conv = et_cell_i64(ET_CELL(rows, 0, 0));
     return OK;
+}
+
+/* In the message's transaction: the other side hears of it, from 익명 as
+ * every 쪽지 is shown. */
+static int notify_recipient(et_req *q, const sending *s)
+{
+    et_notice n = {ET_NOTE_MESSAGE, s->recipient, et_caller(q), ET_ANON_PLAIN, 0, 0,
+                   s->conv,         s->content};
+    return et_notify(q->r, &n) == ET_DB_OK ? OK : ET_TXN_RETRY;
 }
 
 /* Inside the transaction: moves the conversation to the top of both sides'
@@ -233,7 +249,7 @@ static int add_message(et_req *q, void *ctx)
         rows->nrows != 1)
         return ET_TXN_RETRY;
     s->id = et_cell_i64(ET_CELL(rows, 0, 0));
-    return OK;
+    return notify_recipient(q, s);
 }
 
 /* Sends and answers 201 with the new Message. */
@@ -313,7 +329,7 @@ static int et_messages_read(et_req *q)
     json_t *list;
     int i, shown, status;
     if ((status = et_page_read(q, &page, "messages")) != OK ||
-        (status = check_participant(q, conv)) != OK)
+        (status = check_participant(q, conv, NULL)) != OK)
         return status;
     if (et_db_select(q->r, "et_msg_list", &rows, conv, page.key1, (apr_int64_t)page.limit + 1) !=
         APR_SUCCESS)
@@ -337,7 +353,7 @@ static int et_messages_reply(et_req *q)
     s.conv = q->ids[0];
     if (et_has_errors(q))
         return et_fail_invalid(q);
-    if ((status = check_participant(q, s.conv)) != OK)
+    if ((status = check_participant(q, s.conv, &s.recipient)) != OK)
         return status;
     return send_message(q, &s);
 }

@@ -17,6 +17,7 @@
     X(timeslots)          \
     X(util)               \
     X(anonymity)          \
+    X(notifications)      \
     X(multipart)          \
     X(upload)             \
     X(jwks)               \

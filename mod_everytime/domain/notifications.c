@@ -1,0 +1,107 @@
+/*
+ * notifications.c: writing a notification (et_notify) and its Korean text.
+ * Reading them is api/notifications.c's.
+ */
+#include "domain/notifications.h"
+
+#include <apr_strings.h>
+
+#define EXCERPT_CHARS 40
+#define ELLIPSIS      "…"
+
+/* The one statement every notification goes through. Its SELECT decides
+ * whether there is anyone to notify: an active recipient who is not the
+ * actor (an actor of '' is nobody). A rule about who is never notified
+ * belongs in its WHERE, next to these. */
+static const et_stmt statements[] = {
+    {"et_note_insert", "slllsssllss", 1,
+     "INSERT INTO notifications (user_id, kind, post_id, comment_id, conversation_id, actor_id, "
+     "actor_label, text, is_read, created_at, updated_at) "
+     "SELECT u.id, %s, NULLIF(%lld, 0), NULLIF(%lld, 0), NULLIF(%lld, 0), NULLIF(%s, ''), "
+     "NULLIF(%s, ''), %s, 0, %lld, %lld FROM users u "
+     "WHERE u.id = %s AND u.is_active = 1 AND u.id <> %s RETURNING id",
+     NULL, NULL},
+    {NULL, NULL, 0, NULL, NULL, NULL}};
+
+const et_group et_domain_notifications = {"notifications", statements, NULL};
+
+/* Per kind: its name in API.md and its text, quoting the subject. */
+static const struct {
+    const char *name;
+    const char *format; /* one %s: the subject */
+} kinds[ET_NOTE_KINDS] = {
+    [ET_NOTE_COMMENT] = {"comment", "새로운 댓글이 달렸어요: \"%s\""},
+    [ET_NOTE_REPLY] = {"reply", "새로운 대댓글이 달렸어요: \"%s\""},
+    [ET_NOTE_HOT] = {"hot", "내 글이 HOT 게시물이 되었어요: \"%s\""},
+    [ET_NOTE_MESSAGE] = {"message", "새로운 쪽지가 도착했어요: \"%s\""},
+    [ET_NOTE_FRIEND_REQUEST] = {"friend_request", "%s님이 친구 요청을 보냈어요"},
+    [ET_NOTE_FRIEND_ACCEPT] = {"friend_accept", "%s님이 친구 요청을 수락했어요"},
+};
+
+const char *et_note_kind_name(et_note_kind kind)
+{
+    return kinds[kind].name;
+}
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* subject with its white space runs as single spaces, trimmed. */
+static char *one_line(apr_pool_t *p, const char *subject)
+{
+    char *out = apr_palloc(p, strlen(subject) + 1), *o = out;
+    int pending = 0;
+    for (; *subject; subject++) {
+        if (is_space(*subject)) {
+            pending = o > out;
+            continue;
+        }
+        if (pending)
+            *o++ = ' ';
+        pending = 0;
+        *o++ = *subject;
+    }
+    *o = '\0';
+    return out;
+}
+
+const char *et_note_excerpt(apr_pool_t *p, const char *subject, int max_chars)
+{
+    char *line = one_line(p, subject);
+    apr_size_t i, cut = 0;
+    int chars = 0;
+    if (max_chars < 1)
+        return "";
+    /* a character starts at every byte that is not a UTF-8 continuation */
+    for (i = 0; line[i]; i++) {
+        if (((unsigned char)line[i] & 0xC0) == 0x80)
+            continue;
+        if (chars == max_chars - 1)
+            cut = i;
+        if (++chars > max_chars)
+            break;
+    }
+    if (chars <= max_chars)
+        return line;
+    while (cut > 0 && line[cut - 1] == ' ')
+        cut--;
+    return apr_pstrcat(p, apr_pstrmemdup(p, line, cut), ELLIPSIS, NULL);
+}
+
+const char *et_note_text(apr_pool_t *p, et_note_kind kind, const char *subject)
+{
+    return apr_psprintf(p, kinds[kind].format,
+                        et_note_excerpt(p, subject ? subject : "", EXCERPT_CHARS));
+}
+
+et_db_outcome et_notify(request_rec *r, const et_notice *n)
+{
+    apr_int64_t now = apr_time_now();
+    const char *actor = n->actor ? n->actor : "";
+    et_rows *rows;
+    return et_db_select(r, "et_note_insert", &rows, kinds[n->kind].name, n->post, n->comment,
+                        n->conversation, actor, n->actor_label ? n->actor_label : "",
+                        et_note_text(r->pool, n->kind, n->subject), now, now, n->recipient, actor);
+}
