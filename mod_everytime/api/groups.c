@@ -13,9 +13,14 @@
 #include "domain/timetables.h"
 #include "auth/tokens.h"
 #include "domain/users.h"
+#include "infra/outbox.h"
+
+/* the outbox's statements (infra/ knows no et_group) */
+static const et_group et_infra_outbox = {"outbox", et_outbox_statements, NULL};
 
 const et_group *const et_groups[] = {
     /* statements only: what the routes below build on */
+    &et_infra_outbox,
     &et_auth_tokens,
     &et_auth_throttle,
     &et_domain_users,
