@@ -3,6 +3,7 @@
  * Reading them is api/notifications.c's.
  */
 #include "domain/notifications.h"
+#include "infra/util.h"
 
 #include <apr_strings.h>
 
@@ -25,17 +26,19 @@ static const et_stmt statements[] = {
 
 const et_group et_domain_notifications = {"notifications", statements, NULL};
 
-/* Per kind: its name in API.md and its text, quoting the subject. */
+/* Per kind: its name in API.md, its text quoting the subject, and the
+ * title of its push (whose body is the text). */
 static const struct {
     const char *name;
     const char *format; /* one %s: the subject */
+    const char *title;
 } kinds[ET_NOTE_KINDS] = {
-    [ET_NOTE_COMMENT] = {"comment", "새로운 댓글이 달렸어요: \"%s\""},
-    [ET_NOTE_REPLY] = {"reply", "새로운 대댓글이 달렸어요: \"%s\""},
-    [ET_NOTE_HOT] = {"hot", "내 글이 HOT 게시물이 되었어요: \"%s\""},
-    [ET_NOTE_MESSAGE] = {"message", "새로운 쪽지가 도착했어요: \"%s\""},
-    [ET_NOTE_FRIEND_REQUEST] = {"friend_request", "%s님이 친구 요청을 보냈어요"},
-    [ET_NOTE_FRIEND_ACCEPT] = {"friend_accept", "%s님이 친구 요청을 수락했어요"},
+    [ET_NOTE_COMMENT] = {"comment", "새로운 댓글이 달렸어요: \"%s\"", "새로운 댓글"},
+    [ET_NOTE_REPLY] = {"reply", "새로운 대댓글이 달렸어요: \"%s\"", "새로운 대댓글"},
+    [ET_NOTE_HOT] = {"hot", "내 글이 HOT 게시물이 되었어요: \"%s\"", "HOT 게시물"},
+    [ET_NOTE_MESSAGE] = {"message", "새로운 쪽지가 도착했어요: \"%s\"", "새로운 쪽지"},
+    [ET_NOTE_FRIEND_REQUEST] = {"friend_request", "%s님이 친구 요청을 보냈어요", "친구 요청"},
+    [ET_NOTE_FRIEND_ACCEPT] = {"friend_accept", "%s님이 친구 요청을 수락했어요", "친구 수락"},
 };
 
 const char *et_note_kind_name(et_note_kind kind)
@@ -94,6 +97,30 @@ const char *et_note_text(apr_pool_t *p, et_note_kind kind, const char *subject)
 {
     return apr_psprintf(p, kinds[kind].format,
                         et_note_excerpt(p, subject ? subject : "", EXCERPT_CHARS));
+}
+
+/* An id of the push's data: FCM's data values are strings, and an item the
+ * notice does not name is left out rather than sent empty. */
+static void set_data_id(apr_pool_t *p, json_t *data, const char *key, apr_int64_t id)
+{
+    if (id > 0)
+        et_json_set_str(p, data, key, et_i64_text(p, id));
+}
+
+const char *et_note_push_payload(apr_pool_t *p, const et_notice *n, apr_int64_t id,
+                                 const char *text)
+{
+    json_t *o = et_json_obj(p), *data = et_json_obj(p);
+    et_json_set_str(p, o, "user_id", n->recipient);
+    et_json_set_str(p, o, "title", kinds[n->kind].title);
+    et_json_set_str(p, o, "body", text);
+    et_json_set_str(p, data, "kind", kinds[n->kind].name);
+    set_data_id(p, data, "post", n->post);
+    set_data_id(p, data, "comment", n->comment);
+    set_data_id(p, data, "conversation", n->conversation);
+    set_data_id(p, data, "notification", id);
+    et_json_set(o, "data", data);
+    return et_json_text(p, o);
 }
 
 et_db_outcome et_notify(request_rec *r, const et_notice *n)

@@ -51,6 +51,13 @@ const char *et_note_kind_name(et_note_kind kind);
  * 새로운 댓글이 달렸어요: "좋은 글이네요" (pure; unit-tested). */
 const char *et_note_text(apr_pool_t *p, et_note_kind kind, const char *subject);
 
+/* The outbox's push of notification id with that text (JSON): its
+ * recipient, a Korean title and the text as body, and the ids a client needs
+ * to open it, as strings: {"user_id", "title", "body", "data": {"kind",
+ * "post", "comment", "conversation", "notification"}}, absent ids left out. */
+const char *et_note_push_payload(apr_pool_t *p, const et_notice *n, apr_int64_t id,
+                                 const char *text);
+
 /* subject on one line (runs of white space as one space, none at either
  * end) and cut to at most max_chars characters, the last of which is then
  * "…". subject is valid UTF-8. */

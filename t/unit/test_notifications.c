@@ -1,12 +1,14 @@
 /*
  * test_notifications.c: notifications.c's texts: the excerpt they quote
- * (one line, cut by characters, never inside one) and each kind's text.
+ * (one line, cut by characters, never inside one), each kind's text, and
+ * the push a notification queues.
  */
 #include "suites.h"
 #include "domain/notifications.h"
 
 #include <apr_pools.h>
 #include <apr_strings.h>
+#include <string.h>
 
 static apr_pool_t *pool;
 
@@ -91,6 +93,40 @@ START_TEST(kind_names)
 }
 END_TEST
 
+#define USER "3f0c2a9e-1b7d-4c1a-9f0e-2d3c4b5a6978"
+
+START_TEST(push_payloads)
+{
+    et_notice comment = {
+        ET_NOTE_COMMENT, USER, "8e1d2c3b-4a59-4687-9a0b-1c2d3e4f5a6b", "익명1", 12, 345, 0, "댓글"};
+    et_notice message = {ET_NOTE_MESSAGE, USER, NULL, "익명", 0, 0, 7, "쪽지"};
+    et_notice hot = {ET_NOTE_HOT, USER, NULL, NULL, 9, 0, 0, "제목"};
+    et_notice friends = {ET_NOTE_FRIEND_REQUEST, USER, "x", NULL, 0, 0, 0, "새내기"};
+    /* the ids a client opens, as strings; nothing of the actor */
+    ck_assert_str_eq(et_note_push_payload(pool, &comment, 1001, "새로운 댓글이 달렸어요: \"댓글\""),
+                     "{\"user_id\":\"" USER "\",\"title\":\"새로운 댓글\","
+                     "\"body\":\"새로운 댓글이 달렸어요: \\\"댓글\\\"\","
+                     "\"data\":{\"kind\":\"comment\",\"post\":\"12\",\"comment\":\"345\","
+                     "\"notification\":\"1001\"}}");
+    ck_assert_str_eq(
+        et_note_push_payload(pool, &message, 5, "b"),
+        "{\"user_id\":\"" USER "\",\"title\":\"새로운 쪽지\",\"body\":\"b\","
+        "\"data\":{\"kind\":\"message\",\"conversation\":\"7\",\"notification\":\"5\"}}");
+    ck_assert_str_eq(et_note_push_payload(pool, &hot, 6, "h"),
+                     "{\"user_id\":\"" USER "\",\"title\":\"HOT 게시물\",\"body\":\"h\","
+                     "\"data\":{\"kind\":\"hot\",\"post\":\"9\",\"notification\":\"6\"}}");
+    ck_assert_str_eq(et_note_push_payload(pool, &friends, 8, "f"),
+                     "{\"user_id\":\"" USER "\",\"title\":\"친구 요청\",\"body\":\"f\","
+                     "\"data\":{\"kind\":\"friend_request\",\"notification\":\"8\"}}");
+    friends.kind = ET_NOTE_FRIEND_ACCEPT;
+    ck_assert_ptr_nonnull(
+        strstr(et_note_push_payload(pool, &friends, 8, "f"), "\"title\":\"친구 수락\""));
+    comment.kind = ET_NOTE_REPLY;
+    ck_assert_ptr_nonnull(
+        strstr(et_note_push_payload(pool, &comment, 8, "f"), "\"title\":\"새로운 대댓글\""));
+}
+END_TEST
+
 Suite *notifications_suite(void)
 {
     Suite *s = suite_create("notifications");
@@ -101,6 +137,7 @@ Suite *notifications_suite(void)
     tcase_add_test(tc, excerpt_one_line);
     tcase_add_test(tc, texts);
     tcase_add_test(tc, kind_names);
+    tcase_add_test(tc, push_payloads);
     suite_add_tcase(s, tc);
     return s;
 }
