@@ -125,8 +125,10 @@ const et_stmt et_outbox_statements[] = {
     /* sent, or refused for good: gone, if the claim is still ours */
     {"et_outbox_done", "ls", 0, "DELETE FROM outbox WHERE id = %lld AND claimed_by = %s", NULL,
      NULL},
-    {"et_outbox_retry", "lslls", 0,
-     "UPDATE outbox SET next_attempt_at = %lld, last_error = %s, claimed_by = NULL, "
+    /* payload: what is left to send (a push that reached some devices), or NULL */
+    {"et_outbox_retry", "lsslls", 0,
+     "UPDATE outbox SET next_attempt_at = %lld, last_error = %s, "
+     "payload = COALESCE(%s, payload), claimed_by = NULL, "
      "claimed_until = NULL, updated_at = %lld WHERE id = %lld AND claimed_by = %s",
      NULL, NULL},
     /* claimed but not tried (the process is stopping): as it was */

@@ -16,6 +16,7 @@ struct et_outbox_db {
     apr_pool_t *p;
     ap_dbd_t *dbd;
     const char *note; /* why the current item failed, for last_error */
+    const char *rest; /* what its retry is to send instead of its payload */
 };
 
 et_outbox_db *et_outbox_db_open(server_rec *s, apr_pool_t *p)
@@ -58,6 +59,18 @@ const char *et_outbox_db_take_note(et_outbox_db *db)
     const char *n = db->note;
     db->note = NULL;
     return n;
+}
+
+void et_outbox_retry_with(et_outbox_db *db, const char *payload_json)
+{
+    db->rest = payload_json ? apr_pstrdup(db->p, payload_json) : NULL;
+}
+
+const char *et_outbox_db_take_rest(et_outbox_db *db)
+{
+    const char *r = db->rest;
+    db->rest = NULL;
+    return r;
 }
 
 /* The prepared statement of label, checked against its declaration. */
