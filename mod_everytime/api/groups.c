@@ -9,6 +9,7 @@
 #include "domain/media.h"
 #include "domain/notifications.h"
 #include "domain/posts.h"
+#include "domain/push.h"
 #include "auth/throttle.h"
 #include "domain/timetables.h"
 #include "auth/tokens.h"
@@ -31,6 +32,7 @@ const et_group *const et_groups[] = {
     &et_domain_timetables,
     &et_domain_notifications,
     &et_domain_devices,
+    &et_domain_push,
     /* the API, in the order the router tries the routes */
     &et_api_accounts,
     &et_api_social,

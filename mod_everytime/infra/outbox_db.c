@@ -15,6 +15,8 @@ struct et_outbox_db {
     server_rec *s;
     apr_pool_t *p;
     ap_dbd_t *dbd;
+    const char *note; /* why the current item failed, for last_error */
+    const char *rest; /* what its retry is to send instead of its payload */
 };
 
 et_outbox_db *et_outbox_db_open(server_rec *s, apr_pool_t *p)
@@ -45,6 +47,30 @@ void et_outbox_db_close(et_outbox_db *db)
 server_rec *et_outbox_db_server(et_outbox_db *db)
 {
     return db->s;
+}
+
+void et_outbox_note(et_outbox_db *db, const char *why)
+{
+    db->note = why ? apr_pstrndup(db->p, why, 250) : NULL;
+}
+
+const char *et_outbox_db_take_note(et_outbox_db *db)
+{
+    const char *n = db->note;
+    db->note = NULL;
+    return n;
+}
+
+void et_outbox_retry_with(et_outbox_db *db, const char *payload_json)
+{
+    db->rest = payload_json ? apr_pstrdup(db->p, payload_json) : NULL;
+}
+
+const char *et_outbox_db_take_rest(et_outbox_db *db)
+{
+    const char *r = db->rest;
+    db->rest = NULL;
+    return r;
 }
 
 /* The prepared statement of label, checked against its declaration. */
