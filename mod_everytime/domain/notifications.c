@@ -3,6 +3,8 @@
  * Reading them is api/notifications.c's.
  */
 #include "domain/notifications.h"
+#include "domain/push.h"
+#include "infra/outbox.h"
 #include "infra/util.h"
 
 #include <apr_strings.h>
@@ -127,8 +129,14 @@ et_db_outcome et_notify(request_rec *r, const et_notice *n)
 {
     apr_int64_t now = apr_time_now();
     const char *actor = n->actor ? n->actor : "";
+    const char *text = et_note_text(r->pool, n->kind, n->subject);
     et_rows *rows;
-    return et_db_select(r, "et_note_insert", &rows, kinds[n->kind].name, n->post, n->comment,
-                        n->conversation, actor, n->actor_label ? n->actor_label : "",
-                        et_note_text(r->pool, n->kind, n->subject), now, now, n->recipient, actor);
+    et_db_outcome o = et_db_select(
+        r, "et_note_insert", &rows, kinds[n->kind].name, n->post, n->comment, n->conversation,
+        actor, n->actor_label ? n->actor_label : "", text, now, now, n->recipient, actor);
+    if (o != ET_DB_OK || rows->nrows == 0)
+        return o; /* or nobody to notify: nothing to push either */
+    /* the push is queued with the row, so both exist exactly when the event does */
+    return et_outbox_put(r, ET_PUSH_KIND,
+                         et_note_push_payload(r->pool, n, et_cell_i64(ET_CELL(rows, 0, 0)), text));
 }

@@ -40,8 +40,9 @@ typedef struct et_notice {
 
 /* Inside the caller's transaction: notifies n->recipient unless they are
  * the actor or their account is deactivated (then nothing is written, and
- * that is no failure). ET_DB_OK, or the statement's failure (logged), on
- * which the caller gives up its transaction (ET_TXN_RETRY). */
+ * that is no failure), and queues its push in the outbox. ET_DB_OK, or the
+ * statements' failure (logged), on which the caller gives up its
+ * transaction (ET_TXN_RETRY). */
 et_db_outcome et_notify(request_rec *r, const et_notice *n);
 
 /* "comment", "reply", ... as API.md names the kinds. */

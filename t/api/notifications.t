@@ -18,7 +18,8 @@ use JSON::PP ();
 binmode STDOUT, ':encoding(UTF-8)';
 binmode STDERR, ':encoding(UTF-8)';
 
-plan tests => 97;
+my $DRIVER = $ENV{ET_TEST_DBDRIVER} // '';
+plan tests => 97 + ($DRIVER eq 'pgsql' ? 4 : 0);
 
 my $TIME_RE = qr/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 my $NOTE_KEYS = 'actor,comment,conversation,created_at,id,is_read,kind,post,text';
@@ -256,6 +257,28 @@ my @fans = map { new_user() } 1 .. 11;
     ok t_cmp(db_query("SELECT COUNT(*) FROM notifications WHERE post_id = $almost"), 0, '... no row in the table');
     like($fans[9], $almost);
     ok t_cmp(new_since($author, $before), "hot $almost - -", 'a real 10th like then notifies');
+}
+
+# PostgreSQL: a comment whose COMMIT fails (a deferred constraint trigger
+# raises there, after the comment and its notification were written) leaves
+# neither behind. The trigger names only this test's comment.
+if ($DRIVER eq 'pgsql') {
+    my $marker = 'refused ' . unique('c');
+    db_query("CREATE OR REPLACE FUNCTION et_test_refuse_note() RETURNS trigger LANGUAGE plpgsql AS "
+             . "\$\$ BEGIN RAISE EXCEPTION 'notifications.t refuses this commit'; END \$\$");
+    db_query("CREATE CONSTRAINT TRIGGER et_test_refuse_note AFTER INSERT ON comments DEFERRABLE "
+             . "INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.content = '$marker') "
+             . "EXECUTE FUNCTION et_test_refuse_note()");
+    my $before = newest_id($author);
+    my ($res, $d) = as($alice, POST => "/posts/$post/comments/", body => { content => $marker, is_anonymous => $F });
+    db_query('DROP TRIGGER et_test_refuse_note ON comments');
+    db_query('DROP FUNCTION et_test_refuse_note()');
+    ok t_cmp($res->code, 503, 'a comment whose COMMIT the database refuses: 503');
+    ok t_cmp(db_query("SELECT COUNT(*) FROM comments WHERE content = '$marker'"), 0, '... no comment');
+    ok t_cmp(new_since($author, $before) . '|' . db_query("SELECT COUNT(*) FROM notifications WHERE text LIKE '%$marker%'"),
+             '|0', '... and no notification');
+    ($res, $d) = as($alice, POST => "/posts/$post/comments/", body => { content => $marker, is_anonymous => $F });
+    ok t_cmp(new_since($author, $before), "comment $post $d->{id} -", 'the same comment once the database commits it: notified');
 }
 
 # --- 쪽지 -----------------------------------------------------------------------------------------
