@@ -302,6 +302,7 @@ Suite *outbox_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("drain");
     tcase_add_checked_fixture(tc, drain_setup, teardown);
+    tcase_set_timeout(tc, 20); /* real SQLite writes on a shared machine */
     tcase_add_test(tc, drain_delivers_and_deletes);
     tcase_add_test(tc, drain_backs_off_then_drops);
     tcase_add_test(tc, drain_retries_what_is_left_of_a_partial_delivery);
