@@ -119,6 +119,10 @@ const et_stmt et_outbox_statements[] = {
                "ORDER BY next_attempt_at, id LIMIT %lld FOR UPDATE SKIP LOCKED)",
      /* MariaDB refuses a subquery on the table it updates, and has UPDATE ... LIMIT */
      CLAIM_SET "AND " CLAIM_DUE "ORDER BY next_attempt_at, id LIMIT %lld"},
+    /* a read first: SQLite's UPDATE takes the write lock even when it matches
+     * nothing, and an empty outbox is the common case */
+    {"et_outbox_due", "sll", 1,
+     "SELECT id FROM outbox WHERE " CLAIM_DUE "ORDER BY next_attempt_at LIMIT 1", NULL, NULL},
     {"et_outbox_claimed", "s", 4,
      "SELECT id, kind, payload, attempts FROM outbox WHERE claimed_by = %s ORDER BY id", NULL,
      NULL},

@@ -99,9 +99,10 @@ static et_db_outcome failed(et_outbox_db *db, const char *label, int rv)
 {
     const char *m = apr_dbd_error(db->dbd->driver, db->dbd->handle, rv);
     et_db_outcome o = et_db_classify(apr_dbd_name(db->dbd->driver), rv, m);
-    ap_log_error(APLOG_MARK, o == ET_DB_CONFLICT ? APLOG_INFO : APLOG_ERR, 0, db->s,
-                 "outbox: statement %s failed (%s, %d): %s [%s]", label, et_db_outcome_name(o), rv,
-                 m ? m : "", __func__);
+    /* busy: another writer; the next poll tries again, nothing is lost */
+    ap_log_error(APLOG_MARK, o == ET_DB_CONFLICT || o == ET_DB_BUSY ? APLOG_INFO : APLOG_ERR, 0,
+                 db->s, "outbox: statement %s failed (%s, %d): %s [%s]", label,
+                 et_db_outcome_name(o), rv, m ? m : "", __func__);
     return o;
 }
 

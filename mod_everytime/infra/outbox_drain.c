@@ -112,6 +112,10 @@ static int drain_batch(pass *ps, const char *kind)
     apr_int64_t now = (apr_int64_t)apr_time_now();
     int claimed = 0, i;
     et_rows *rows;
+    if (et_outbox_db_select(ps->db, "et_outbox_due", &rows, kind, now, now) != ET_DB_OK)
+        return -1;
+    if (!rows->nrows)
+        return 0; /* nothing due: no write at all */
     ps->token = claim_token(ps->p);
     if (et_outbox_db_exec(ps->db, "et_outbox_claim", &claimed, ps->token,
                           now + apr_time_from_sec(ps->o->lease), now, now, now, kind, now, now,

@@ -30,7 +30,8 @@
     X(json)               \
     X(db_timeouts)        \
     X(db)                 \
-    X(outbox)
+    X(outbox)             \
+    X(fcm)
 
 #define ET_UNIT_DECLARE(name) Suite *name##_suite(void);
 ET_UNIT_SUITES(ET_UNIT_DECLARE)
