@@ -19,8 +19,15 @@
 
 /* Compares one pattern segment with one path segment of length n. */
 static int segment_matches(const char *pat, apr_size_t plen, const char *seg, apr_size_t n,
-                           et_req *q, int *ni, int *nu)
+                           et_req *q, int *ni, int *nu, int *ns)
 {
+    if (plen == 5 && !strncmp(pat, "{str}", 5)) {
+        /* any segment: the route itself tells a known value from others */
+        if (n == 0 || *ns >= ET_MAX_PARAMS)
+            return 0;
+        q->strs[(*ns)++] = apr_pstrmemdup(q->r->pool, seg, n);
+        return 1;
+    }
     if (plen == 5 && !strncmp(pat, "{int}", 5)) {
         char buf[20];
         apr_int64_t v;
@@ -47,12 +54,12 @@ static int segment_matches(const char *pat, apr_size_t plen, const char *seg, ap
 
 int et_route_match(const char *pattern, const char *path, et_req *q)
 {
-    int ni = 0, nu = 0;
+    int ni = 0, nu = 0, ns = 0;
     while (*pattern == '/' && *path == '/') {
         const char *pend = strchr(pattern + 1, '/'), *send = strchr(path + 1, '/');
         apr_size_t plen = pend ? (apr_size_t)(pend - pattern - 1) : strlen(pattern + 1);
         apr_size_t n = send ? (apr_size_t)(send - path - 1) : strlen(path + 1);
-        if (!segment_matches(pattern + 1, plen, path + 1, n, q, &ni, &nu))
+        if (!segment_matches(pattern + 1, plen, path + 1, n, q, &ni, &nu, &ns))
             return 0;
         pattern += plen + 1;
         path += n + 1;

@@ -10,6 +10,7 @@
 #include "auth/auth.h"
 #include "domain/comments.h"
 #include "domain/moderation.h"
+#include "domain/notifications.h"
 #include "domain/users.h"
 #include "core/transaction.h"
 #include "core/cursor.h"
@@ -94,9 +95,10 @@ static const et_stmt statements[] = {
      COMMENT_SELECT "WHERE c.author_id = %s AND " LIVE_COMMENT
                     "AND " ET_SEEN("p") " AND c.id < %lld ORDER BY c.id DESC LIMIT %lld",
      NULL, NULL},
-    {"et_cmt_parent", "ll", 1,
-     "SELECT parent_id FROM comments WHERE id = %lld AND post_id = %lld AND is_deleted = 0", NULL,
-     NULL},
+    {"et_cmt_parent", "ll", 2,
+     "SELECT parent_id, author_id FROM comments WHERE id = %lld AND post_id = %lld "
+     "AND is_deleted = 0",
+     NULL, NULL},
     /* the post's row first: it serializes the writers of one post (anonymous
      * numbers) and takes the locks in the same order as every other write */
     {"et_cmt_count_up", "l", 0,
@@ -337,13 +339,48 @@ static int et_comments_list(et_req *q)
 }
 
 typedef struct {
-    apr_int64_t post_id;
-    apr_int64_t parent_id; /* the top-level comment, 0 for none */
+    const et_post_ref *post;
+    apr_int64_t parent_id;  /* the top-level comment, 0 for none */
+    const char *replied_to; /* the author of the comment replied to, NULL for none */
     const char *content;
     int anonymous;
     int numbered;   /* takes a 익명N number */
     apr_int64_t id; /* the new comment */
 } new_comment;
+
+/* The name an anonymous comment shows for its writer on this post, which
+ * its notifications show too, in *label: 익명N, or 익명(글쓴이) for the
+ * anonymous post's author; NULL when the comment is not anonymous. */
+static apr_status_t writer_label(et_req *q, const new_comment *c, const char **label)
+{
+    apr_int64_t number = 0;
+    apr_status_t rv = APR_SUCCESS;
+    *label = NULL;
+    if (!c->anonymous)
+        return rv;
+    if (c->numbered)
+        rv = et_anon_number_get(q->r, c->post->id, q->user->user_id, &number);
+    *label = et_anon_label(q->r->pool, !c->numbered, number);
+    return rv;
+}
+
+/* In the comment's transaction: a reply tells the author of the comment it
+ * answers; every comment tells the post's author, unless that is who the
+ * reply already told. et_notify leaves out the writer themselves. */
+static int notify_comment(et_req *q, const new_comment *c)
+{
+    et_notice n = {ET_NOTE_REPLY, c->replied_to, q->user->user_id, NULL, c->post->id, c->id, 0,
+                   c->content};
+    if (writer_label(q, c, &n.actor_label) != APR_SUCCESS)
+        return ET_TXN_RETRY;
+    if (c->replied_to && et_notify(q->r, &n) != ET_DB_OK)
+        return ET_TXN_RETRY;
+    if (c->replied_to && !strcmp(c->replied_to, c->post->author_id))
+        return OK;
+    n.kind = ET_NOTE_COMMENT;
+    n.recipient = c->post->author_id;
+    return et_notify(q->r, &n) == ET_DB_OK ? OK : ET_TXN_RETRY;
+}
 
 static int insert_comment(et_req *q, void *ctx)
 {
@@ -351,7 +388,7 @@ static int insert_comment(et_req *q, void *ctx)
     apr_int64_t now;
     et_rows *rows;
     int n;
-    if (et_db_exec(q->r, "et_cmt_count_up", &n, c->post_id) != APR_SUCCESS)
+    if (et_db_exec(q->r, "et_cmt_count_up", &n, c->post->id) != APR_SUCCESS)
         return ET_TXN_RETRY;
     if (n == 0)
         return et_fail(q, ET_E_NOT_FOUND);
@@ -360,19 +397,21 @@ static int insert_comment(et_req *q, void *ctx)
      * before, a writer that waited for the lock would be stamped earlier than
      * the comments that got in ahead of it. */
     now = apr_time_now();
-    if (c->numbered && et_anon_number_assign(q->r, c->post_id, q->user->user_id) != APR_SUCCESS)
+    if (c->numbered && et_anon_number_assign(q->r, c->post->id, q->user->user_id) != APR_SUCCESS)
         return ET_TXN_RETRY;
-    if (et_db_select(q->r, "et_cmt_insert", &rows, c->post_id, c->parent_id, q->user->user_id,
+    if (et_db_select(q->r, "et_cmt_insert", &rows, c->post->id, c->parent_id, q->user->user_id,
                      c->content, (apr_int64_t)c->anonymous, now, now) != APR_SUCCESS ||
         rows->nrows != 1)
         return ET_TXN_RETRY;
     c->id = cell_i64(rows, 0, 0);
-    return OK;
+    return notify_comment(q, c);
 }
 
-/* The top-level comment a reply to parent hangs under: 0 with a field error
- * when parent is not a live comment of the post, -1 on a database error. */
-static apr_int64_t thread_of(et_req *q, apr_int64_t post_id, apr_int64_t parent)
+/* The top-level comment a reply to parent hangs under, and in *author who
+ * wrote parent: 0 with a field error when parent is not a live comment of
+ * the post, -1 on a database error. */
+static apr_int64_t thread_of(et_req *q, apr_int64_t post_id, apr_int64_t parent,
+                             const char **author)
 {
     et_rows *rows;
     if (et_db_select(q->r, "et_cmt_parent", &rows, parent, post_id) != APR_SUCCESS)
@@ -381,6 +420,7 @@ static apr_int64_t thread_of(et_req *q, apr_int64_t post_id, apr_int64_t parent)
         et_field_invalid_pk(q, "parent", parent);
         return 0;
     }
+    *author = ET_CELL(rows, 0, 1);
     return ET_CELL(rows, 0, 0) ? cell_i64(rows, 0, 0) : parent;
 }
 
@@ -392,14 +432,14 @@ static int et_comments_create(et_req *q)
     int status;
     if ((status = find_post(q, &post)) != OK)
         return status;
-    c.post_id = post.id;
+    c.post = &post;
     c.content = et_body_str(q, "content", ET_REQUIRED, 0, COMMENT_MAX_CHARS);
     et_body_int(q, "parent", ET_NULLABLE, 1, APR_INT64_MAX, &parent);
     et_body_bool(q, "is_anonymous", 0, &c.anonymous);
     if (c.anonymous && !post.board_allows_anonymous)
         et_field_error_text(q, "is_anonymous", "This board does not allow anonymous comments.",
                             "이 게시판에는 익명으로 댓글을 쓸 수 없습니다.");
-    if (parent > 0 && (c.parent_id = thread_of(q, c.post_id, parent)) < 0)
+    if (parent > 0 && (c.parent_id = thread_of(q, post.id, parent, &c.replied_to)) < 0)
         return et_fail_unavailable(q);
     if (et_has_errors(q))
         return et_fail_invalid(q);

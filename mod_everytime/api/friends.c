@@ -16,6 +16,7 @@
  * requests only, newest first; a friend is {id, nickname, login_id}.
  */
 #include "api/groups.h"
+#include "domain/notifications.h"
 #include "domain/users.h"
 #include "core/transaction.h"
 #include "core/cursor.h"
@@ -40,6 +41,7 @@
 enum { F_ID, F_FROM, F_FROM_NICK, F_TO, F_TO_NICK, F_STATUS, F_CREATED, F_UPDATED, F_NCOLS };
 
 static const et_stmt statements[] = {
+    {"et_frd_nickname", "s", 1, "SELECT nickname FROM users WHERE id = %s", NULL, NULL},
     {"et_frd_user_by_login", "s", 2,
      "SELECT id, nickname FROM users WHERE login_id = %s AND is_active = 1", NULL, NULL},
     /* a no-op write that takes both users' row locks (and SQLite's write
@@ -158,9 +160,18 @@ static int lock_pair(et_req *q, const char *a, const char *b)
 /* --- requests --------------------------------------------------------------------- */
 
 typedef struct {
-    const char *to; /* the receiver's user id */
-    apr_int64_t id; /* the request written */
+    const char *to;       /* the receiver's user id */
+    const char *nickname; /* the sender's, for the receiver's notification */
+    apr_int64_t id;       /* the request written */
 } new_request;
+
+/* In the transaction of a request or an acceptance: the other user hears
+ * of it from the caller, by name. */
+static int notify_friend(et_req *q, et_note_kind kind, const char *to, const char *nickname)
+{
+    et_notice n = {kind, to, et_caller(q), NULL, 0, 0, 0, nickname};
+    return et_notify(q->r, &n) == ET_DB_OK ? OK : ET_TXN_RETRY;
+}
 
 /* 409 unless the pair is free for a new request: not friends, and no
  * pending request either way. OK, 409 set up, or ET_TXN_RETRY. */
@@ -199,19 +210,21 @@ static int insert_request(et_req *q, void *ctx)
         rows->nrows != 1)
         return ET_TXN_RETRY;
     n->id = et_cell_i64(ET_CELL(rows, 0, 0));
-    return OK;
+    return notify_friend(q, ET_NOTE_FRIEND_REQUEST, n->to, n->nickname);
 }
 
 static int et_friends_request(et_req *q)
 {
     const char *login = et_body_str(q, "login_id", ET_REQUIRED, 0, MAX_LOGIN_ID);
-    new_request n = {NULL, 0};
-    et_rows *rows;
+    new_request n = {NULL, NULL, 0};
+    et_rows *rows, *me;
     int status;
     if (et_has_errors(q))
         return et_fail_invalid(q);
-    if (et_db_select(q->r, "et_frd_user_by_login", &rows, login) != APR_SUCCESS)
+    if (et_db_select(q->r, "et_frd_user_by_login", &rows, login) != APR_SUCCESS ||
+        et_db_select(q->r, "et_frd_nickname", &me, et_caller(q)) != APR_SUCCESS)
         return et_fail_unavailable(q);
+    n.nickname = me->nrows ? ET_CELL(me, 0, 0) : "";
     if (!rows->nrows)
         return et_fail_detail(q, ET_E_NOT_FOUND, "No user has that login_id.",
                               "해당 아이디의 사용자가 없습니다.");
@@ -242,7 +255,8 @@ static int et_friends_requests(et_req *q)
 typedef struct {
     apr_int64_t id;
     const char *from;
-    const char *status; /* STATUS_ACCEPTED or STATUS_REJECTED */
+    const char *nickname; /* the receiver's, for the sender's notification */
+    const char *status;   /* STATUS_ACCEPTED or STATUS_REJECTED */
 } answer;
 
 static int not_pending(et_req *q)
@@ -268,12 +282,12 @@ static int answer_request(et_req *q, void *ctx)
         return OK;
     if ((friends = is_friend(q, a->from)) < 0)
         return ET_TXN_RETRY;
-    if (friends)
-        return OK; /* rows that already exist stay as they are */
-    if (et_db_exec(q->r, "et_frd_friendship_insert", NULL, me, a->from, now) != APR_SUCCESS ||
-        et_db_exec(q->r, "et_frd_friendship_insert", NULL, a->from, me, now) != APR_SUCCESS)
+    /* rows that already exist stay as they are */
+    if (!friends &&
+        (et_db_exec(q->r, "et_frd_friendship_insert", NULL, me, a->from, now) != APR_SUCCESS ||
+         et_db_exec(q->r, "et_frd_friendship_insert", NULL, a->from, me, now) != APR_SUCCESS))
         return ET_TXN_RETRY;
-    return OK;
+    return notify_friend(q, ET_NOTE_FRIEND_ACCEPT, a->from, a->nickname);
 }
 
 /* Accept or reject by the receiver: the sender gets 403, anyone else 404
@@ -292,6 +306,7 @@ static int answer_with(et_req *q, const char *verdict)
         return not_pending(q);
     a.id = q->ids[0];
     a.from = ET_CELL(rows, 0, F_FROM);
+    a.nickname = ET_CELL(rows, 0, F_TO_NICK);
     a.status = verdict;
     if ((status = et_transaction(q, answer_request, &a)) != OK)
         return status;

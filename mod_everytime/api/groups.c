@@ -5,16 +5,24 @@
 #include "api/groups.h"
 #include "domain/anonymity.h"
 #include "domain/comments.h"
+#include "domain/devices.h"
 #include "domain/media.h"
 #include "domain/moderation.h"
+#include "domain/notifications.h"
 #include "domain/posts.h"
+#include "domain/push.h"
 #include "auth/throttle.h"
 #include "domain/timetables.h"
 #include "auth/tokens.h"
 #include "domain/users.h"
+#include "infra/outbox.h"
+
+/* the outbox's statements (infra/ knows no et_group) */
+static const et_group et_infra_outbox = {"outbox", et_outbox_statements, NULL};
 
 const et_group *const et_groups[] = {
     /* statements only: what the routes below build on */
+    &et_infra_outbox,
     &et_auth_tokens,
     &et_auth_throttle,
     &et_domain_users,
@@ -24,6 +32,9 @@ const et_group *const et_groups[] = {
     &et_domain_media,
     &et_domain_moderation,
     &et_domain_timetables,
+    &et_domain_notifications,
+    &et_domain_devices,
+    &et_domain_push,
     /* the API, in the order the router tries the routes */
     &et_api_accounts,
     &et_api_social,
@@ -35,6 +46,8 @@ const et_group *const et_groups[] = {
     &et_api_messages,
     &et_api_reports,
     &et_api_blocks,
+    &et_api_notifications,
+    &et_api_devices,
     &et_api_media,
     &et_api_courses,
     &et_api_timetables,

@@ -17,6 +17,8 @@ extern const et_group et_api_comments;
 extern const et_group et_api_messages;
 extern const et_group et_api_reports;
 extern const et_group et_api_blocks;
+extern const et_group et_api_notifications;
+extern const et_group et_api_devices;
 extern const et_group et_api_media;
 extern const et_group et_api_courses;
 extern const et_group et_api_timetables;

@@ -11,6 +11,7 @@
 #include "api/groups.h"
 #include "domain/anonymity.h"
 #include "domain/moderation.h"
+#include "domain/notifications.h"
 #include "domain/users.h"
 #include "core/transaction.h"
 #include "core/cursor.h"
@@ -204,8 +205,8 @@ static int find_recipient(et_req *q, const char *field, apr_int64_t id, const ch
 /* What one write transaction adds: the message, and for a first message the
  * conversation found or created for (caller, source). */
 typedef struct {
-    const char *source; /* NULL: conv is known (a reply) */
-    const char *recipient;
+    const char *source;    /* NULL: conv is known (a reply) */
+    const char *recipient; /* the other side */
     const char *content;
     apr_int64_t conv;
     apr_int64_t id; /* the new message */
@@ -231,6 +232,15 @@ static int find_or_open(et_req *q, sending *s)
         return ET_TXN_RETRY;
     s->conv = et_cell_i64(ET_CELL(rows, 0, 0));
     return OK;
+}
+
+/* In the message's transaction: the other side hears of it, from 익명 as
+ * every 쪽지 is shown. */
+static int notify_recipient(et_req *q, const sending *s)
+{
+    et_notice n = {ET_NOTE_MESSAGE, s->recipient, et_caller(q), ET_ANON_PLAIN, 0, 0,
+                   s->conv,         s->content};
+    return et_notify(q->r, &n) == ET_DB_OK ? OK : ET_TXN_RETRY;
 }
 
 /* Inside the transaction: moves the conversation to the top of both sides'
@@ -261,7 +271,7 @@ static int add_message(et_req *q, void *ctx)
         rows->nrows != 1)
         return ET_TXN_RETRY;
     s->id = et_cell_i64(ET_CELL(rows, 0, 0));
-    return OK;
+    return notify_recipient(q, s);
 }
 
 /* Sends and answers 201 with the new Message. */

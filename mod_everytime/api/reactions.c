@@ -7,6 +7,7 @@
  */
 #include "api/groups.h"
 #include "domain/comments.h"
+#include "domain/notifications.h"
 #include "core/transaction.h"
 #include "core/cursor.h"
 #include "domain/posts.h"
@@ -25,6 +26,9 @@ static const et_stmt statements[] = {
      "UPDATE posts SET hot_at = CASE WHEN hot_at IS NULL AND like_count + 1 >= %lld "
      "THEN %lld ELSE hot_at END, like_count = like_count + 1 WHERE id = %lld AND is_deleted = 0",
      NULL, NULL},
+    /* the post whose hot_at the like just set: it became HOT at that moment */
+    {"et_react_post_turned_hot", "ll", 2,
+     "SELECT author_id, title FROM posts WHERE id = %lld AND hot_at = %lld", NULL, NULL},
     {"et_react_post_like_down", "l", 0,
      "UPDATE posts SET like_count = like_count - 1 WHERE id = %lld AND is_deleted = 0", NULL, NULL},
     {"et_react_post_like_get", "ls", 1,
@@ -136,19 +140,38 @@ typedef struct {
     apr_int64_t count;  /* the counter after the change */
 } reaction;
 
+/* In the like's transaction, right where the like may have set hot_at:
+ * when it did (hot_at is the time just written; it is set once, for good),
+ * the post's author hears that the post became HOT. Nobody is the actor:
+ * who liked stays unknown. */
+static int notify_hot(et_req *q, apr_int64_t post, apr_int64_t now)
+{
+    et_notice n = {ET_NOTE_HOT, NULL, NULL, NULL, post, 0, 0, NULL};
+    et_rows *rows;
+    if (et_db_select(q->r, "et_react_post_turned_hot", &rows, post, now) != ET_DB_OK)
+        return ET_TXN_RETRY;
+    if (!rows->nrows)
+        return OK;
+    n.recipient = ET_CELL(rows, 0, 0);
+    n.subject = ET_CELL(rows, 0, 1);
+    return et_notify(q->r, &n) == ET_DB_OK ? OK : ET_TXN_RETRY;
+}
+
 /* Moves the target's counter by one (404 when the target went away). */
 static int move_counter(et_req *q, const reaction *x, int up)
 {
+    apr_int64_t now = apr_time_now();
     int n;
     apr_status_t rv;
     if (up && x->kind->hot)
-        rv = et_db_exec(q->r, x->kind->up, &n, (apr_int64_t)q->conf->hot_threshold,
-                        (apr_int64_t)apr_time_now(), x->target);
+        rv = et_db_exec(q->r, x->kind->up, &n, (apr_int64_t)q->conf->hot_threshold, now, x->target);
     else
         rv = et_db_exec(q->r, up ? x->kind->up : x->kind->down, &n, x->target);
     if (rv != APR_SUCCESS)
         return ET_TXN_RETRY;
-    return n ? OK : et_fail(q, ET_E_NOT_FOUND);
+    if (!n)
+        return et_fail(q, ET_E_NOT_FOUND);
+    return up && x->kind->hot ? notify_hot(q, x->target, now) : OK;
 }
 
 static int read_counter(et_req *q, reaction *x)

@@ -8,6 +8,7 @@
  * Provider credentials (access tokens, codes) and signTokens are never
  * logged here; the provider clients do not log them either.
  */
+#include "domain/devices.h"
 #include "domain/users.h"
 #include "api/groups.h"
 #include "auth/auth.h"
@@ -27,7 +28,6 @@
 #define MSG_NEED_SIGNUP "need to signup, X-ACCESS-TOKEN is issued."
 #define SIGN_HEADER     "X-ACCESS-TOKEN"
 #define MAX_CREDENTIAL  4096
-#define MAX_FCM_TOKEN   255
 #define MAX_NICKNAME    30
 #define MAX_PROVIDER_ID 255 /* social_accounts.provider_user_id */
 
@@ -60,14 +60,6 @@ static const et_stmt statements[] = {
      "role, is_active, created_at, updated_at) "
      "VALUES (%s, %s, %s, %s, %s, %lld, %lld, 'ROLE_USER', 1, %lld, %lld)",
      NULL, NULL},
-    /* a device's token moves to whoever signs in on it */
-    {"et_soc_fcm_upsert", "ssl", 0,
-     "INSERT INTO fcm_tokens (token, user_id, updated_at) VALUES (%s, %s, %lld) "
-     "ON CONFLICT (token) DO UPDATE SET user_id = excluded.user_id, "
-     "updated_at = excluded.updated_at",
-     NULL,
-     "INSERT INTO fcm_tokens (token, user_id, updated_at) VALUES (%s, %s, %lld) "
-     "ON DUPLICATE KEY UPDATE user_id = VALUES(user_id), updated_at = VALUES(updated_at)"},
     {NULL, NULL, 0, NULL, NULL, NULL}};
 
 /* --- replies ------------------------------------------------------------- */
@@ -136,11 +128,12 @@ static int find_link(request_rec *r, const char *provider, const char *puid, lin
     return 1;
 }
 
+/* The device the user signs in on receives their pushes from now on. */
 static apr_status_t store_fcm(request_rec *r, const char *fcm, const char *user_id)
 {
     if (!fcm)
         return APR_SUCCESS;
-    return et_db_exec(r, "et_soc_fcm_upsert", NULL, fcm, user_id, (apr_int64_t)apr_time_now());
+    return et_device_register(r, fcm, user_id, NULL);
 }
 
 /* A login id no password user can have chosen already: the provider's name
@@ -260,7 +253,7 @@ static int et_social_login(et_req *q)
 
     if (provider >= 0)
         credential = et_body_str(q, field, ET_REQUIRED | ET_KEEP_SPACE, 0, MAX_CREDENTIAL);
-    fcm = et_body_str(q, "fcmToken", ET_NULLABLE, 0, MAX_FCM_TOKEN);
+    fcm = et_body_str(q, "fcmToken", ET_NULLABLE, 0, ET_FCM_TOKEN_MAX);
     et_body_str(q, "nickname", ET_NULLABLE, 0, MAX_NICKNAME);
     if (et_has_errors(q))
         return et_fail_invalid(q);

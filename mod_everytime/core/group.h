@@ -24,7 +24,8 @@ typedef enum {
 
 typedef struct et_route {
     int method;          /* M_GET, M_POST, ...; 0 ends a table */
-    const char *pattern; /* "/posts/{int}/comments": {int} and {uuid} are typed */
+    const char *pattern; /* "/posts/{int}/comments": {int} and {uuid} are
+                          * typed, {str} is any segment */
     et_route_fn fn;
     et_access access;
     unsigned flags;

@@ -21,6 +21,7 @@ typedef struct et_req {
     const struct et_route *route;
     apr_int64_t ids[ET_MAX_PARAMS];   /* {int} path parameters, in order */
     const char *uuids[ET_MAX_PARAMS]; /* {uuid} path parameters, in order */
+    const char *strs[ET_MAX_PARAMS];  /* {str} path parameters (any segment), in order */
     json_t *body;                     /* the JSON object sent, or an empty one */
     json_t *reply;                    /* what the route answers */
     const char *reply_text;           /* or: JSON text sent as it is (reply NULL) */

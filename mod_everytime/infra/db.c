@@ -27,7 +27,7 @@ void et_db_use_statements(const et_stmt *const *tables)
 
 /* The registered SQL of a label for a dialect, and the table's own copy of
  * the label (it outlives any connection). */
-static const et_stmt *find_statement(const char *label)
+const et_stmt *et_db_find_statement(const char *label)
 {
     const et_stmt *const *t;
     for (t = statement_tables; t && *t; t++) {
@@ -39,7 +39,7 @@ static const et_stmt *find_statement(const char *label)
     return NULL;
 }
 
-static const char *dialect_sql(const et_stmt *st, const char *dialect)
+const char *et_db_dialect_sql(const et_stmt *st, const char *dialect)
 {
     if (!strcmp(dialect, "pgsql") && st->sql_pgsql)
         return st->sql_pgsql;
@@ -74,7 +74,7 @@ const char *et_db_register_statements(cmd_parms *cmd, const char *dialect)
     for (t = statement_tables; t && *t; t++) {
         const et_stmt *st;
         for (st = *t; st->label; st++)
-            dbd_prepare(cmd->server, dialect_sql(st, dialect), st->label);
+            dbd_prepare(cmd->server, et_db_dialect_sql(st, dialect), st->label);
     }
     return NULL;
 }
@@ -168,7 +168,7 @@ static et_db_outcome db_bug(request_rec *r, req_db *d, const char *label, const 
 static et_db_outcome statement(request_rec *r, req_db *d, const char *label, int select,
                                apr_dbd_prepared_t **st)
 {
-    const et_stmt *e = find_statement(label);
+    const et_stmt *e = et_db_find_statement(label);
     if (!e)
         return db_bug(r, d, label, "no statement table declares it");
     if (select != (e->ncols > 0))
@@ -185,17 +185,15 @@ static et_db_outcome statement(request_rec *r, req_db *d, const char *label, int
     return ET_DB_OK;
 }
 
-/* Turns the declared arguments and the varargs into the pointer array the
- * pb* calls want. */
-static const void **bind_args(request_rec *r, const char *fmt, va_list ap)
+const void **et_db_bind_args(apr_pool_t *p, const char *fmt, va_list ap)
 {
     int n = (int)strlen(fmt), i;
-    const void **args = apr_pcalloc(r->pool, sizeof(void *) * (n + 1));
+    const void **args = apr_pcalloc(p, sizeof(void *) * (n + 1));
     for (i = 0; i < n; i++) {
         if (fmt[i] == 's') {
             args[i] = va_arg(ap, const char *);
         } else {
-            apr_int64_t *v = apr_palloc(r->pool, sizeof(*v));
+            apr_int64_t *v = apr_palloc(p, sizeof(*v));
             *v = va_arg(ap, apr_int64_t);
             args[i] = v;
         }
@@ -203,15 +201,30 @@ static const void **bind_args(request_rec *r, const char *fmt, va_list ap)
     return args;
 }
 
-/* Prepares one statement on the request's connection, replacing mod_dbd's. */
-static int prepare_again(req_db *d, const char *dialect, const et_stmt *e)
+/* Prepares one statement on a connection, replacing mod_dbd's. */
+static int prepare_again(ap_dbd_t *dbd, const char *dialect, const et_stmt *e)
 {
     /* must start NULL: drivers fill in a statement they are handed */
     apr_dbd_prepared_t *st = NULL;
-    if (apr_dbd_prepare(d->dbd->driver, d->dbd->pool, d->dbd->handle, dialect_sql(e, dialect),
+    if (apr_dbd_prepare(dbd->driver, dbd->pool, dbd->handle, et_db_dialect_sql(e, dialect),
                         e->label, &st) != 0)
         return 0;
-    apr_hash_set(d->dbd->prepared, e->label, APR_HASH_KEY_STRING, st);
+    apr_hash_set(dbd->prepared, e->label, APR_HASH_KEY_STRING, st);
+    return 1;
+}
+
+int et_db_prepare_again(ap_dbd_t *dbd, const char *dialect, const char *first_label)
+{
+    const et_stmt *first = et_db_find_statement(first_label);
+    const et_stmt *const *t;
+    if (!first || !prepare_again(dbd, dialect, first))
+        return 0;
+    for (t = statement_tables; t && *t; t++) {
+        const et_stmt *e;
+        for (e = *t; e->label; e++)
+            if (e != first)
+                prepare_again(dbd, dialect, e);
+    }
     return 1;
 }
 
@@ -229,23 +242,15 @@ static int recover_connection(request_rec *r, req_db *d, const char *label)
 {
     const char *driver = apr_dbd_name(d->dbd->driver);
     const char *dialect = et_conf(r->server)->database;
-    const et_stmt *first = find_statement(label);
-    const et_stmt *const *t;
 
-    if (d->trans || !first || !dialect || !strcmp(driver, "sqlite3"))
+    if (d->trans || !dialect || !strcmp(driver, "sqlite3"))
         return 0;
     if (apr_dbd_check_conn(d->dbd->driver, r->pool, d->dbd->handle) != APR_SUCCESS)
         return 0;
     /* a new session: its limits are gone with the old one */
     et_db_timeouts_apply_again(r, d->dbd);
-    if (!prepare_again(d, dialect, first))
+    if (!et_db_prepare_again(d->dbd, dialect, label))
         return 0;
-    for (t = statement_tables; t && *t; t++) {
-        const et_stmt *e;
-        for (e = *t; e->label; e++)
-            if (e != first)
-                prepare_again(d, dialect, e);
-    }
     ET_LOG(r, APLOG_WARNING, 0,
            "the database connection was re-established: "
            "statements prepared again");
@@ -325,6 +330,31 @@ static void writer_leave(req_db *d)
 static et_db_outcome select_bound(request_rec *r, req_db *d, const char *label,
                                   apr_dbd_prepared_t *st, const void **args, et_rows **out);
 
+int et_db_read_rows(apr_pool_t *p, const apr_dbd_driver_t *driver, apr_dbd_results_t *res,
+                    et_rows **out)
+{
+    et_rows *rows = apr_pcalloc(p, sizeof(*rows));
+    apr_array_header_t *cells = apr_array_make(p, 16, sizeof(char *));
+    apr_dbd_row_t *row = NULL;
+    int rv, j;
+    /* Read to the end all the same: a row left unread is never cleaned up */
+    while ((rv = apr_dbd_get_row(driver, p, res, &row, -1)) == 0) {
+        /* pgsql knows its columns only once the first row has arrived */
+        if (rows->nrows == 0)
+            rows->ncols = apr_dbd_num_cols(driver, res);
+        for (j = 0; j < rows->ncols; j++) {
+            char *cell = NULL;
+            if (apr_dbd_datum_get(driver, row, j, APR_DBD_TYPE_STRING, &cell) != APR_SUCCESS)
+                cell = NULL;
+            APR_ARRAY_PUSH(cells, const char *) = cell ? apr_pstrdup(p, cell) : NULL;
+        }
+        rows->nrows++;
+    }
+    rows->cells = (const char **)cells->elts;
+    *out = rows;
+    return rv == -1 ? 0 : rv;
+}
+
 et_db_outcome et_db_select(request_rec *r, const char *label, et_rows **out, ...)
 {
     req_db *d = req_db_get(r);
@@ -337,10 +367,10 @@ et_db_outcome et_db_select(request_rec *r, const char *label, et_rows **out, ...
     if ((o = statement(r, d, label, 1, &st)) != ET_DB_OK)
         return o;
     va_start(ap, out);
-    args = bind_args(r, find_statement(label)->args, ap);
+    args = et_db_bind_args(r->pool, et_db_find_statement(label)->args, ap);
     va_end(ap);
     /* an INSERT ... RETURNING outside a transaction writes */
-    solo = et_db_writes(find_statement(label)->sql) && writer_enter(d);
+    solo = et_db_writes(et_db_find_statement(label)->sql) && writer_enter(d);
     o = select_bound(r, d, label, st, args, out);
     if (solo)
         writer_leave(d);
@@ -351,10 +381,8 @@ static et_db_outcome select_bound(request_rec *r, req_db *d, const char *label,
                                   apr_dbd_prepared_t *st, const void **args, et_rows **out)
 {
     apr_dbd_results_t *res = NULL;
-    apr_dbd_row_t *row = NULL;
-    apr_array_header_t *cells;
     et_rows *rows;
-    int rv, j, random;
+    int rv, random;
 
     /* Random access makes pgsql fetch the whole result at once: sequentially
      * it reports a lost connection as "no more rows". mysql's random mode
@@ -369,29 +397,12 @@ static et_db_outcome select_bound(request_rec *r, req_db *d, const char *label,
         if (rv)
             return db_error(r, d, label, rv);
     }
-    rows = apr_pcalloc(r->pool, sizeof(*rows));
-    cells = apr_array_make(r->pool, 16, sizeof(char *));
-    /* Read to the end all the same: a row left unread is never cleaned up */
-    while ((rv = apr_dbd_get_row(d->dbd->driver, r->pool, res, &row, -1)) == 0) {
-        /* pgsql knows its columns only once the first row has arrived */
-        if (rows->nrows == 0)
-            rows->ncols = apr_dbd_num_cols(d->dbd->driver, res);
-        for (j = 0; j < rows->ncols; j++) {
-            char *cell = NULL;
-            if (apr_dbd_datum_get(d->dbd->driver, row, j, APR_DBD_TYPE_STRING, &cell) !=
-                APR_SUCCESS)
-                cell = NULL;
-            APR_ARRAY_PUSH(cells, const char *) = cell ? apr_pstrdup(r->pool, cell) : NULL;
-        }
-        rows->nrows++;
-    }
-    if (rv != -1)
+    if ((rv = et_db_read_rows(r->pool, d->dbd->driver, res, &rows)) != 0)
         return db_error(r, d, label, rv);
-    if (rows->nrows && rows->ncols != find_statement(label)->ncols)
+    if (rows->nrows && rows->ncols != et_db_find_statement(label)->ncols)
         return db_bug(r, d, label,
                       apr_psprintf(r->pool, "%d result columns, declared %d", rows->ncols,
-                                   find_statement(label)->ncols));
-    rows->cells = (const char **)cells->elts;
+                                   et_db_find_statement(label)->ncols));
     *out = rows;
     return ET_DB_OK;
 }
@@ -451,7 +462,7 @@ et_db_outcome et_db_exec(request_rec *r, const char *label, int *nrows, ...)
     if ((o = statement(r, d, label, 0, &st)) != ET_DB_OK)
         return o;
     va_start(ap, nrows);
-    args = bind_args(r, find_statement(label)->args, ap);
+    args = et_db_bind_args(r->pool, et_db_find_statement(label)->args, ap);
     va_end(ap);
     call.st = st;
     call.args = args;

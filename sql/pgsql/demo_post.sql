@@ -4,3 +4,4 @@ SELECT setval(pg_get_serial_sequence('schools', 'id'), (SELECT max(id) FROM scho
 SELECT setval(pg_get_serial_sequence('boards', 'id'), (SELECT max(id) FROM boards));
 SELECT setval(pg_get_serial_sequence('posts', 'id'), (SELECT max(id) FROM posts));
 SELECT setval(pg_get_serial_sequence('comments', 'id'), (SELECT max(id) FROM comments));
+SELECT setval(pg_get_serial_sequence('notifications', 'id'), (SELECT max(id) FROM notifications));

@@ -383,7 +383,8 @@ sub _db_client {
     my (%o) = @_;
     my $driver = $ENV{ET_TEST_DBDRIVER} // '';
     my $params = $ENV{ET_TEST_DBPARAMS} // '';
-    return ('sqlite3', '-batch', $params) if $driver eq 'sqlite3';
+    # wait out a busy httpd (a drain thread, a write) instead of failing at once
+    return ('sqlite3', '-batch', '-cmd', '.timeout 10000', $params) if $driver eq 'sqlite3';
     return ('psql', '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', $params) if $driver eq 'pgsql';
     die "db: unknown driver '$driver'\n" unless $driver eq 'mysql';
     my %my = (host => '127.0.0.1', port => 3306, user => 'everytime', pass => '', dbname => 'everytime');

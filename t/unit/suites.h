@@ -19,6 +19,7 @@
     X(util)               \
     X(anonymity)          \
     X(moderation)         \
+    X(notifications)      \
     X(multipart)          \
     X(upload)             \
     X(jwks)               \
@@ -31,7 +32,9 @@
     X(json)               \
     X(json_writer)        \
     X(db_timeouts)        \
-    X(db)
+    X(db)                 \
+    X(outbox)             \
+    X(fcm)
 
 #define ET_UNIT_DECLARE(name) Suite *name##_suite(void);
 ET_UNIT_SUITES(ET_UNIT_DECLARE)

@@ -1,6 +1,7 @@
 /*
  * test_router.c: router.c's pattern matcher and its lookup in the real route
- * table: typed {int} and {uuid} segments, 404 and 405 with Allow.
+ * table: typed {int} and {uuid} segments, any {str} segment, 404 and 405
+ * with Allow.
  */
 #include "suites.h"
 #include "api/groups.h"
@@ -34,6 +35,7 @@ static int match(const char *pattern, const char *path)
 {
     memset(q->ids, 0, sizeof(q->ids));
     memset(q->uuids, 0, sizeof(q->uuids));
+    memset(q->strs, 0, sizeof(q->strs));
     return et_route_match(pattern, path, q);
 }
 
@@ -168,6 +170,27 @@ START_TEST(uuid_refused)
 }
 END_TEST
 
+START_TEST(str_segments)
+{
+    char path[] = "/me/devices/dXk3:APA91b-x_Y.z";
+    ck_assert(match("/me/devices/{str}", path));
+    ck_assert_str_eq(q->strs[0], "dXk3:APA91b-x_Y.z");
+    /* a copy from the request's pool, not a pointer into the path */
+    ck_assert_ptr_ne(q->strs[0], path + 12);
+    path[12] = 'Q';
+    ck_assert_str_eq(q->strs[0], "dXk3:APA91b-x_Y.z");
+    ck_assert(match("/me/devices/{str}", "/me/devices/42"));
+    ck_assert_str_eq(q->strs[0], "42");
+    ck_assert(match("/a/{str}/b/{str}", "/a/x/b/y"));
+    ck_assert_str_eq(q->strs[1], "y");
+    /* one segment, never empty, never two */
+    ck_assert(!match("/me/devices/{str}", "/me/devices/"));
+    ck_assert(!match("/me/devices/{str}", "/me/devices"));
+    ck_assert(!match("/me/devices/{str}", "/me/devices/a/b"));
+    ck_assert(!match("/me/devices/{str}", "/me/devices//"));
+}
+END_TEST
+
 START_TEST(several_params_in_order)
 {
     ck_assert(match("/boards/{int}/posts/{int}/comments/{int}", "/boards/3/posts/14/comments/159"));
@@ -281,6 +304,7 @@ Suite *router_suite(void)
     tcase_add_test(m, int_refused);
     tcase_add_test(m, uuid_accepted);
     tcase_add_test(m, uuid_refused);
+    tcase_add_test(m, str_segments);
     tcase_add_test(m, several_params_in_order);
     tcase_add_test(m, params_reset_per_match);
     suite_add_tcase(s, m);

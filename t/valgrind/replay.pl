@@ -432,6 +432,28 @@ sub friends {
     req(DELETE => '/friends/not-a-uuid/', 404, token => $a->{access});
 }
 
+# 알림 that the rounds' comments, 쪽지 and friend requests wrote, and devices.
+sub notifications {
+    my ($r, $a, $b) = @_;
+    my $d = req(GET => '/notifications/?limit=2', 200, token => $a->{access});
+    my $n = ref $d eq 'HASH' && ref $d->{results} eq 'ARRAY' && @{ $d->{results} } ? $d->{results}[0]{id} : 0;
+    req(GET => "/notifications/?limit=2&cursor=$d->{next}", 200, token => $a->{access})
+        if ref $d eq 'HASH' && defined $d->{next};
+    req(GET => '/notifications/?cursor=garbage', 400, token => $a->{access});
+    req(POST => "/notifications/$n/read/", 204, token => $a->{access}) if $n;
+    req(POST => "/notifications/$n/read/", 404, token => $b->{access}) if $n;
+    req(POST => '/notifications/99999999/read/', 404, token => $a->{access});
+    req(POST => '/notifications/read_all/', 204, token => $b->{access});
+    req(GET => '/notifications/', 401);
+    my $t = "vg$r$tag:APA91b-device";
+    req(POST => '/me/devices/', 201, token => $a->{access}, body => { fcm_token => $t, platform => 'ios' });
+    req(POST => '/me/devices/', 201, token => $b->{access}, body => { fcm_token => $t });
+    req(POST => '/me/devices/', 400, token => $a->{access}, body => { fcm_token => 'a b', platform => 'pc' });
+    req(POST => '/me/devices/', 400, token => $a->{access}, raw => '{"fcm_token":', type => 'application/json');
+    req(DELETE => "/me/devices/$t/", 404, token => $a->{access});
+    req(DELETE => "/me/devices/$t/", 204, token => $b->{access});
+}
+
 # Cookie mode: login sets the cookies, which then authenticate alone.
 sub cookies {
     my ($r, $a) = @_;
@@ -485,6 +507,7 @@ for my $r (1 .. $ROUNDS) {
     media($r, $a, $b, $p1);
     my $semester = courses_timetables_reviews($r, $a, $b, $admin);
     friends($r, $a, $b, $semester);
+    notifications($r, $a, $b);
     operations();
     req(DELETE => "/posts/$p1/", 403, token => $b->{access});
     req(DELETE => "/posts/$p1/", 204, token => $a->{access});
