@@ -68,7 +68,13 @@ sub fcm_sends {
     return grep { ref $_->{body} eq 'HASH' && ($_->{body}{message}{token} // '') eq $token } fcm_log();
 }
 
-sub sql_text { my ($s) = @_; $s =~ s/'/''/g; return "'$s'" }
+# A string literal; MariaDB reads a backslash as an escape (the \uXXXX of the JSON)
+sub sql_text {
+    my ($s) = @_;
+    $s =~ s/\\/\\\\/g if ($ENV{ET_TEST_DBDRIVER} // '') eq 'mysql';
+    $s =~ s/'/''/g;
+    return "'$s'";
+}
 
 # Queues a push as et_outbox_put does; returns the payload hash.
 sub queue_push {

@@ -9,7 +9,8 @@
 #   the service account's key (its public half, from the JSON's private_key),
 #   with iss = client_email, scope = firebase.messaging, aud = token_uri, iat
 #   now (±5 min), exp after iat by at most an hour; else 400 invalid_grant.
-#   Answers an access token "mock-fcm-<n>" for an hour.
+#   Answers an access token "mock-fcm-<run>-<n>" for an hour (<run>: this
+#   mock's, so a token cached from an earlier run is refused with 401).
 # POST /v1/projects/<project_id>/messages:send: needs "Bearer <a token it
 #   issued>" (else 401) and a JSON {"message": {"token": ...}}. The device
 #   token decides the answer:
@@ -43,6 +44,8 @@ my $account = do {
 };
 my $pub = Crypt::PK::RSA->new(\$account->{private_key});
 my $SCOPE = 'https://www.googleapis.com/auth/firebase.messaging';
+# tokens of this run only: one cached from an earlier mock is refused (401)
+my $RUN = int(rand(1e9));
 
 my $d = HTTP::Daemon->new(LocalAddr => '127.0.0.1', LocalPort => $port, ReuseAddr => 1,
                           Listen => 64, Timeout => 1)
@@ -148,12 +151,12 @@ sub token {
     record(path => '/token', status => $status, body => { grant_type => $f{grant_type} },
            claims => $claims);
     return json_res(400, { error => 'invalid_grant' }) unless $ok;
-    return json_res(200, { access_token => "mock-fcm-$n", token_type => 'Bearer', expires_in => 3600 });
+    return json_res(200, { access_token => "mock-fcm-$RUN-$n", token_type => 'Bearer', expires_in => 3600 });
 }
 
 sub send_message {
     my ($req, $project) = @_;
-    my ($bearer) = ($req->header('Authorization') // '') =~ /^Bearer (mock-fcm-\d+)$/;
+    my ($bearer) = ($req->header('Authorization') // '') =~ /^Bearer (mock-fcm-$RUN-\d+)$/;
     my $body = eval { $JSON->decode($req->content) };
     my $token = ref $body eq 'HASH' && ref $body->{message} eq 'HASH' ? $body->{message}{token} // '' : '';
     my ($status, $answer);
