@@ -3,6 +3,7 @@
  * configuration when httpd reads it (so "apachectl configtest" shows it).
  */
 #include "core/config.h"
+#include "core/config_mail.h"
 #include "core/cors.h"
 #include "infra/cache.h"
 #include "infra/db.h"
@@ -37,6 +38,8 @@ void *et_create_server_config(apr_pool_t *p, server_rec *s)
     c->oauth.timeout = UNSET;
     c->oauth.max_response = UNSET;
     c->oauth.allow_loopback = UNSET;
+    c->mail.starttls = UNSET;
+    c->mail.timeout = UNSET;
     return c;
 }
 
@@ -150,6 +153,7 @@ void *et_merge_server_config(apr_pool_t *p, void *basev, void *addv)
     MERGE_PTR(cors_origins); /* a vhost's own list replaces the main server's */
     MERGE_PTR(cache);
     merge_oauth(&m->oauth, &base->oauth, &add->oauth);
+    et_mail_merge(&m->mail, &base->mail, &add->mail);
     return m;
 }
 
@@ -572,6 +576,7 @@ const command_rec et_directives[] = {
                   "id of the Apple Sign in key (kid of the client_secret)"),
     AP_INIT_TAKE1(ET_DIR_APPLE_KEY_FILE, set_apple_key, NULL, RSRC_CONF,
                   "the Apple Sign in .p8 key file (EC P-256, PEM)"),
+    ET_MAIL_DIRECTIVES,
     /* designated: clang's -Wmissing-field-initializers accepts no bare {NULL} */
     {.name = NULL}};
 
@@ -633,7 +638,7 @@ const char *et_config_finish(apr_pool_t *p, server_rec *s, et_srv_conf *c)
 {
     const char *err;
     (void)s;
-    if ((err = oauth_finish(p, &c->oauth)))
+    if ((err = oauth_finish(p, &c->oauth)) || (err = et_mail_finish(p, &c->mail)))
         return err;
     if (c->access_ttl == UNSET)
         c->access_ttl = ET_DEFAULT_ACCESS_TTL;

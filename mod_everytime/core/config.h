@@ -49,6 +49,12 @@
 #define ET_DIR_APPLE_KEY_FILE        "EverytimeAppleKeyFile"
 #define ET_DIR_REFRESH_REUSE         "EverytimeRefreshReuseInterval"
 #define ET_DIR_CORS_ORIGINS          "EverytimeCORSOrigins"
+#define ET_DIR_SMTP_URL              "EverytimeSMTPURL"
+#define ET_DIR_MAIL_FROM             "EverytimeMailFrom"
+#define ET_DIR_SMTP_USER             "EverytimeSMTPUser"
+#define ET_DIR_SMTP_PASSWORD         "EverytimeSMTPPassword"
+#define ET_DIR_SMTP_CA_FILE          "EverytimeSMTPCAFile"
+#define ET_DIR_SMTP_TIMEOUT          "EverytimeSMTPTimeout"
 
 #define ET_DEFAULT_ACCESS_TTL            300
 #define ET_DEFAULT_REFRESH_TTL           (14 * 24 * 3600)
@@ -115,6 +121,19 @@ typedef struct et_oauth_conf {
     apr_size_t apple_key_len;
 } et_oauth_conf;
 
+/* Mail over SMTP (core/config_mail.c, infra/smtp.c); -1 / NULL unset. */
+typedef struct et_mail_conf {
+    const char *smtp_url;  /* smtp:// or smtps://; NULL: no mail */
+    int starttls;          /* smtp:// must upgrade with STARTTLS (1) or not (0) */
+    const char *from;      /* the envelope sender and From: address */
+    const char *from_name; /* From:'s display name (UTF-8), or NULL */
+    const char *user;
+    const unsigned char *password;
+    apr_size_t password_len;
+    const char *ca_file; /* trust anchors for the server's certificate */
+    apr_int64_t timeout; /* seconds one delivery may take */
+} et_mail_conf;
+
 #define ET_SCHEMA_GOOD 1
 #define ET_SCHEMA_OLD  2
 
@@ -148,6 +167,7 @@ typedef struct et_srv_conf {
     apr_array_header_t *cors_origins;
     et_cache *cache;
     et_oauth_conf oauth;
+    et_mail_conf mail;
     const char *dummy_hash;                      /* bcrypt of nothing, for timing parity */
     unsigned char cursor_key[ET_CURSOR_KEY_LEN]; /* derived from sign_key at start-up */
     int configured;                              /* post_config found it usable */

@@ -10,9 +10,9 @@
 
 static const et_stmt statements[] = {
     /* et_post_lookup, which other groups call on every write: no text */
-    {"et_post_ref", "l", 5,
-     "SELECT p.id, p.board_id, p.author_id, p.is_anonymous, b.allow_anonymous " ET_LIVE_POSTS
-     "AND p.id = %lld",
+    {"et_post_ref", "l", 6,
+     "SELECT p.id, p.board_id, p.author_id, p.is_anonymous, b.allow_anonymous, "
+     "b.requires_verification " ET_LIVE_POSTS "AND p.id = %lld",
      NULL, NULL},
     {NULL, NULL, 0, NULL, NULL, NULL}};
 
@@ -45,7 +45,7 @@ enum {
 };
 
 /* Columns of et_post_ref. */
-enum { REF_ID, REF_BOARD, REF_AUTHOR, REF_ANON, REF_BOARD_ANON };
+enum { REF_ID, REF_BOARD, REF_AUTHOR, REF_ANON, REF_BOARD_ANON, REF_BOARD_VERIFIED };
 
 /* --- rendering ------------------------------------------------------------------ */
 
@@ -149,5 +149,6 @@ int et_post_lookup(request_rec *r, apr_int64_t id, et_post_ref *out)
     out->author_id = ET_CELL(rows, 0, REF_AUTHOR);
     out->is_anonymous = et_cell_i64(ET_CELL(rows, 0, REF_ANON)) != 0;
     out->board_allows_anonymous = et_cell_i64(ET_CELL(rows, 0, REF_BOARD_ANON)) != 0;
+    out->board_requires_verification = et_cell_i64(ET_CELL(rows, 0, REF_BOARD_VERIFIED)) != 0;
     return 1;
 }

@@ -26,6 +26,7 @@ typedef struct et_post_ref {
     const char *author_id; /* never put it in a reply when is_anonymous */
     int is_anonymous;
     int board_allows_anonymous;
+    int board_requires_verification; /* only verified users may comment */
 } et_post_ref;
 
 /* 1 and *out filled when post id is live, 0 when it does not exist or is

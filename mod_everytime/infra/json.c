@@ -153,3 +153,11 @@ void et_json_push_str(apr_pool_t *p, json_t *a, const char *val)
     json_t *s = string_or_null(p, "[]", val);
     json_array_append_new(a, s ? s : json_null());
 }
+
+const char *et_json_text(apr_pool_t *p, json_t *v)
+{
+    char *text = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    const char *copy = text ? apr_pstrdup(p, text) : NULL;
+    free(text);
+    return copy;
+}

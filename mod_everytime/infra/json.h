@@ -49,6 +49,9 @@ void et_json_push_str(apr_pool_t *p, json_t *a, const char *val);
  * et_json_set_str or et_json_push_str refused on pool p, or NULL. */
 const char *et_json_error(apr_pool_t *p);
 
+/* v as compact JSON text (keys in insertion order) from p, or NULL. */
+const char *et_json_text(apr_pool_t *p, json_t *v);
+
 /* Parses text; duplicates keys are refused. NULL with *err set on failure. */
 json_t *et_json_parse(apr_pool_t *p, const char *text, apr_size_t len, const char **err);
 

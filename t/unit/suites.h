@@ -29,7 +29,8 @@
     X(json)               \
     X(db_timeouts)        \
     X(db)                 \
-    X(outbox)
+    X(outbox)             \
+    X(mail)
 
 #define ET_UNIT_DECLARE(name) Suite *name##_suite(void);
 ET_UNIT_SUITES(ET_UNIT_DECLARE)
