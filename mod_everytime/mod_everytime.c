@@ -14,6 +14,7 @@
 #include "auth/social/oauth.h"
 #include "infra/http_client.h"
 #include "infra/mail_deliver.h"
+#include "infra/outbox_drain.h"
 #include "auth/password.h"
 #include "router.h"
 
@@ -89,6 +90,8 @@ static void et_child_init(apr_pool_t *pchild, server_rec *s)
 {
     et_cache_child_init(pchild, s);
     et_oauth_child_init(pchild, s);
+    /* last: its thread may use what the calls above set up */
+    et_outbox_child_init(pchild, s);
 }
 
 static int et_handler(request_rec *r)

@@ -55,6 +55,13 @@
 #define ET_DIR_SMTP_PASSWORD         "EverytimeSMTPPassword"
 #define ET_DIR_SMTP_CA_FILE          "EverytimeSMTPCAFile"
 #define ET_DIR_SMTP_TIMEOUT          "EverytimeSMTPTimeout"
+#define ET_DIR_OUTBOX                "EverytimeOutbox"
+#define ET_DIR_OUTBOX_INTERVAL       "EverytimeOutboxInterval"
+#define ET_DIR_OUTBOX_RETRY          "EverytimeOutboxRetry"
+#define ET_DIR_OUTBOX_LEASE          "EverytimeOutboxLease"
+#define ET_DIR_FCM_CREDENTIALS       "EverytimeFCMCredentials"
+#define ET_DIR_FCM_URL               "EverytimeFCMURL"
+#define ET_DIR_FCM_TOKEN_URL         "EverytimeFCMTokenURL"
 
 #define ET_DEFAULT_ACCESS_TTL            300
 #define ET_DEFAULT_REFRESH_TTL           (14 * 24 * 3600)
@@ -82,6 +89,12 @@
 #define ET_DEFAULT_APPLE_JWKS_URL        "https://appleid.apple.com/auth/keys"
 #define ET_DEFAULT_REFRESH_REUSE         0
 #define ET_MAX_REFRESH_REUSE             3600
+#define ET_DEFAULT_OUTBOX_INTERVAL       5 /* seconds between polls */
+#define ET_DEFAULT_OUTBOX_ATTEMPTS       8
+#define ET_DEFAULT_OUTBOX_BACKOFF        30   /* seconds before the second attempt */
+#define ET_DEFAULT_OUTBOX_BACKOFF_MAX    3600 /* seconds between attempts, at most */
+#define ET_DEFAULT_OUTBOX_LEASE          300  /* seconds a claim lasts */
+#define ET_DEFAULT_FCM_URL               "https://fcm.googleapis.com"
 /* bytes of the key that seals pagination cursors (HMAC-SHA256) */
 #define ET_CURSOR_KEY_LEN 32
 
@@ -133,6 +146,29 @@ typedef struct et_mail_conf {
     const char *ca_file; /* trust anchors for the server's certificate */
     apr_int64_t timeout; /* seconds one delivery may take */
 } et_mail_conf;
+/* The outbox's drain and the FCM deliverer (core/config_outbox.c). Numbers
+ * -1 unset; times in seconds. */
+typedef struct et_outbox_conf {
+    int enabled;              /* EverytimeOutbox: this server's children drain */
+    int own;                  /* a vhost that said EverytimeOutbox itself */
+    apr_int64_t interval;     /* seconds between polls */
+    int max_attempts;         /* EverytimeOutboxRetry: attempts, then dropped */
+    apr_int64_t backoff_base; /* seconds before the second attempt, doubling */
+    apr_int64_t backoff_max;  /* the cap of the back-off */
+    int retry_set;
+    apr_int64_t lease; /* seconds a claim lasts before others may take the row */
+} et_outbox_conf;
+
+/* FCM HTTP v1: the service account of EverytimeFCMCredentials and the URLs. */
+typedef struct et_fcm_conf {
+    const char *client_email; /* the JWT assertion's iss */
+    const char *project_id;
+    const char *token_uri;    /* the credentials' (the assertion's aud) */
+    const unsigned char *key; /* PEM of the account's RSA private key */
+    apr_size_t key_len;
+    const char *url;       /* EverytimeFCMURL: the base of messages:send */
+    const char *token_url; /* EverytimeFCMTokenURL: where the assertion goes */
+} et_fcm_conf;
 
 #define ET_SCHEMA_GOOD 1
 #define ET_SCHEMA_OLD  2
@@ -168,6 +204,8 @@ typedef struct et_srv_conf {
     et_cache *cache;
     et_oauth_conf oauth;
     et_mail_conf mail;
+    et_outbox_conf outbox;
+    et_fcm_conf fcm;
     const char *dummy_hash;                      /* bcrypt of nothing, for timing parity */
     unsigned char cursor_key[ET_CURSOR_KEY_LEN]; /* derived from sign_key at start-up */
     int configured;                              /* post_config found it usable */
@@ -196,6 +234,14 @@ static inline et_srv_conf *et_conf(server_rec *s)
 {
     return ap_get_module_config(s->module_config, &everytime_module);
 }
+
+/* config_outbox.c: the outbox's and FCM's create, merge and defaults (their
+ * directives: core/config_outbox.h). */
+void et_outbox_conf_create(et_outbox_conf *o, et_fcm_conf *f);
+void et_outbox_conf_merge(et_outbox_conf *m, const et_outbox_conf *base, const et_outbox_conf *add);
+void et_fcm_conf_merge(et_fcm_conf *m, const et_fcm_conf *base, const et_fcm_conf *add);
+const char *et_outbox_conf_finish(apr_pool_t *p, et_outbox_conf *o, et_fcm_conf *f,
+                                  const et_oauth_conf *oauth);
 
 /* Reads "file:/path" or a literal value; used for secrets and keys (secret.c). */
 const char *et_read_secret(apr_pool_t *p, const char *value, const char *directive,

@@ -59,6 +59,12 @@ int et_outbox_kinds(const char *const **kinds);
 et_db_outcome et_outbox_db_exec(et_outbox_db *db, const char *label, int *nrows, ...);
 et_db_outcome et_outbox_db_select(et_outbox_db *db, const char *label, et_rows **out, ...);
 
+/* A deliverer's word on why an item failed, kept as the row's last_error
+   (at most 250 bytes; never a token, a payload or an address); and the
+   drain's reading of it, which clears it. */
+void et_outbox_note(et_outbox_db *db, const char *why);
+const char *et_outbox_db_take_note(et_outbox_db *db);
+
 /* The drain's connection: from mod_dbd's pool for server s, or NULL (logged)
    when none can be had now; closed gives it back. p is the pool its work
    allocates from. */

@@ -15,6 +15,7 @@ struct et_outbox_db {
     server_rec *s;
     apr_pool_t *p;
     ap_dbd_t *dbd;
+    const char *note; /* why the current item failed, for last_error */
 };
 
 et_outbox_db *et_outbox_db_open(server_rec *s, apr_pool_t *p)
@@ -45,6 +46,18 @@ void et_outbox_db_close(et_outbox_db *db)
 server_rec *et_outbox_db_server(et_outbox_db *db)
 {
     return db->s;
+}
+
+void et_outbox_note(et_outbox_db *db, const char *why)
+{
+    db->note = why ? apr_pstrndup(db->p, why, 250) : NULL;
+}
+
+const char *et_outbox_db_take_note(et_outbox_db *db)
+{
+    const char *n = db->note;
+    db->note = NULL;
+    return n;
 }
 
 /* The prepared statement of label, checked against its declaration. */

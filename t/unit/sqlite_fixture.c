@@ -114,6 +114,7 @@ server_rec *et_fixture_open(apr_pool_t *p, const et_stmt *const *tables)
     et_srv_conf *conf;
     cmd_parms cmd;
     command_rec directive = {0};
+    const char *err;
 
     fpool = p;
     /* the optional functions' table lives as long as the process */
@@ -148,7 +149,8 @@ server_rec *et_fixture_open(apr_pool_t *p, const et_stmt *const *tables)
     cmd.server = server;
     directive.name = "EverytimeDatabase";
     cmd.cmd = &directive;
-    ck_assert_ptr_null(et_db_register_statements(&cmd, "sqlite3"));
+    err = et_db_register_statements(&cmd, "sqlite3");
+    ck_assert_msg(err == NULL, "%s", err);
     opened = 0;
     return server;
 }
