@@ -30,7 +30,8 @@
     X(db_timeouts)        \
     X(db)                 \
     X(outbox)             \
-    X(mail)
+    X(mail)               \
+    X(config_mail)
 
 #define ET_UNIT_DECLARE(name) Suite *name##_suite(void);
 ET_UNIT_SUITES(ET_UNIT_DECLARE)
