@@ -16,6 +16,7 @@
 #include "infra/mail_deliver.h"
 #include "infra/outbox_drain.h"
 #include "auth/password.h"
+#include "domain/push.h"
 #include "router.h"
 
 #include <apr_hash.h>
@@ -121,6 +122,9 @@ static void et_register_hooks(apr_pool_t *p)
     static const char *const after_dbd[] = {"mod_dbd.c", "mod_socache_shmcb.c", NULL};
     /* before any directive: EverytimeDatabase registers them */
     et_db_use_statements(statement_tables(p));
+    /* the outbox's deliverers, by kind */
+    et_outbox_register(ET_PUSH_KIND, et_push_deliver);
+    et_outbox_register_ready(ET_PUSH_KIND, et_push_ready);
     ap_hook_pre_config(et_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(et_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(et_post_config, after_dbd, NULL, APR_HOOK_MIDDLE);

@@ -7,6 +7,7 @@
 #include "domain/comments.h"
 #include "domain/media.h"
 #include "domain/posts.h"
+#include "domain/push.h"
 #include "auth/throttle.h"
 #include "domain/timetables.h"
 #include "auth/tokens.h"
@@ -27,6 +28,7 @@ const et_group *const et_groups[] = {
     &et_domain_anonymity,
     &et_domain_media,
     &et_domain_timetables,
+    &et_domain_push,
     /* the API, in the order the router tries the routes */
     &et_api_accounts,
     &et_api_verification,

@@ -135,10 +135,12 @@ static CURLcode set_limits(CURL *h, const et_oauth_conf *o, const char *url, lon
     return rc;
 }
 
-static struct curl_slist *headers_for(apr_pool_t *p, const char *bearer, int post)
+static struct curl_slist *headers_for(apr_pool_t *p, const char *bearer, const char *type)
 {
     struct curl_slist *l = curl_slist_append(NULL, "Accept: application/json"), *n;
-    if (l && post && (n = curl_slist_append(l, "Expect:")))
+    if (l && type && (n = curl_slist_append(l, "Expect:")))
+        l = n;
+    if (l && type && (n = curl_slist_append(l, apr_pstrcat(p, "Content-Type: ", type, NULL))))
         l = n;
     if (l && bearer) {
         n = curl_slist_append(l, apr_pstrcat(p, "Authorization: Bearer ", bearer, NULL));
@@ -231,12 +233,29 @@ static void give_back(CURL *h, int own)
         curl_easy_reset(h);
 }
 
-apr_status_t et_http_call(request_rec *r, const et_oauth_conf *o, apr_time_t deadline,
-                          const char *url, const char *bearer, const char *form, et_http_reply *out)
+/* A failure's log line: the request's when there is one, else the server's
+ * (the outbox's drain thread). Never a credential: the URL and the reason. */
+#define CALL_LOG(c, level, fmt, ...)                                                          \
+    do {                                                                                      \
+        if ((c)->r)                                                                           \
+            ET_LOG((c)->r, level, 0, fmt, ##__VA_ARGS__);                                     \
+        else                                                                                  \
+            ap_log_error(APLOG_MARK, level, 0, (c)->s, fmt " [%s]", ##__VA_ARGS__, __func__); \
+    } while (0)
+
+typedef struct {
+    apr_pool_t *p;
+    server_rec *s;
+    request_rec *r; /* NULL outside a request */
+} call_ctx;
+
+static apr_status_t call(const call_ctx *c, const et_oauth_conf *o, apr_time_t deadline,
+                         const char *url, const char *bearer, const char *type, const char *body,
+                         et_http_reply *out)
 {
     long left_ms = (long)apr_time_as_msec(deadline - apr_time_now());
     char err[CURL_ERROR_SIZE] = "";
-    sink s = {NULL, 0, 0, (apr_size_t)o->max_response, r->pool, 0};
+    sink s = {NULL, 0, 0, (apr_size_t)o->max_response, c->p, 0};
     struct curl_slist *hdrs;
     CURLcode rc;
     CURL *h;
@@ -244,16 +263,16 @@ apr_status_t et_http_call(request_rec *r, const et_oauth_conf *o, apr_time_t dea
 
     memset(out, 0, sizeof(*out));
     if (!et_http_url_allowed(url, o->allow_loopback)) {
-        ET_LOG(r, APLOG_ERR, 0, "provider URL %s is not allowed (%s)", url, ET_DIR_OAUTH_LOOPBACK);
+        CALL_LOG(c, APLOG_ERR, "provider URL %s is not allowed (%s)", url, ET_DIR_OAUTH_LOOPBACK);
         return APR_EINVAL;
     }
     if (left_ms <= 0) {
-        ET_LOG(r, APLOG_ERR, 0, "provider %s: no time left (%s)", url, ET_DIR_OAUTH_TIMEOUT);
+        CALL_LOG(c, APLOG_ERR, "provider %s: no time left (%s)", url, ET_DIR_OAUTH_TIMEOUT);
         return APR_TIMEUP;
     }
     if (!(h = take_handle(&own)))
         return APR_ENOMEM;
-    hdrs = headers_for(r->pool, bearer, form != NULL);
+    hdrs = headers_for(c->p, bearer, body ? type : NULL);
     rc = hdrs ? set_limits(h, o, url, left_ms) : CURLE_OUT_OF_MEMORY;
     if (rc == CURLE_OK)
         rc = curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
@@ -263,8 +282,8 @@ apr_status_t et_http_call(request_rec *r, const et_oauth_conf *o, apr_time_t dea
         rc = curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
     if (rc == CURLE_OK)
         rc = curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);
-    if (rc == CURLE_OK && form)
-        rc = curl_easy_setopt(h, CURLOPT_POSTFIELDS, form);
+    if (rc == CURLE_OK && body)
+        rc = curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
     if (rc == CURLE_OK)
         rc = curl_easy_perform(h);
     if (rc == CURLE_OK)
@@ -272,14 +291,29 @@ apr_status_t et_http_call(request_rec *r, const et_oauth_conf *o, apr_time_t dea
     give_back(h, own);
     curl_slist_free_all(hdrs);
     if (rc != CURLE_OK) {
-        ET_LOG(r, APLOG_ERR, 0, "provider %s: %s", url,
-               s.too_large ? "answer larger than " ET_DIR_OAUTH_MAX_RESPONSE
-                           : (err[0] ? err : curl_easy_strerror(rc)));
+        CALL_LOG(c, APLOG_ERR, "provider %s: %s", url,
+                 s.too_large ? "answer larger than " ET_DIR_OAUTH_MAX_RESPONSE
+                             : (err[0] ? err : curl_easy_strerror(rc)));
         return rc == CURLE_OPERATION_TIMEDOUT ? APR_TIMEUP : APR_EGENERAL;
     }
     out->body = s.buf ? s.buf : "";
     out->len = s.len;
     return APR_SUCCESS;
+}
+
+apr_status_t et_http_call(request_rec *r, const et_oauth_conf *o, apr_time_t deadline,
+                          const char *url, const char *bearer, const char *form, et_http_reply *out)
+{
+    call_ctx c = {r->pool, r->server, r};
+    return call(&c, o, deadline, url, bearer, "application/x-www-form-urlencoded", form, out);
+}
+
+apr_status_t et_http_send(apr_pool_t *p, server_rec *s, const et_oauth_conf *o, apr_time_t deadline,
+                          const char *url, const char *bearer, const char *type, const char *body,
+                          et_http_reply *out)
+{
+    call_ctx c = {p, s, NULL};
+    return call(&c, o, deadline, url, bearer, type, body, out);
 }
 
 const char *et_form_add(apr_pool_t *p, const char *form, const char *name, const char *value)

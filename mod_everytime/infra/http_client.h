@@ -34,6 +34,12 @@ apr_status_t et_http_call(request_rec *r, const et_oauth_conf *o, apr_time_t dea
                           const char *url, const char *bearer, const char *form,
                           et_http_reply *out);
 
+/* The same outside a request (the outbox's deliverers): the answer from p,
+ * log lines on s; body (NULL: GET) sent as the given Content-Type. */
+apr_status_t et_http_send(apr_pool_t *p, server_rec *s, const et_oauth_conf *o, apr_time_t deadline,
+                          const char *url, const char *bearer, const char *type, const char *body,
+                          et_http_reply *out);
+
 /* post_config: libcurl's global state, for this configuration generation. */
 int et_http_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s);
 

@@ -119,14 +119,20 @@ const et_stmt et_outbox_statements[] = {
                "ORDER BY next_attempt_at, id LIMIT %lld FOR UPDATE SKIP LOCKED)",
      /* MariaDB refuses a subquery on the table it updates, and has UPDATE ... LIMIT */
      CLAIM_SET "AND " CLAIM_DUE "ORDER BY next_attempt_at, id LIMIT %lld"},
+    /* a read first: SQLite's UPDATE takes the write lock even when it matches
+     * nothing, and an empty outbox is the common case */
+    {"et_outbox_due", "sll", 1,
+     "SELECT id FROM outbox WHERE " CLAIM_DUE "ORDER BY next_attempt_at LIMIT 1", NULL, NULL},
     {"et_outbox_claimed", "s", 4,
      "SELECT id, kind, payload, attempts FROM outbox WHERE claimed_by = %s ORDER BY id", NULL,
      NULL},
     /* sent, or refused for good: gone, if the claim is still ours */
     {"et_outbox_done", "ls", 0, "DELETE FROM outbox WHERE id = %lld AND claimed_by = %s", NULL,
      NULL},
-    {"et_outbox_retry", "lslls", 0,
-     "UPDATE outbox SET next_attempt_at = %lld, last_error = %s, claimed_by = NULL, "
+    /* payload: what is left to send (a push that reached some devices), or NULL */
+    {"et_outbox_retry", "lsslls", 0,
+     "UPDATE outbox SET next_attempt_at = %lld, last_error = %s, "
+     "payload = COALESCE(%s, payload), claimed_by = NULL, "
      "claimed_until = NULL, updated_at = %lld WHERE id = %lld AND claimed_by = %s",
      NULL, NULL},
     /* claimed but not tried (the process is stopping): as it was */

@@ -65,6 +65,12 @@ et_db_outcome et_outbox_db_select(et_outbox_db *db, const char *label, et_rows *
 void et_outbox_note(et_outbox_db *db, const char *why);
 const char *et_outbox_db_take_note(et_outbox_db *db);
 
+/* With ET_SEND_RETRY: the payload the next attempt gets instead (what is
+   left of an item that was partly delivered, so no part is sent twice); and
+   the drain's reading of it. */
+void et_outbox_retry_with(et_outbox_db *db, const char *payload_json);
+const char *et_outbox_db_take_rest(et_outbox_db *db);
+
 /* The drain's connection: from mod_dbd's pool for server s, or NULL (logged)
    when none can be had now; closed gives it back. p is the pool its work
    allocates from. */

@@ -16,6 +16,7 @@ struct et_outbox_db {
     apr_pool_t *p;
     ap_dbd_t *dbd;
     const char *note; /* why the current item failed, for last_error */
+    const char *rest; /* what its retry is to send instead of its payload */
 };
 
 et_outbox_db *et_outbox_db_open(server_rec *s, apr_pool_t *p)
@@ -60,6 +61,18 @@ const char *et_outbox_db_take_note(et_outbox_db *db)
     return n;
 }
 
+void et_outbox_retry_with(et_outbox_db *db, const char *payload_json)
+{
+    db->rest = payload_json ? apr_pstrdup(db->p, payload_json) : NULL;
+}
+
+const char *et_outbox_db_take_rest(et_outbox_db *db)
+{
+    const char *r = db->rest;
+    db->rest = NULL;
+    return r;
+}
+
 /* The prepared statement of label, checked against its declaration. */
 static et_db_outcome statement(et_outbox_db *db, const char *label, int select,
                                apr_dbd_prepared_t **st)
@@ -86,9 +99,10 @@ static et_db_outcome failed(et_outbox_db *db, const char *label, int rv)
 {
     const char *m = apr_dbd_error(db->dbd->driver, db->dbd->handle, rv);
     et_db_outcome o = et_db_classify(apr_dbd_name(db->dbd->driver), rv, m);
-    ap_log_error(APLOG_MARK, o == ET_DB_CONFLICT ? APLOG_INFO : APLOG_ERR, 0, db->s,
-                 "outbox: statement %s failed (%s, %d): %s [%s]", label, et_db_outcome_name(o), rv,
-                 m ? m : "", __func__);
+    /* busy: another writer; the next poll tries again, nothing is lost */
+    ap_log_error(APLOG_MARK, o == ET_DB_CONFLICT || o == ET_DB_BUSY ? APLOG_INFO : APLOG_ERR, 0,
+                 db->s, "outbox: statement %s failed (%s, %d): %s [%s]", label,
+                 et_db_outcome_name(o), rv, m ? m : "", __func__);
     return o;
 }
 

@@ -55,6 +55,7 @@ static void settle(pass *ps, const char *kind, apr_int64_t id, int attempts, et_
 {
     apr_int64_t now = (apr_int64_t)apr_time_now();
     const char *note = et_outbox_db_take_note(ps->db);
+    const char *rest = et_outbox_db_take_rest(ps->db);
     if (res == ET_SEND_RETRY && attempts >= ps->o->max_attempts) {
         log_drop(ps, kind, id,
                  apr_psprintf(ps->p, "%d attempts failed%s%s", attempts, note ? ", the last: " : "",
@@ -76,7 +77,7 @@ static void settle(pass *ps, const char *kind, apr_int64_t id, int attempts, et_
                  et_outbox_backoff(ps->o, attempts), __func__);
     et_outbox_db_exec(ps->db, "et_outbox_retry", NULL,
                       now + apr_time_from_sec(et_outbox_backoff(ps->o, attempts)),
-                      note ? note : "failed", now, id, ps->token);
+                      note ? note : "failed", rest, now, id, ps->token);
 }
 
 /* One row: to its deliverer, unless the process is stopping (then it goes
@@ -98,6 +99,7 @@ static void deliver_row(pass *ps, const char *kind, apr_int64_t id, const char *
     }
     apr_pool_create(&item, ps->p);
     et_outbox_db_take_note(ps->db);
+    et_outbox_db_take_rest(ps->db);
     res = fn ? fn(ps->s, item, ps->db, payload) : ET_SEND_RETRY;
     settle(ps, kind, id, attempts, res);
     apr_pool_destroy(item);
@@ -110,6 +112,10 @@ static int drain_batch(pass *ps, const char *kind)
     apr_int64_t now = (apr_int64_t)apr_time_now();
     int claimed = 0, i;
     et_rows *rows;
+    if (et_outbox_db_select(ps->db, "et_outbox_due", &rows, kind, now, now) != ET_DB_OK)
+        return -1;
+    if (!rows->nrows)
+        return 0; /* nothing due: no write at all */
     ps->token = claim_token(ps->p);
     if (et_outbox_db_exec(ps->db, "et_outbox_claim", &claimed, ps->token,
                           now + apr_time_from_sec(ps->o->lease), now, now, now, kind, now, now,

@@ -31,7 +31,8 @@
     X(db)                 \
     X(outbox)             \
     X(mail)               \
-    X(config_mail)
+    X(config_mail)        \
+    X(fcm)
 
 #define ET_UNIT_DECLARE(name) Suite *name##_suite(void);
 ET_UNIT_SUITES(ET_UNIT_DECLARE)

@@ -114,6 +114,8 @@ static et_send_result scripted(server_rec *s, apr_pool_t *p, et_outbox_db *db, c
     last_payload = apr_pstrdup(pool, payload);
     if (next_result != ET_SEND_DONE)
         et_outbox_note(db, apr_psprintf(p, "status %d", 503));
+    if (next_result == ET_SEND_RETRY && !strcmp(payload, "{\"devices\": [1, 2]}"))
+        et_outbox_retry_with(db, "{\"devices\": [2]}");
     return next_result;
 }
 
@@ -194,6 +196,20 @@ START_TEST(drain_backs_off_then_drops)
     ck_assert_int_eq(delivered, 3);
     ck_assert_ptr_nonnull(strstr(et_stub_log(), "outbox: unit 1 dropped: 3 attempts failed"));
     ck_assert_ptr_null(strstr(et_stub_log(), "payload-text"));
+}
+END_TEST
+
+START_TEST(drain_retries_what_is_left_of_a_partial_delivery)
+{
+    queue("{\"devices\": [1, 2]}");
+    next_result = ET_SEND_RETRY;
+    ck_assert_int_eq(et_outbox_drain(server, pool), 1);
+    ck_assert_int_eq(col("payload = '{\"devices\": [2]}'"), 1);
+    due();
+    next_result = ET_SEND_DONE;
+    ck_assert_int_eq(et_outbox_drain(server, pool), 1);
+    ck_assert_str_eq(last_payload, "{\"devices\": [2]}");
+    ck_assert_int_eq(queued(), 0);
 }
 END_TEST
 
@@ -286,8 +302,10 @@ Suite *outbox_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("drain");
     tcase_add_checked_fixture(tc, drain_setup, teardown);
+    tcase_set_timeout(tc, 20); /* real SQLite writes on a shared machine */
     tcase_add_test(tc, drain_delivers_and_deletes);
     tcase_add_test(tc, drain_backs_off_then_drops);
+    tcase_add_test(tc, drain_retries_what_is_left_of_a_partial_delivery);
     tcase_add_test(tc, drain_drops_what_the_deliverer_refuses);
     tcase_add_test(tc, backoff_doubles_up_to_its_cap);
     tcase_add_test(tc, drain_leaves_a_live_claim_and_takes_a_lapsed_one);
