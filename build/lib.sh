@@ -34,7 +34,8 @@ ET_PKGS_LINT=(clang-format binutils) # build/check-format, build/check-cycles (n
 ET_PKGS_SANITIZE=(clang-14 libclang-rt-14-dev llvm-14 rsync) # build/stages.sh
 # shellcheck disable=SC2034
 ET_PKGS_TEST=(libapache2-mod-perl2 libwww-perl libjson-perl libcrypt-openssl-rsa-perl
-    libcryptx-perl libcrypt-jwt-perl libhttp-daemon-perl rsync util-linux procps)
+    libcryptx-perl libcrypt-jwt-perl libhttp-daemon-perl rsync util-linux procps
+    python3-aiosmtpd) # t/mock/smtp_sink.py, the mail tests' SMTP server
 
 ET_DB_NAME=everytime
 ET_DB_USER=everytime

@@ -13,6 +13,7 @@
 #include "core/http_errors.h"
 #include "auth/social/oauth.h"
 #include "infra/http_client.h"
+#include "infra/mail_deliver.h"
 #include "infra/outbox_drain.h"
 #include "auth/password.h"
 #include "domain/push.h"
@@ -132,6 +133,8 @@ static void et_register_hooks(apr_pool_t *p)
     ap_hook_handler(et_handler, NULL, NULL, APR_HOOK_MIDDLE);
     et_auth_register_hooks(p);
     et_http_errors_register_hooks(p);
+    et_outbox_register(ET_MAIL_KIND, et_mail_deliver);
+    et_outbox_register_ready(ET_MAIL_KIND, et_mail_ready);
 }
 
 module AP_MODULE_DECLARE_DATA everytime_module = {

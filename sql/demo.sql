@@ -4,7 +4,7 @@
 -- since the epoch, booleans 0/1, user ids as UUID text.
 --
 -- Accounts (passwords are bcrypt, made with "htpasswd -nbBC 10"):
---   student1 / everytime123!   student, 서울대학교
+--   student1 / everytime123!   student, 서울대학교, school-verified (학교 인증)
 --   student2 / everytime123!   student, 서울대학교
 --   admin    / adminpass123!   ROLE_ADMIN
 
@@ -46,4 +46,14 @@ INSERT INTO boards (id, school_id, category, name, description, allow_anonymous,
     (7, 3, 'free', '자유게시판', '자유롭게 이야기하는 곳', 1, NULL, 0,
      1677628800000000, 1677628800000000),
     (8, 3, 'info', '정보게시판', '학사와 장학 정보', 0, NULL, 0,
+     1677628800000000, 1677628800000000);
+
+-- School verification (학교 인증, migration 0010): student1 confirmed a code
+-- mailed to student1@snu.ac.kr; 새내기게시판 admits verified writers only
+-- (student2, not verified, can read it but not post or comment).
+UPDATE users SET is_verified = 1, school_email = 'student1@snu.ac.kr'
+    WHERE id = 'f21cf558-4de1-4511-8858-5322c2c497eb';
+INSERT INTO boards (id, school_id, category, name, description, allow_anonymous,
+                    requires_verification, owner_id, is_deleted, created_at, updated_at) VALUES
+    (9, 1, 'freshman', '새내기게시판', '학교 인증을 마친 학생만 글을 쓰는 곳', 1, 1, NULL, 0,
      1677628800000000, 1677628800000000);

@@ -88,35 +88,6 @@ static const char *read_login_id(et_req *q)
     return s;
 }
 
-/* Records the policy failures of pw under field; 1 when acceptable. */
-static int password_acceptable(et_req *q, const char *field, const char *pw, const char *login_id)
-{
-    int fails = et_password_policy(pw, login_id);
-    if (fails & ET_PW_TOO_SHORT)
-        et_field_error_text(q, field,
-                            "This password is too short. It must contain at least 8 characters.",
-                            "비밀번호가 너무 짧습니다. 최소 8 문자를 포함해야 합니다.");
-    if (fails & ET_PW_NUMERIC)
-        et_field_error_text(q, field, "This password is entirely numeric.",
-                            "비밀번호가 전부 숫자로 되어 있습니다.");
-    if (fails & ET_PW_LIKE_LOGIN)
-        et_field_error_text(q, field, "The password is too similar to the login id.",
-                            "비밀번호가 아이디와 너무 유사합니다.");
-    if (fails & ET_PW_TOO_LONG)
-        et_field_error_text(
-            q, field,
-            apr_psprintf(q->r->pool,
-                         "Ensure this field has no more than %d bytes in UTF-8 (a Hangul "
-                         "syllable takes 3 bytes): only the first %d bytes of a password can "
-                         "be checked.",
-                         ET_PW_MAX_BYTES, ET_PW_MAX_BYTES),
-            apr_psprintf(q->r->pool,
-                         "이 필드가 UTF-8로 %d바이트 이하인지 확인하십시오(한글 한 글자는 "
-                         "3바이트). 비밀번호는 앞의 %d바이트까지만 확인할 수 있습니다.",
-                         ET_PW_MAX_BYTES, ET_PW_MAX_BYTES));
-    return fails == 0;
-}
-
 /* --- routes -------------------------------------------------------------- */
 
 static int et_accounts_signup(et_req *q)
@@ -134,7 +105,7 @@ static int et_accounts_signup(et_req *q)
     et_body_int(q, "school_id", ET_REQUIRED, 1, APR_INT64_C(999999999999), &school_id);
     et_body_int(q, "admission_year", ET_REQUIRED, 1950, 2100, &year);
     if (password)
-        password_acceptable(q, "password", password, login_id);
+        et_users_password_acceptable(q, "password", password, login_id);
     if (school_id && et_users_school_exists(q, school_id) < 0)
         return et_fail_unavailable(q);
     if (et_has_errors(q))
@@ -162,19 +133,6 @@ static int et_accounts_signup(et_req *q)
 
 /* --- login ------------------------------------------------------------------ */
 
-/* 429 with Retry-After, DRF's throttle answer. */
-static int throttled(et_req *q, apr_int64_t wait)
-{
-    apr_table_setn(q->r->err_headers_out, "Retry-After", et_i64_text(q->r->pool, wait));
-    return et_fail_detail(
-        q, ET_E_THROTTLED,
-        apr_psprintf(q->r->pool,
-                     "Request was throttled. Expected available in %" APR_INT64_T_FMT " seconds.",
-                     wait),
-        apr_psprintf(q->r->pool,
-                     "요청이 지연되었습니다. %" APR_INT64_T_FMT "초 후에 다시 시도하세요.", wait));
-}
-
 static int et_accounts_login(et_req *q)
 {
     const char *login_id = et_body_str(q, "login_id", ET_REQUIRED, 0, 150);
@@ -191,7 +149,7 @@ static int et_accounts_login(et_req *q)
     if (et_throttle_attempt(q->r, login_id, &wait) != APR_SUCCESS)
         return et_fail_unavailable(q);
     if (wait > 0)
-        return throttled(q, wait);
+        return et_fail_throttled(q, wait);
     if (load_user(q, "et_acc_user_by_login", login_id, &user) != OK)
         return et_fail_unavailable(q);
     found = user->nrows == 1;
@@ -338,7 +296,8 @@ static int et_accounts_me_patch(et_req *q)
         return et_fail_unavailable(q);
     if (user->nrows != 1)
         return et_fail(q, ET_E_NOT_FOUND);
-    if (password && password_acceptable(q, "password", password, ET_CELL(user, 0, ET_U_LOGIN)))
+    if (password &&
+        et_users_password_acceptable(q, "password", password, ET_CELL(user, 0, ET_U_LOGIN)))
         current_password_ok(q, user);
     if (et_has_errors(q))
         return et_fail_invalid(q);

@@ -424,6 +424,20 @@ static apr_int64_t thread_of(et_req *q, apr_int64_t post_id, apr_int64_t parent,
     return ET_CELL(rows, 0, 0) ? cell_i64(rows, 0, 0) : parent;
 }
 
+/* OK when the caller passed school verification, else 403 (or 503). */
+static int may_write(et_req *q)
+{
+    int verified = et_users_is_verified(q->r, et_caller(q));
+    if (verified < 0)
+        return et_fail_unavailable(q);
+    if (!verified)
+        return et_fail_detail(q, ET_E_PERMISSION_DENIED,
+                              "Only users who passed school verification may comment on this "
+                              "board.",
+                              "학교 인증을 마친 사용자만 이 게시판에 댓글을 쓸 수 있습니다.");
+    return OK;
+}
+
 static int et_comments_create(et_req *q)
 {
     new_comment c = {0};
@@ -443,6 +457,8 @@ static int et_comments_create(et_req *q)
         return et_fail_unavailable(q);
     if (et_has_errors(q))
         return et_fail_invalid(q);
+    if (post.board_requires_verification && (status = may_write(q)) != OK)
+        return status;
     c.numbered =
         c.anonymous && et_anon_needs_number(q->user->user_id, post.author_id, post.is_anonymous);
     if ((status = et_transaction(q, insert_comment, &c)) != OK)

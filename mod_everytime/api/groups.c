@@ -37,6 +37,8 @@ const et_group *const et_groups[] = {
     &et_domain_push,
     /* the API, in the order the router tries the routes */
     &et_api_accounts,
+    &et_api_verification,
+    &et_api_password_reset,
     &et_api_social,
     &et_api_schools_boards,
     &et_api_popular,

@@ -8,6 +8,8 @@
 #include "core/group.h"
 
 extern const et_group et_api_accounts;
+extern const et_group et_api_verification;
+extern const et_group et_api_password_reset;
 extern const et_group et_api_social;
 extern const et_group et_api_schools_boards;
 extern const et_group et_api_posts;

@@ -9,6 +9,7 @@
  * writer, or the list itself would tell who wrote them.
  */
 #include "api/groups.h"
+#include "domain/users.h"
 #include "auth/auth.h"
 #include "domain/anonymity.h"
 #include "core/cursor.h"
@@ -66,8 +67,10 @@ static const et_stmt statements[] = {
      "SELECT p.id, p.board_id, p.author_id, p.is_anonymous, p.title, p.content, "
      "p.is_question, p.is_blinded " LIVE_POSTS "AND p.id = %lld",
      NULL, NULL},
-    {"et_post_board", "l", 1,
-     "SELECT allow_anonymous FROM boards WHERE id = %lld AND is_deleted = 0", NULL, NULL},
+    {"et_post_board", "l", 2,
+     "SELECT allow_anonymous, requires_verification FROM boards "
+     "WHERE id = %lld AND is_deleted = 0",
+     NULL, NULL},
     {"et_post_insert", "lsssllll", 1,
      "INSERT INTO posts (board_id, author_id, title, content, is_anonymous, is_question, "
      "like_count, comment_count, scrap_count, is_deleted, created_at, updated_at) "
@@ -248,19 +251,37 @@ typedef struct {
     int is_question;
 } post_fields;
 
+/* check_board: the board admits only verified writers and the caller is not. */
+#define BOARD_FORBIDDEN 1
+
 /* Records the field errors of f's board: it must be live, and allow
- * anonymous posts when f is anonymous. -1 when the database failed. */
+ * anonymous posts when f is anonymous. 0, BOARD_FORBIDDEN, or -1 when the
+ * database failed. */
 static int check_board(et_req *q, const post_fields *f)
 {
     et_rows *rows;
+    int verified;
     if (et_db_select(q->r, "et_post_board", &rows, f->board) != APR_SUCCESS)
         return -1;
-    if (!rows->nrows)
+    if (!rows->nrows) {
         et_field_invalid_pk(q, "board", f->board);
-    else if (f->is_anonymous && !et_cell_i64(ET_CELL(rows, 0, 0)))
+        return 0;
+    }
+    if (f->is_anonymous && !et_cell_i64(ET_CELL(rows, 0, 0)))
         et_field_error_text(q, "is_anonymous", "This board does not allow anonymous posts.",
                             "이 게시판에는 익명으로 글을 쓸 수 없습니다.");
-    return 0;
+    if (!et_cell_i64(ET_CELL(rows, 0, 1)))
+        return 0;
+    verified = et_users_is_verified(q->r, et_caller(q));
+    return verified < 0 ? -1 : verified ? 0 : BOARD_FORBIDDEN;
+}
+
+/* 403 for a write on a board that admits verified users only. */
+static int unverified(et_req *q)
+{
+    return et_fail_detail(q, ET_E_PERMISSION_DENIED,
+                          "Only users who passed school verification may write on this board.",
+                          "학교 인증을 마친 사용자만 이 게시판에 글을 쓸 수 있습니다.");
 }
 
 /* Reads the body over f; every field is required when required is set,
@@ -273,14 +294,17 @@ static int read_post_fields(et_req *q, int required, post_fields *f)
     int board = et_body_int(q, "board", need, 1, MAX_ID, &f->board);
     int anon = et_body_bool(q, "is_anonymous", need, &f->is_anonymous);
     const char *s;
+    int access = 0;
     if ((s = et_body_str(q, "title", need, 0, MAX_TITLE)))
         f->title = s;
     if ((s = et_body_str(q, "content", need, 0, MAX_CONTENT)))
         f->content = s;
     et_body_bool(q, "is_question", need, &f->is_question);
-    if ((board == 1 || anon == 1) && check_board(q, f) < 0)
+    if ((board == 1 || anon == 1) && (access = check_board(q, f)) < 0)
         return et_fail_unavailable(q);
-    return et_has_errors(q) ? et_fail_invalid(q) : OK;
+    if (et_has_errors(q))
+        return et_fail_invalid(q);
+    return access == BOARD_FORBIDDEN ? unverified(q) : OK;
 }
 
 static int et_posts_create(et_req *q)
@@ -288,17 +312,19 @@ static int et_posts_create(et_req *q)
     post_fields f = {0, NULL, NULL, 0, 0};
     apr_int64_t now;
     et_rows *rows;
-    int status;
+    int status, access = 0;
     /* board, title and content are required; the flags default to false */
     et_body_int(q, "board", ET_REQUIRED, 1, MAX_ID, &f.board);
     f.title = et_body_str(q, "title", ET_REQUIRED, 0, MAX_TITLE);
     f.content = et_body_str(q, "content", ET_REQUIRED, 0, MAX_CONTENT);
     et_body_bool(q, "is_anonymous", 0, &f.is_anonymous);
     et_body_bool(q, "is_question", 0, &f.is_question);
-    if (f.board && check_board(q, &f) < 0)
+    if (f.board && (access = check_board(q, &f)) < 0)
         return et_fail_unavailable(q);
     if (et_has_errors(q))
         return et_fail_invalid(q);
+    if (access == BOARD_FORBIDDEN)
+        return unverified(q);
     /* Posts list newest first by id, and nothing orders the writers of new
      * posts the way a post's row lock orders its comments: the clock is read
      * as late as it can be, so that only the INSERT's own wait for a busy

@@ -18,7 +18,7 @@
 #define BOARD_COLUMNS                                                                            \
     "SELECT b.id, b.category, b.name, b.description, b.allow_anonymous, b.owner_id, "            \
     "u.nickname, u.is_active, b.created_at, b.updated_at, s.id, s.name, s.domain, s.gpa_scale, " \
-    "f.user_id "                                                                                 \
+    "f.user_id, b.requires_verification "                                                        \
     "FROM boards b JOIN schools s ON s.id = b.school_id "                                        \
     "LEFT JOIN users u ON u.id = b.owner_id "
 #define BOARD_FAVORITE_JOIN "LEFT JOIN board_favorites f ON f.board_id = b.id AND f.user_id = %s "
@@ -39,6 +39,7 @@ enum {
     B_SCHOOL_DOMAIN,
     B_SCHOOL_SCALE,
     B_FAVORITE,
+    B_VERIFIED,
     B_NCOLS /* declared by the statements: checked against each result */
 };
 
@@ -68,14 +69,16 @@ static const et_stmt statements[] = {
      BOARD_COLUMNS "JOIN board_favorites f ON f.board_id = b.id AND f.user_id = %s "
                    "WHERE b.is_deleted = 0 ORDER BY f.created_at, b.id",
      NULL, NULL},
-    {"et_brd_insert", "lssslsll", 1,
-     "INSERT INTO boards (school_id, category, name, description, allow_anonymous, owner_id, "
-     "is_deleted, created_at, updated_at) VALUES (%lld, %s, %s, %s, %lld, %s, 0, %lld, %lld) "
+    {"et_brd_insert", "lsssllsll", 1,
+     "INSERT INTO boards (school_id, category, name, description, allow_anonymous, "
+     "requires_verification, owner_id, is_deleted, created_at, updated_at) "
+     "VALUES (%lld, %s, %s, %s, %lld, %lld, %s, 0, %lld, %lld) "
      "RETURNING id",
      NULL, NULL},
-    {"et_brd_update", "lssslll", 0,
+    {"et_brd_update", "lsssllll", 0,
      "UPDATE boards SET school_id = %lld, category = %s, name = %s, description = %s, "
-     "allow_anonymous = %lld, updated_at = %lld WHERE id = %lld AND is_deleted = 0",
+     "allow_anonymous = %lld, requires_verification = %lld, updated_at = %lld "
+     "WHERE id = %lld AND is_deleted = 0",
      NULL, NULL},
     {"et_brd_delete", "ll", 0,
      "UPDATE boards SET is_deleted = 1, updated_at = %lld WHERE id = %lld AND is_deleted = 0", NULL,
@@ -190,6 +193,7 @@ static json_t *board_json(et_req *q, const et_rows *rows, int i)
     et_json_set_str(p, b, "name", ET_CELL(rows, i, B_NAME));
     et_json_set_str(p, b, "description", ET_CELL(rows, i, B_DESCRIPTION));
     et_json_set_bool(b, "allow_anonymous", et_cell_i64(ET_CELL(rows, i, B_ANON)) != 0);
+    et_json_set_bool(b, "requires_verification", et_cell_i64(ET_CELL(rows, i, B_VERIFIED)) != 0);
     et_json_set(b, "owner", owner_json(p, rows, i));
     /* only a signed-in caller has favourites */
     if (et_caller(q))
@@ -274,6 +278,7 @@ typedef struct {
     const char *name;
     const char *description;
     int allow_anonymous;
+    int requires_verification; /* only verified users may write on it */
 } board_fields;
 
 /* Records a field error unless the school exists; -1 when the database failed. */
@@ -303,6 +308,7 @@ static int read_board_fields(et_req *q, int required, board_fields *f)
     else if (et_body_has(q, "description") && json_is_null(json_object_get(q->body, "description")))
         f->description = "";
     et_body_bool(q, "allow_anonymous", 0, &f->allow_anonymous);
+    et_body_bool(q, "requires_verification", 0, &f->requires_verification);
     if (school_given && check_school(q, f->school) < 0)
         return et_fail_unavailable(q);
     return et_has_errors(q) ? et_fail_invalid(q) : OK;
@@ -316,14 +322,15 @@ static int may_change(const et_req *q, const et_rows *board)
 
 static int et_boards_create(et_req *q)
 {
-    board_fields f = {0, NULL, NULL, "", 1};
+    board_fields f = {0, NULL, NULL, "", 1, 0};
     apr_int64_t now = apr_time_now();
     et_rows *rows;
     int status = read_board_fields(q, 1, &f);
     if (status != OK)
         return status;
     if (et_db_select(q->r, "et_brd_insert", &rows, f.school, f.category, f.name, f.description,
-                     (apr_int64_t)f.allow_anonymous, et_caller(q), now, now) != APR_SUCCESS ||
+                     (apr_int64_t)f.allow_anonymous, (apr_int64_t)f.requires_verification,
+                     et_caller(q), now, now) != APR_SUCCESS ||
         rows->nrows != 1)
         return et_fail_unavailable(q);
     if ((status = load_board(q, et_cell_i64(ET_CELL(rows, 0, 0)), &rows)) != OK)
@@ -345,11 +352,12 @@ static int et_boards_patch(et_req *q)
     f.name = ET_CELL(rows, 0, B_NAME);
     f.description = ET_CELL(rows, 0, B_DESCRIPTION);
     f.allow_anonymous = et_cell_i64(ET_CELL(rows, 0, B_ANON)) != 0;
+    f.requires_verification = et_cell_i64(ET_CELL(rows, 0, B_VERIFIED)) != 0;
     if ((status = read_board_fields(q, 0, &f)) != OK)
         return status;
     if (et_db_exec(q->r, "et_brd_update", NULL, f.school, f.category, f.name, f.description,
-                   (apr_int64_t)f.allow_anonymous, (apr_int64_t)apr_time_now(),
-                   q->ids[0]) != APR_SUCCESS)
+                   (apr_int64_t)f.allow_anonymous, (apr_int64_t)f.requires_verification,
+                   (apr_int64_t)apr_time_now(), q->ids[0]) != APR_SUCCESS)
         return et_fail_unavailable(q);
     if ((status = load_board(q, q->ids[0], &rows)) != OK)
         return status;

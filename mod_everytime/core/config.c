@@ -3,6 +3,7 @@
  * configuration when httpd reads it (so "apachectl configtest" shows it).
  */
 #include "core/config.h"
+#include "core/config_mail.h"
 #include "core/config_outbox.h"
 #include "core/cors.h"
 #include "infra/cache.h"
@@ -39,6 +40,8 @@ void *et_create_server_config(apr_pool_t *p, server_rec *s)
     c->oauth.timeout = UNSET;
     c->oauth.max_response = UNSET;
     c->oauth.allow_loopback = UNSET;
+    c->mail.starttls = UNSET;
+    c->mail.timeout = UNSET;
     et_outbox_conf_create(&c->outbox, &c->fcm);
     return c;
 }
@@ -154,6 +157,7 @@ void *et_merge_server_config(apr_pool_t *p, void *basev, void *addv)
     MERGE_PTR(cors_origins); /* a vhost's own list replaces the main server's */
     MERGE_PTR(cache);
     merge_oauth(&m->oauth, &base->oauth, &add->oauth);
+    et_mail_merge(&m->mail, &base->mail, &add->mail);
     et_outbox_conf_merge(&m->outbox, &base->outbox, &add->outbox);
     et_fcm_conf_merge(&m->fcm, &base->fcm, &add->fcm);
     return m;
@@ -590,6 +594,7 @@ const command_rec et_directives[] = {
                   "id of the Apple Sign in key (kid of the client_secret)"),
     AP_INIT_TAKE1(ET_DIR_APPLE_KEY_FILE, set_apple_key, NULL, RSRC_CONF,
                   "the Apple Sign in .p8 key file (EC P-256, PEM)"),
+    ET_MAIL_DIRECTIVES,
     ET_OUTBOX_DIRECTIVES,
     /* designated: clang's -Wmissing-field-initializers accepts no bare {NULL} */
     {.name = NULL}};
@@ -652,7 +657,7 @@ const char *et_config_finish(apr_pool_t *p, server_rec *s, et_srv_conf *c)
 {
     const char *err;
     (void)s;
-    if ((err = oauth_finish(p, &c->oauth)) ||
+    if ((err = oauth_finish(p, &c->oauth)) || (err = et_mail_finish(p, &c->mail)) ||
         (err = et_outbox_conf_finish(p, &c->outbox, &c->fcm, &c->oauth)))
         return err;
     if (c->access_ttl == UNSET)

@@ -50,6 +50,12 @@
 #define ET_DIR_APPLE_KEY_FILE        "EverytimeAppleKeyFile"
 #define ET_DIR_REFRESH_REUSE         "EverytimeRefreshReuseInterval"
 #define ET_DIR_CORS_ORIGINS          "EverytimeCORSOrigins"
+#define ET_DIR_SMTP_URL              "EverytimeSMTPURL"
+#define ET_DIR_MAIL_FROM             "EverytimeMailFrom"
+#define ET_DIR_SMTP_USER             "EverytimeSMTPUser"
+#define ET_DIR_SMTP_PASSWORD         "EverytimeSMTPPassword"
+#define ET_DIR_SMTP_CA_FILE          "EverytimeSMTPCAFile"
+#define ET_DIR_SMTP_TIMEOUT          "EverytimeSMTPTimeout"
 #define ET_DIR_OUTBOX                "EverytimeOutbox"
 #define ET_DIR_OUTBOX_INTERVAL       "EverytimeOutboxInterval"
 #define ET_DIR_OUTBOX_RETRY          "EverytimeOutboxRetry"
@@ -130,6 +136,18 @@ typedef struct et_oauth_conf {
     apr_size_t apple_key_len;
 } et_oauth_conf;
 
+/* Mail over SMTP (core/config_mail.c, infra/smtp.c); -1 / NULL unset. */
+typedef struct et_mail_conf {
+    const char *smtp_url;  /* smtp:// or smtps://; NULL: no mail */
+    int starttls;          /* smtp:// must upgrade with STARTTLS (1) or not (0) */
+    const char *from;      /* the envelope sender and From: address */
+    const char *from_name; /* From:'s display name (UTF-8), or NULL */
+    const char *user;
+    const unsigned char *password;
+    apr_size_t password_len;
+    const char *ca_file; /* trust anchors for the server's certificate */
+    apr_int64_t timeout; /* seconds one delivery may take */
+} et_mail_conf;
 /* The outbox's drain and the FCM deliverer (core/config_outbox.c). Numbers
  * -1 unset; times in seconds. */
 typedef struct et_outbox_conf {
@@ -188,6 +206,7 @@ typedef struct et_srv_conf {
     apr_array_header_t *cors_origins;
     et_cache *cache;
     et_oauth_conf oauth;
+    et_mail_conf mail;
     et_outbox_conf outbox;
     et_fcm_conf fcm;
     const char *dummy_hash;                      /* bcrypt of nothing, for timing parity */

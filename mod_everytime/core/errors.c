@@ -118,6 +118,19 @@ int et_fail(et_req *q, et_err e)
     return et_fail_detail(q, e, errors[e].en, errors[e].ko);
 }
 
+int et_fail_throttled(et_req *q, apr_int64_t wait)
+{
+    apr_table_setn(q->r->err_headers_out, "Retry-After",
+                   apr_psprintf(q->r->pool, "%" APR_INT64_T_FMT, wait));
+    return et_fail_detail(
+        q, ET_E_THROTTLED,
+        apr_psprintf(q->r->pool,
+                     "Request was throttled. Expected available in %" APR_INT64_T_FMT " seconds.",
+                     wait),
+        apr_psprintf(q->r->pool,
+                     "요청이 지연되었습니다. %" APR_INT64_T_FMT "초 후에 다시 시도하세요.", wait));
+}
+
 int et_fail_invalid(et_req *q)
 {
     int status = et_fail(q, ET_E_INVALID);

@@ -32,6 +32,8 @@ typedef enum {
 int et_fail(et_req *q, et_err e);
 /* The same with a detail of the route's own, in both languages. */
 int et_fail_detail(et_req *q, et_err e, const char *en, const char *ko);
+/* 429 throttled with Retry-After: wait seconds (DRF's throttle answer). */
+int et_fail_throttled(et_req *q, apr_int64_t wait);
 /* 400 invalid with the field errors collected so far. */
 int et_fail_invalid(et_req *q);
 /* 503: the database or cache could not answer (already logged); 500 when

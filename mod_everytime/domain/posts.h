@@ -28,6 +28,7 @@ typedef struct et_post_ref {
     int is_anonymous;
     int board_allows_anonymous;
     int is_blinded; /* hidden from all but its author and admins (et_blind_hides) */
+    int board_requires_verification; /* only verified users may comment */
 } et_post_ref;
 
 /* 1 and *out filled when post id is live, 0 when it does not exist or is

@@ -6,6 +6,7 @@
  */
 #include "domain/users.h"
 #include "infra/util.h"
+#include "auth/password.h"
 #include "core/errors.h"
 
 static const et_stmt statements[] = {
@@ -14,6 +15,7 @@ static const et_stmt statements[] = {
      "WHERE (login_id = %s OR email = %s OR nickname = %s) AND id <> %s",
      NULL, NULL},
     {"et_acc_school_exists", "l", 1, "SELECT id FROM schools WHERE id = %lld", NULL, NULL},
+    {"et_acc_verified", "s", 1, "SELECT is_verified FROM users WHERE id = %s", NULL, NULL},
     {NULL, NULL, 0, NULL, NULL, NULL}};
 
 const et_group et_domain_users = {"users", statements, NULL};
@@ -45,6 +47,7 @@ json_t *et_user_json(et_req *q, const et_rows *rows, int i)
     et_json_set_int(u, "admission_year", et_cell_i64(ET_CELL(rows, i, ET_U_YEAR)));
     et_json_set_str(p, u, "role", ET_CELL(rows, i, ET_U_ROLE));
     et_json_set_str(p, u, "created_at", et_cell_time(p, ET_CELL(rows, i, ET_U_CREATED)));
+    et_json_set_bool(u, "is_verified", et_cell_i64(ET_CELL(rows, i, ET_U_VERIFIED)) != 0);
     return u;
 }
 
@@ -112,4 +115,40 @@ int et_users_school_exists(et_req *q, apr_int64_t school_id)
         return 0;
     }
     return 1;
+}
+
+int et_users_is_verified(request_rec *r, const char *user_id)
+{
+    et_rows *rows;
+    if (et_db_select(r, "et_acc_verified", &rows, user_id) != APR_SUCCESS)
+        return -1;
+    return rows->nrows == 1 && et_cell_i64(ET_CELL(rows, 0, 0)) != 0;
+}
+
+int et_users_password_acceptable(et_req *q, const char *field, const char *pw, const char *login_id)
+{
+    int fails = et_password_policy(pw, login_id);
+    if (fails & ET_PW_TOO_SHORT)
+        et_field_error_text(q, field,
+                            "This password is too short. It must contain at least 8 characters.",
+                            "비밀번호가 너무 짧습니다. 최소 8 문자를 포함해야 합니다.");
+    if (fails & ET_PW_NUMERIC)
+        et_field_error_text(q, field, "This password is entirely numeric.",
+                            "비밀번호가 전부 숫자로 되어 있습니다.");
+    if (fails & ET_PW_LIKE_LOGIN)
+        et_field_error_text(q, field, "The password is too similar to the login id.",
+                            "비밀번호가 아이디와 너무 유사합니다.");
+    if (fails & ET_PW_TOO_LONG)
+        et_field_error_text(
+            q, field,
+            apr_psprintf(q->r->pool,
+                         "Ensure this field has no more than %d bytes in UTF-8 (a Hangul "
+                         "syllable takes 3 bytes): only the first %d bytes of a password can "
+                         "be checked.",
+                         ET_PW_MAX_BYTES, ET_PW_MAX_BYTES),
+            apr_psprintf(q->r->pool,
+                         "이 필드가 UTF-8로 %d바이트 이하인지 확인하십시오(한글 한 글자는 "
+                         "3바이트). 비밀번호는 앞의 %d바이트까지만 확인할 수 있습니다.",
+                         ET_PW_MAX_BYTES, ET_PW_MAX_BYTES));
+    return fails == 0;
 }

@@ -19,7 +19,7 @@ extern const et_group et_domain_users;
  * order of the enum below. */
 #define ET_USER_COLUMNS                                                               \
     "u.id, u.login_id, u.email, u.nickname, u.admission_year, u.role, u.created_at, " \
-    "s.id, s.name, s.domain, s.gpa_scale, u.password"
+    "s.id, s.name, s.domain, s.gpa_scale, u.password, u.is_verified"
 enum {
     ET_U_ID,
     ET_U_LOGIN,
@@ -33,6 +33,7 @@ enum {
     ET_U_SCHOOL_DOMAIN,
     ET_U_SCHOOL_SCALE,
     ET_U_PASSWORD,
+    ET_U_VERIFIED,
     ET_U_NCOLS
 };
 
@@ -40,6 +41,13 @@ enum {
  * other than self_id (NULL: anyone) holds; OK when none; 503 on error. */
 int et_users_check_taken(et_req *q, const char *login_id, const char *email, const char *nickname,
                          const char *self_id);
+/* Records the password policy's failures of pw (API.md: signup's rules)
+ * as field errors under field; 1 when acceptable. */
+int et_users_password_acceptable(et_req *q, const char *field, const char *pw,
+                                 const char *login_id);
+/* 1 when the user has passed school verification, 0 when not (or unknown),
+ * -1 when the database failed. */
+int et_users_is_verified(request_rec *r, const char *user_id);
 /* 1 when the school exists, 0 after a school_id field error, -1 on error. */
 int et_users_school_exists(et_req *q, apr_int64_t school_id);
 

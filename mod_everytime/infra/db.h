@@ -76,7 +76,7 @@ typedef void (*et_db_after_fn)(request_rec *r, void *data);
 void et_db_after_commit(request_rec *r, et_db_after_fn fn, void *data);
 
 /* The schema version this build expects (sql/<driver>/NNNN_*.sql). */
-#define ET_SCHEMA_VERSION 9
+#define ET_SCHEMA_VERSION 10
 
 /* Once per process: is the database at least ET_SCHEMA_VERSION? Logs and
  * answers 0 when it is older (the API then answers 503), -1 when the

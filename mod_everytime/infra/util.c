@@ -7,7 +7,9 @@
 #include <apr_strings.h>
 #include <apr_general.h>
 #include <string.h>
+#include <strings.h>
 #include <errno.h>
+#include <openssl/evp.h>
 
 const char *et_uuid(apr_pool_t *p)
 {
@@ -231,4 +233,56 @@ apr_array_header_t *et_form_decode(apr_pool_t *p, const char *s)
             s++;
     }
     return fields;
+}
+
+int et_email_in_domain(const char *email, const char *domain)
+{
+    const char *at = strrchr(email, '@');
+    apr_size_t n, d;
+    if (!at || !domain || !*domain)
+        return 0;
+    n = strlen(++at);
+    d = strlen(domain);
+    if (n == d)
+        return !strcasecmp(at, domain);
+    /* a subdomain: the label boundary before the school's domain */
+    return n > d && at[n - d - 1] == '.' && !strcasecmp(at + n - d, domain);
+}
+
+const char *et_random_digits(apr_pool_t *p, int digits)
+{
+    apr_uint32_t limit = 1, v;
+    int i;
+    char *out;
+    if (digits < 1 || digits > 9)
+        return NULL;
+    for (i = 0; i < digits; i++)
+        limit *= 10;
+    /* rejection sampling: only the values below the largest multiple of
+     * limit, so that every code is equally likely */
+    do {
+        if (apr_generate_random_bytes((unsigned char *)&v, sizeof(v)) != APR_SUCCESS)
+            return NULL;
+    } while (v >= APR_UINT32_MAX - APR_UINT32_MAX % limit);
+    out = apr_psprintf(p, "%0*u", digits, (unsigned)(v % limit));
+    return out;
+}
+
+const char *et_random_token(apr_pool_t *p)
+{
+    unsigned char rnd[32];
+    if (apr_generate_random_bytes(rnd, sizeof(rnd)) != APR_SUCCESS)
+        return NULL;
+    return et_b64url_encode(p, rnd, sizeof(rnd));
+}
+
+const char *et_sha256_hex(apr_pool_t *p, const char *text)
+{
+    unsigned char md[32];
+    unsigned int n = 0, i;
+    char *hex = apr_palloc(p, 65);
+    EVP_Digest(text, strlen(text), md, &n, EVP_sha256(), NULL);
+    for (i = 0; i < 32; i++)
+        apr_snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    return hex;
 }

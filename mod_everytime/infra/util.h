@@ -35,6 +35,19 @@ unsigned char *et_b64url_decode(apr_pool_t *p, const char *text, apr_size_t text
  * they match literally; the same on SQLite, PostgreSQL and MariaDB. */
 const char *et_like_contains(apr_pool_t *p, const char *text);
 
+/* True when the domain part of email is domain or a subdomain of it,
+ * compared without regard to ASCII case: "a@cs.snu.ac.kr" is at "snu.ac.kr",
+ * "a@evilsnu.ac.kr" is not. An empty domain matches nothing. */
+int et_email_in_domain(const char *email, const char *domain);
+
+/* digits decimal digits (1..9) drawn uniformly from the system's CSPRNG
+ * (apr_generate_random_bytes), or NULL when it cannot be read. */
+const char *et_random_digits(apr_pool_t *p, int digits);
+/* 32 bytes of the CSPRNG as base64url (43 characters), or NULL. */
+const char *et_random_token(apr_pool_t *p);
+/* SHA-256 of the NUL-terminated text, as 64 lowercase hex digits. */
+const char *et_sha256_hex(apr_pool_t *p, const char *text);
+
 /* Constant-time comparison of two equal-length buffers. */
 int et_secure_equal(const void *a, const void *b, apr_size_t len);
 

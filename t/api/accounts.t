@@ -19,7 +19,7 @@ plan tests => 154;
 my $UUID_RE = qr/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 my $TIME_RE = qr/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 my $PW = 'correct horse 1';
-my @USER_KEYS = qw(admission_year created_at email id login_id nickname role school);
+my @USER_KEYS = qw(admission_year created_at email id is_verified login_id nickname role school);
 
 my $NOT_AUTHENTICATED = { detail => 'Authentication credentials were not provided.',
                           code => 'not_authenticated' };

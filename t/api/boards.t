@@ -18,7 +18,7 @@ binmode STDERR, ':encoding(UTF-8)';
 plan tests => 106;
 
 my $TIME_RE = qr/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
-my @BOARD_KEYS = qw(allow_anonymous category created_at description id name owner school updated_at);
+my @BOARD_KEYS = qw(allow_anonymous category created_at description id name owner requires_verification school updated_at);
 
 sub ids { return join ',', map { $_->{id} } results(@_) }
 

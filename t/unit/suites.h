@@ -34,6 +34,8 @@
     X(db_timeouts)        \
     X(db)                 \
     X(outbox)             \
+    X(mail)               \
+    X(config_mail)        \
     X(fcm)
 
 #define ET_UNIT_DECLARE(name) Suite *name##_suite(void);
