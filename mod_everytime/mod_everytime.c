@@ -14,6 +14,7 @@
 #include "auth/social/oauth.h"
 #include "infra/http_client.h"
 #include "auth/password.h"
+#include "domain/popular_cache.h"
 #include "router.h"
 
 #include <apr_hash.h>
@@ -88,6 +89,7 @@ static void et_child_init(apr_pool_t *pchild, server_rec *s)
 {
     et_cache_child_init(pchild, s);
     et_oauth_child_init(pchild, s);
+    et_popular_cache_child_init(pchild, s);
 }
 
 static int et_handler(request_rec *r)
