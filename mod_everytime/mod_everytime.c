@@ -17,6 +17,7 @@
 #include "infra/outbox_drain.h"
 #include "auth/password.h"
 #include "domain/push.h"
+#include "domain/popular_cache.h"
 #include "router.h"
 
 #include <apr_hash.h>
@@ -91,6 +92,7 @@ static void et_child_init(apr_pool_t *pchild, server_rec *s)
 {
     et_cache_child_init(pchild, s);
     et_oauth_child_init(pchild, s);
+    et_popular_cache_child_init(pchild, s);
     /* last: its thread may use what the calls above set up */
     et_outbox_child_init(pchild, s);
 }

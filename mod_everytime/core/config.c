@@ -30,6 +30,7 @@ void *et_create_server_config(apr_pool_t *p, server_rec *s)
     c->cache_timeout = UNSET;
     c->db_timeout = UNSET;
     c->refresh_reuse = UNSET;
+    c->popular_cache = UNSET;
     c->password_cost = UNSET;
     c->max_body = UNSET;
     c->token_cookies = UNSET;
@@ -137,6 +138,7 @@ void *et_merge_server_config(apr_pool_t *p, void *basev, void *addv)
     MERGE_NUM(cache_timeout);
     MERGE_NUM(db_timeout);
     MERGE_NUM(refresh_reuse);
+    MERGE_NUM(popular_cache);
     MERGE_NUM(password_cost);
     MERGE_NUM(max_body);
     MERGE_NUM(token_cookies);
@@ -370,6 +372,14 @@ static const char *set_report_threshold(cmd_parms *cmd, void *dc, const char *v)
     return err;
 }
 
+/* Seconds one process reuses its ranking of /posts/popular/ (0: none); an
+ * hour at most, or "of the last 48 hours" would drift too far. */
+static const char *set_popular_cache(cmd_parms *cmd, void *dc, const char *v)
+{
+    (void)dc;
+    return parse_count(cmd, v, 0, ET_MAX_POPULAR_CACHE, &cmd_conf(cmd)->popular_cache);
+}
+
 static const char *set_max_upload(cmd_parms *cmd, void *dc, const char *v)
 {
     apr_int64_t n;
@@ -553,6 +563,9 @@ const command_rec et_directives[] = {
                   "likes that make a post HOT (10)"),
     AP_INIT_TAKE1(ET_DIR_REPORT_THRESHOLD, set_report_threshold, NULL, RSRC_CONF,
                   "users whose reports blind a post or comment (5)"),
+    AP_INIT_TAKE1(ET_DIR_POPULAR_CACHE, set_popular_cache, NULL, RSRC_CONF,
+                  "seconds each process reuses its ranking of /posts/popular/ (30); 0 turns "
+                  "it off"),
     AP_INIT_TAKE1(ET_DIR_MEDIA_DIR, set_media_dir, NULL, RSRC_CONF,
                   "directory uploaded media are written to (uploads are off without it)"),
     AP_INIT_TAKE1(ET_DIR_MEDIA_URL, set_media_url, NULL, RSRC_CONF,
@@ -688,6 +701,8 @@ const char *et_config_finish(apr_pool_t *p, server_rec *s, et_srv_conf *c)
         c->hot_threshold = ET_DEFAULT_HOT;
     if (c->report_threshold == UNSET)
         c->report_threshold = ET_DEFAULT_REPORT;
+    if (c->popular_cache == UNSET)
+        c->popular_cache = ET_DEFAULT_POPULAR_CACHE;
     if (c->max_upload == UNSET)
         c->max_upload = ET_DEFAULT_MAX_UPLOAD;
     if (!c->media_url)

@@ -29,6 +29,7 @@
 #define ET_DIR_LOGIN_THROTTLE        "EverytimeLoginThrottle"
 #define ET_DIR_HOT_THRESHOLD         "EverytimeHotThreshold"
 #define ET_DIR_REPORT_THRESHOLD      "EverytimeReportThreshold"
+#define ET_DIR_POPULAR_CACHE         "EverytimePopularCacheSeconds"
 #define ET_DIR_MEDIA_DIR             "EverytimeMediaDir"
 #define ET_DIR_MEDIA_URL             "EverytimeMediaURL"
 #define ET_DIR_MAX_UPLOAD            "EverytimeMaxUploadSize"
@@ -79,6 +80,8 @@
 #define ET_MIN_HMAC_SECRET               32
 #define ET_DEFAULT_HOT                   10
 #define ET_DEFAULT_REPORT                5
+#define ET_DEFAULT_POPULAR_CACHE         30
+#define ET_MAX_POPULAR_CACHE             3600
 #define ET_DEFAULT_MAX_UPLOAD            (10 * 1024 * 1024)
 #define ET_DEFAULT_MEDIA_URL             "/media/"
 #define ET_DEFAULT_OAUTH_CONNECT_TIMEOUT 2
@@ -191,6 +194,7 @@ typedef struct et_srv_conf {
     apr_int64_t cache_timeout; /* ms one exchange with a shared cache may take */
     apr_int64_t db_timeout;    /* ms a statement, or its wait for a lock, may take */
     apr_int64_t refresh_reuse; /* seconds a spent refresh token may be retried */
+    apr_int64_t popular_cache; /* seconds a ranking of /posts/popular/ is reused; 0 off */
     int password_cost;
     apr_off_t max_body;
     int token_cookies;   /* -1 unset, 0, 1 */

@@ -19,7 +19,7 @@ use Time::HiRes ();
 binmode STDOUT, ':encoding(UTF-8)';
 binmode STDERR, ':encoding(UTF-8)';
 
-plan tests => 37;
+plan tests => 42;
 
 my $admin = admin_login();
 my $writer = new_user();
@@ -140,6 +140,85 @@ my %p = posts_of($board1,
 for my $q ('school=abc', 'school=0', 'school=-1', 'school=1.5', 'school=') {
     my ($res, $d) = api(GET => "/posts/popular/?$q");
     ok t_cmp(verdict($res, $d), '400 invalid school', "GET /posts/popular/?$q: 400 naming school");
+}
+
+# --- popular through the cache ----------------------------------------------------------
+# The main server ranks on every request (EverytimePopularCacheSeconds 0, so the
+# tests above see each change at once); et_popular_cache keeps each process's
+# ranking for 2 s. Processes rank on their own, so what one answers depends on
+# when that process last ranked: pid_log says which process answered.
+
+my $pid_log = Apache::Test::vars('t_logs') . '/pid_log';
+# The pid that answered the request whose line holds $tag (its log line may
+# come a little after the answer).
+sub pid_of {
+    my ($tag) = @_;
+    for my $try (1 .. 50) {
+        if (open my $fh, '<', $pid_log) {
+            while (my $line = <$fh>) {
+                return $1 if index($line, $tag) >= 0 && $line =~ /^(\d+) /;
+            }
+            close $fh;
+        }
+        Time::HiRes::sleep(0.1);
+    }
+    die "no pid_log line for $tag";
+}
+
+# the different answers among these, sorted, joined by commas
+sub distinct {
+    my %seen;
+    return join ',', sort grep { !$seen{$_}++ } @_;
+}
+
+{
+    my $TTL = 2;
+    my ($school5, $board5) = school_with_board();
+    # first and second the same age: one more like on second ties their scores, and
+    # the tie goes to the newer, second
+    my %c = posts_of($board5, [ first => 3, 0, $HOUR ], [ second => 2, 0, $HOUR ],
+                     [ gone => 1, 0, $HOUR ]);
+    # [answer's names, tag, time sent, time answered, second's like_count and is_liked]
+    my $get = sub {
+        my $tag = unique('pc');
+        my $sent = Time::HiRes::time();
+        my ($res, $d) = api(GET => "/posts/popular/?school=$school5&tag=$tag", vhost => 'et_popular_cache',
+                            token => $reader->{access});
+        my ($sec) = grep { $_->{id} == $c{second} } results($d);
+        return [ $res->code . ' ' . names_of(\%c, $d), $tag, $sent, Time::HiRes::time(),
+                 $sec ? "$sec->{like_count} " . ($sec->{is_liked} ? 'liked' : 'not liked') : 'absent' ];
+    };
+    # each process that answers ranks once; its ranking lasts until at least $TTL
+    # after the first of these requests it answered was sent
+    my @warm = map { $get->() } 1 .. 6;
+    my ($res, $d) = api(POST => "/posts/$c{second}/like/", token => $reader->{access});
+    die 'like: ' . $res->content unless $res->code =~ /^20/;
+    my @after = map { $get->() } 1 .. 6;
+    ok t_cmp(distinct(map { $_->[0] } @warm), '200 first second gone',
+             'et_popular_cache: GET /posts/popular/ ranks as without the cache');
+    my %since;
+    for my $w (@warm) {
+        my $pid = pid_of($w->[1]);
+        $since{$pid} = $w->[2] if !defined $since{$pid} || $w->[2] < $since{$pid};
+    }
+    # answered before the ranking of their process could expire: the old order, with
+    # the post itself (its counter, the caller's like) read again
+    my @held = grep { my $s = $since{ pid_of($_->[1]) }; defined $s && $_->[3] < $s + $TTL - 0.1 } @after;
+    ok t_cmp(scalar(@held) > 0 ? 'some' : 'none', 'some',
+             'a like that ties second with first: some answers came within the ranking\'s 2 s');
+    ok t_cmp(distinct(map { "$_->[0] ($_->[4])" } @held),
+             '200 first second gone (3 liked)',
+             'within the 2 s: the ranking held (first still first), second\'s 3 likes and is_liked current');
+
+    ($res, $d) = api(DELETE => "/posts/$c{gone}/", token => $writer->{access});
+    die 'delete: ' . $res->content unless $res->code =~ /^20/;
+    my @deleted = map { $get->() } 1 .. 4;
+    ok t_cmp(join(',', grep { /gone/ } map { $_->[0] } @deleted), '', 'a deleted post leaves the cached list at once');
+
+    Time::HiRes::sleep($TTL + 0.3);
+    my @later = map { $get->() } 1 .. 4;
+    ok t_cmp(distinct(map { $_->[0] } @later), '200 second first',
+             'after the 2 s: every process ranks again, second (the newer of two equal scores) first');
 }
 
 # --- BEST -------------------------------------------------------------------------------

@@ -4,7 +4,8 @@
  * after the merge, the loopback rule that only the merged configuration can
  * check, and the Apple key file validated when it is read. The same harness
  * drives EverytimeRefreshReuseInterval (issue 8): its range, its default,
- * and a vhost's explicit 0 winning over the main server's value.
+ * and a vhost's explicit 0 winning over the main server's value; and
+ * EverytimePopularCacheSeconds likewise.
  */
 #include "suites.h"
 #include "stubs.h"
@@ -224,6 +225,27 @@ START_TEST(refresh_reuse)
 }
 END_TEST
 
+START_TEST(popular_cache)
+{
+    et_srv_conf *vhost = et_create_server_config(pool, &server), *m;
+    ck_assert_ptr_null(finish());
+    ck_assert_int_eq(conf->popular_cache, 30);
+    set_refused("EverytimePopularCacheSeconds", "3601");
+    set_refused("EverytimePopularCacheSeconds", "-1");
+    set_refused("EverytimePopularCacheSeconds", "30s");
+    set_refused("EverytimePopularCacheSeconds", "");
+    set_ok("EverytimePopularCacheSeconds", "3600");
+    ck_assert_int_eq(conf->popular_cache, 3600);
+    set_ok("EverytimePopularCacheSeconds", "5");
+    /* unset in a vhost: inherited; set to 0 there: off, not the main server's 5 */
+    m = et_merge_server_config(pool, conf, vhost);
+    ck_assert_int_eq(m->popular_cache, 5);
+    vhost->popular_cache = 0;
+    m = et_merge_server_config(pool, conf, vhost);
+    ck_assert_int_eq(m->popular_cache, 0);
+}
+END_TEST
+
 Suite *oauth_config_suite(void)
 {
     Suite *s = suite_create("oauth_config");
@@ -238,6 +260,7 @@ Suite *oauth_config_suite(void)
     tcase_add_test(t, apple_key);
     tcase_add_test(t, merge_inherits);
     tcase_add_test(t, refresh_reuse);
+    tcase_add_test(t, popular_cache);
     suite_add_tcase(s, t);
     return s;
 }
