@@ -98,13 +98,13 @@
 #define TWENTY_IDS "llllllllllllllllllll"
 
 static const et_stmt statements[] = {
-    {"et_post_popular", "llllll" ET_POST_VISIBLE_ARGS "ss", 23, POPULAR("3.6e9"),
+    {"et_post_popular", "llllll" ET_POST_VISIBLE_ARGS "ss", ET_PC_NCOLS, POPULAR("3.6e9"),
      POPULAR("CAST(3.6e9 AS DOUBLE PRECISION)"), NULL},
     {"et_post_popular_ids", "llllll", 1, POPULAR_IDS("3.6e9"),
      POPULAR_IDS("CAST(3.6e9 AS DOUBLE PRECISION)"), NULL},
-    {"et_post_popular_of", TWENTY_IDS "l" ET_POST_VISIBLE_ARGS "ss", 23, POPULAR_OF("%lld"),
-     POPULAR_OF("CAST(%lld AS BIGINT)"), NULL},
-    {"et_post_best", ET_POST_VISIBLE_ARGS "llllllllss", 23,
+    {"et_post_popular_of", TWENTY_IDS "l" ET_POST_VISIBLE_ARGS "ss", ET_PC_NCOLS,
+     POPULAR_OF("%lld"), POPULAR_OF("CAST(%lld AS BIGINT)"), NULL},
+    {"et_post_best", ET_POST_VISIBLE_ARGS "llllllllss", ET_PC_NCOLS,
      ET_POST_SELECT_HEAD "SELECT " ET_POST_INNER_COLUMNS
                          ", p.like_count AS sort_key " ET_LIVE_POSTS ET_POST_VISIBLE
                          "AND p.like_count >= 1 AND p.created_at >= %lld AND p.created_at <= %lld "

@@ -44,16 +44,16 @@
  * posts_author, posts_hot), the remaining filters written so that '' or 0
  * turns them off. */
 static const et_stmt statements[] = {
-    {"et_post_list", ET_POST_VISIBLE_ARGS "sssssllss", 23,
+    {"et_post_list", ET_POST_VISIBLE_ARGS "sssssllss", ET_PC_NCOLS,
      BY_ID(ET_POST_VISIBLE TEXT_FILTERS ID_PAGE), NULL, NULL},
-    {"et_post_list_board", ET_POST_VISIBLE_ARGS "lsssssllss", 23,
+    {"et_post_list_board", ET_POST_VISIBLE_ARGS "lsssssllss", ET_PC_NCOLS,
      BY_ID(ET_POST_VISIBLE "AND p.board_id = %lld " TEXT_FILTERS ID_PAGE), NULL, NULL},
     /* the writer's anonymous posts only for the writer (the second argument) */
-    {"et_post_list_user", ET_POST_VISIBLE_ARGS "ssllsssssllss", 23,
+    {"et_post_list_user", ET_POST_VISIBLE_ARGS "ssllsssssllss", ET_PC_NCOLS,
      BY_ID(ET_POST_VISIBLE "AND p.author_id = %s AND (p.is_anonymous = 0 OR p.author_id = %s) "
                            "AND (%lld = 0 OR p.board_id = %lld) " TEXT_FILTERS ID_PAGE),
      NULL, NULL},
-    {"et_post_hot", ET_POST_VISIBLE_ARGS "llllss", 23,
+    {"et_post_hot", ET_POST_VISIBLE_ARGS "llllss", ET_PC_NCOLS,
      ET_POST_SELECT_HEAD
      "SELECT " ET_POST_INNER_COLUMNS ", p.hot_at AS sort_key " LIVE_POSTS ET_POST_VISIBLE
      "AND p.hot_at IS NOT NULL AND (p.hot_at < %lld OR (p.hot_at = %lld AND p.id < %lld)) "
@@ -61,8 +61,8 @@ static const et_stmt statements[] = {
      NULL, NULL},
     /* one post: a blinded one reads as 404, but a blocked author's does not
      * (blocks take writers out of lists, not out of links) */
-    {"et_post_get", ET_SEEN_ARGS "lss", 23, BY_ID("AND " ET_SEEN("p") " AND p.id = %lld"), NULL,
-     NULL},
+    {"et_post_get", ET_SEEN_ARGS "lss", ET_PC_NCOLS, BY_ID("AND " ET_SEEN("p") " AND p.id = %lld"),
+     NULL, NULL},
     {"et_post_fields", "l", 8,
      "SELECT p.id, p.board_id, p.author_id, p.is_anonymous, p.title, p.content, "
      "p.is_question, p.is_blinded " LIVE_POSTS "AND p.id = %lld",

@@ -71,7 +71,7 @@ static const et_stmt statements[] = {
      NULL},
 
     /* the caller's scraps, newest first, keyed (scrapped at, post id) */
-    {"et_react_scraps_mine", "s" ET_POST_VISIBLE_ARGS "llllss", 23,
+    {"et_react_scraps_mine", "s" ET_POST_VISIBLE_ARGS "llllss", ET_PC_NCOLS,
      ET_POST_SELECT_HEAD "SELECT " ET_POST_INNER_COLUMNS ", s.created_at AS sort_key "
                          "FROM post_scraps s JOIN posts p ON p.id = s.post_id "
                          "JOIN boards b ON b.id = p.board_id AND b.is_deleted = 0 "

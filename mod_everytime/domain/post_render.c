@@ -10,33 +10,6 @@
 #include "core/errors.h"
 #include "infra/util.h"
 
-/* Columns of ET_POST_SELECT_HEAD, in order. */
-enum {
-    P_ID,
-    P_BOARD,
-    P_AUTHOR,
-    P_NICK,
-    P_ACTIVE,
-    P_TITLE,
-    P_CONTENT,
-    P_ANON,
-    P_QUESTION,
-    P_HOT,
-    P_LIKES,
-    P_COMMENTS,
-    P_SCRAPS,
-    P_CREATED,
-    P_UPDATED,
-    P_SORT,
-    P_LIKED,
-    P_SCRAPPED,
-    P_MEDIA_ID,
-    P_MEDIA_FILE,
-    P_MEDIA_TYPE,
-    P_MEDIA_SIZE,
-    P_BLINDED
-};
-
 /* About the size of one Post of a list, to size the buffer once. */
 #define POST_BYTES 512
 
@@ -47,12 +20,12 @@ static apr_int64_t cell_i64(const et_rows *rows, int i, int col)
 
 static void write_author(et_jbuf *b, const et_rows *rows, int i)
 {
-    if (cell_i64(rows, i, P_ANON))
+    if (cell_i64(rows, i, ET_PC_ANON))
         et_author_write(b, NULL, NULL, ET_ANON_PLAIN);
-    else if (cell_i64(rows, i, P_ACTIVE) != 1)
+    else if (cell_i64(rows, i, ET_PC_ACTIVE) != 1)
         et_author_write(b, NULL, NULL, ET_DELETED_USER);
     else
-        et_author_write(b, ET_CELL(rows, i, P_AUTHOR), ET_CELL(rows, i, P_NICK), NULL);
+        et_author_write(b, ET_CELL(rows, i, ET_PC_AUTHOR), ET_CELL(rows, i, ET_PC_NICK), NULL);
 }
 
 static void write_time(et_req *q, et_jbuf *b, const char *key, const char *cell)
@@ -63,14 +36,15 @@ static void write_time(et_req *q, et_jbuf *b, const char *key, const char *cell)
 static void write_media(et_req *q, et_jbuf *b, const et_rows *rows, int i)
 {
     et_jbuf_lit(b, "{\"id\":");
-    et_jbuf_int(b, cell_i64(rows, i, P_MEDIA_ID));
+    et_jbuf_int(b, cell_i64(rows, i, ET_PC_MEDIA_ID));
     et_jbuf_lit(b, ",\"url\":");
-    et_jbuf_str(b, "url",
-                apr_pstrcat(q->r->pool, q->conf->media_url, ET_CELL(rows, i, P_MEDIA_FILE), NULL));
+    et_jbuf_str(
+        b, "url",
+        apr_pstrcat(q->r->pool, q->conf->media_url, ET_CELL(rows, i, ET_PC_MEDIA_FILE), NULL));
     et_jbuf_lit(b, ",\"content_type\":");
-    et_jbuf_str(b, "content_type", ET_CELL(rows, i, P_MEDIA_TYPE));
+    et_jbuf_str(b, "content_type", ET_CELL(rows, i, ET_PC_MEDIA_TYPE));
     et_jbuf_lit(b, ",\"size\":");
-    et_jbuf_int(b, cell_i64(rows, i, P_MEDIA_SIZE));
+    et_jbuf_int(b, cell_i64(rows, i, ET_PC_MEDIA_SIZE));
     et_jbuf_lit(b, "}");
 }
 
@@ -78,11 +52,11 @@ static void write_media(et_req *q, et_jbuf *b, const et_rows *rows, int i)
  * Answers the first row of the next post. */
 static int write_media_list(et_req *q, et_jbuf *b, const et_rows *rows, int i)
 {
-    const char *id = ET_CELL(rows, i, P_ID);
+    const char *id = ET_CELL(rows, i, ET_PC_ID);
     int first = 1;
     et_jbuf_lit(b, "[");
-    for (; i < rows->nrows && !strcmp(ET_CELL(rows, i, P_ID), id); i++) {
-        if (!ET_CELL(rows, i, P_MEDIA_ID))
+    for (; i < rows->nrows && !strcmp(ET_CELL(rows, i, ET_PC_ID), id); i++) {
+        if (!ET_CELL(rows, i, ET_PC_MEDIA_ID))
             continue; /* the LEFT JOIN's row of a post without media */
         if (!first)
             et_jbuf_lit(b, ",");
@@ -99,43 +73,43 @@ static int write_post(et_req *q, et_jbuf *b, const et_rows *rows, int i)
     const char *caller = et_caller(q);
     int next;
     et_jbuf_lit(b, "{\"id\":");
-    et_jbuf_int(b, cell_i64(rows, i, P_ID));
+    et_jbuf_int(b, cell_i64(rows, i, ET_PC_ID));
     et_jbuf_lit(b, ",\"board\":");
-    et_jbuf_int(b, cell_i64(rows, i, P_BOARD));
+    et_jbuf_int(b, cell_i64(rows, i, ET_PC_BOARD));
     et_jbuf_lit(b, ",\"author\":");
     write_author(b, rows, i);
     et_jbuf_lit(b, ",\"title\":");
-    et_jbuf_str(b, "title", ET_CELL(rows, i, P_TITLE));
+    et_jbuf_str(b, "title", ET_CELL(rows, i, ET_PC_TITLE));
     et_jbuf_lit(b, ",\"content\":");
-    et_jbuf_str(b, "content", ET_CELL(rows, i, P_CONTENT));
+    et_jbuf_str(b, "content", ET_CELL(rows, i, ET_PC_CONTENT));
     et_jbuf_lit(b, ",\"is_anonymous\":");
-    et_jbuf_bool(b, cell_i64(rows, i, P_ANON) != 0);
+    et_jbuf_bool(b, cell_i64(rows, i, ET_PC_ANON) != 0);
     et_jbuf_lit(b, ",\"is_question\":");
-    et_jbuf_bool(b, cell_i64(rows, i, P_QUESTION) != 0);
+    et_jbuf_bool(b, cell_i64(rows, i, ET_PC_QUESTION) != 0);
     et_jbuf_lit(b, ",\"hot_at\":");
-    write_time(q, b, "hot_at", ET_CELL(rows, i, P_HOT));
+    write_time(q, b, "hot_at", ET_CELL(rows, i, ET_PC_HOT));
     et_jbuf_lit(b, ",\"media\":");
     next = write_media_list(q, b, rows, i);
     et_jbuf_lit(b, ",\"like_count\":");
-    et_jbuf_int(b, cell_i64(rows, i, P_LIKES));
+    et_jbuf_int(b, cell_i64(rows, i, ET_PC_LIKES));
     et_jbuf_lit(b, ",\"comment_count\":");
-    et_jbuf_int(b, cell_i64(rows, i, P_COMMENTS));
+    et_jbuf_int(b, cell_i64(rows, i, ET_PC_COMMENTS));
     et_jbuf_lit(b, ",\"scrap_count\":");
-    et_jbuf_int(b, cell_i64(rows, i, P_SCRAPS));
+    et_jbuf_int(b, cell_i64(rows, i, ET_PC_SCRAPS));
     et_jbuf_lit(b, ",\"is_liked\":");
-    et_jbuf_bool(b, ET_CELL(rows, i, P_LIKED) != NULL);
+    et_jbuf_bool(b, ET_CELL(rows, i, ET_PC_LIKED) != NULL);
     et_jbuf_lit(b, ",\"is_scrapped\":");
-    et_jbuf_bool(b, ET_CELL(rows, i, P_SCRAPPED) != NULL);
+    et_jbuf_bool(b, ET_CELL(rows, i, ET_PC_SCRAPPED) != NULL);
     et_jbuf_lit(b, ",\"is_mine\":");
-    et_jbuf_bool(b, caller && !strcmp(caller, ET_CELL(rows, i, P_AUTHOR)));
+    et_jbuf_bool(b, caller && !strcmp(caller, ET_CELL(rows, i, ET_PC_AUTHOR)));
     /* only its author and admins are ever shown a blinded post: the field is
      * there for them, and absent from every other Post */
-    if (cell_i64(rows, i, P_BLINDED))
+    if (cell_i64(rows, i, ET_PC_BLINDED))
         et_jbuf_lit(b, ",\"is_blinded\":true");
     et_jbuf_lit(b, ",\"created_at\":");
-    write_time(q, b, "created_at", ET_CELL(rows, i, P_CREATED));
+    write_time(q, b, "created_at", ET_CELL(rows, i, ET_PC_CREATED));
     et_jbuf_lit(b, ",\"updated_at\":");
-    write_time(q, b, "updated_at", ET_CELL(rows, i, P_UPDATED));
+    write_time(q, b, "updated_at", ET_CELL(rows, i, ET_PC_UPDATED));
     et_jbuf_lit(b, "}");
     return next;
 }
@@ -148,8 +122,8 @@ void et_posts_write(et_req *q, et_jbuf *b, const et_rows *rows, int limit, const
     et_jbuf_lit(b, "[");
     while (i < rows->nrows) {
         if (shown == limit) {
-            *next =
-                et_cursor_make(q, name, cell_i64(rows, last, P_SORT), cell_i64(rows, last, P_ID));
+            *next = et_cursor_make(q, name, cell_i64(rows, last, ET_PC_SORT),
+                                   cell_i64(rows, last, ET_PC_ID));
             break;
         }
         if (shown++)

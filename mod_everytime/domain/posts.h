@@ -79,4 +79,33 @@ int et_post_find(const et_req *q, apr_int64_t id, et_post_ref *out);
     "LEFT JOIN media m ON m.post_id = p.id "                             \
     "ORDER BY p.sort_key DESC, p.id DESC, m.id"
 
+/* The columns of ET_POST_SELECT_HEAD, in its order: one row per media
+ * file of each post (the media columns NULL for a post without any). */
+enum {
+    ET_PC_ID,
+    ET_PC_BOARD,
+    ET_PC_AUTHOR,
+    ET_PC_NICK,
+    ET_PC_ACTIVE,
+    ET_PC_TITLE,
+    ET_PC_CONTENT,
+    ET_PC_ANON,
+    ET_PC_QUESTION,
+    ET_PC_HOT,
+    ET_PC_LIKES,
+    ET_PC_COMMENTS,
+    ET_PC_SCRAPS,
+    ET_PC_CREATED,
+    ET_PC_UPDATED,
+    ET_PC_SORT,
+    ET_PC_LIKED,
+    ET_PC_SCRAPPED,
+    ET_PC_MEDIA_ID,
+    ET_PC_MEDIA_FILE,
+    ET_PC_MEDIA_TYPE,
+    ET_PC_MEDIA_SIZE,
+    ET_PC_BLINDED,
+    ET_PC_NCOLS
+};
+
 #endif

@@ -9,6 +9,7 @@
 #include "suites.h"
 #include "infra/json_writer.h"
 #include "domain/post_render.h"
+#include "domain/posts.h"
 #include "domain/anonymity.h"
 #include "domain/users.h"
 #include "infra/util.h"
@@ -133,33 +134,8 @@ END_TEST
 
 /* ---- Posts ---------------------------------------------------------------- */
 
-/* The columns of ET_POST_SELECT_HEAD (posts.h), 23 of them. */
-#define NCOLS 23
-enum {
-    P_ID,
-    P_BOARD,
-    P_AUTHOR,
-    P_NICK,
-    P_ACTIVE,
-    P_TITLE,
-    P_CONTENT,
-    P_ANON,
-    P_QUESTION,
-    P_HOT,
-    P_LIKES,
-    P_COMMENTS,
-    P_SCRAPS,
-    P_CREATED,
-    P_UPDATED,
-    P_SORT,
-    P_LIKED,
-    P_SCRAPPED,
-    P_MEDIA_ID,
-    P_MEDIA_FILE,
-    P_MEDIA_TYPE,
-    P_MEDIA_SIZE,
-    P_BLINDED
-};
+/* The columns of ET_POST_SELECT_HEAD (domain/posts.h). */
+#define NCOLS ET_PC_NCOLS
 
 #define ME    "11111111-1111-4111-8111-111111111111"
 #define OTHER "22222222-2222-4222-8222-222222222222"
@@ -294,47 +270,47 @@ static et_req *request_as(const char *user_id)
  * it: the reference the rendered text must equal. */
 static json_t *old_author(const et_rows *rows, int i)
 {
-    if (et_cell_i64(ET_CELL(rows, i, P_ANON)))
+    if (et_cell_i64(ET_CELL(rows, i, ET_PC_ANON)))
         return et_author_json(pool, NULL, NULL, ET_ANON_PLAIN);
-    if (et_cell_i64(ET_CELL(rows, i, P_ACTIVE)) != 1)
+    if (et_cell_i64(ET_CELL(rows, i, ET_PC_ACTIVE)) != 1)
         return et_author_json(pool, NULL, NULL, ET_DELETED_USER);
-    return et_author_json(pool, ET_CELL(rows, i, P_AUTHOR), ET_CELL(rows, i, P_NICK), NULL);
+    return et_author_json(pool, ET_CELL(rows, i, ET_PC_AUTHOR), ET_CELL(rows, i, ET_PC_NICK), NULL);
 }
 
 static json_t *old_post(et_req *q, const et_rows *rows, int i)
 {
     const char *caller = et_caller(q);
     json_t *p = et_json_obj(pool);
-    et_json_set_int(p, "id", et_cell_i64(ET_CELL(rows, i, P_ID)));
-    et_json_set_int(p, "board", et_cell_i64(ET_CELL(rows, i, P_BOARD)));
+    et_json_set_int(p, "id", et_cell_i64(ET_CELL(rows, i, ET_PC_ID)));
+    et_json_set_int(p, "board", et_cell_i64(ET_CELL(rows, i, ET_PC_BOARD)));
     et_json_set(p, "author", old_author(rows, i));
-    et_json_set_str(pool, p, "title", ET_CELL(rows, i, P_TITLE));
-    et_json_set_str(pool, p, "content", ET_CELL(rows, i, P_CONTENT));
-    et_json_set_bool(p, "is_anonymous", et_cell_i64(ET_CELL(rows, i, P_ANON)) != 0);
-    et_json_set_bool(p, "is_question", et_cell_i64(ET_CELL(rows, i, P_QUESTION)) != 0);
-    et_json_set_str(pool, p, "hot_at", et_cell_time(pool, ET_CELL(rows, i, P_HOT)));
+    et_json_set_str(pool, p, "title", ET_CELL(rows, i, ET_PC_TITLE));
+    et_json_set_str(pool, p, "content", ET_CELL(rows, i, ET_PC_CONTENT));
+    et_json_set_bool(p, "is_anonymous", et_cell_i64(ET_CELL(rows, i, ET_PC_ANON)) != 0);
+    et_json_set_bool(p, "is_question", et_cell_i64(ET_CELL(rows, i, ET_PC_QUESTION)) != 0);
+    et_json_set_str(pool, p, "hot_at", et_cell_time(pool, ET_CELL(rows, i, ET_PC_HOT)));
     et_json_set(p, "media", et_json_arr(pool));
-    et_json_set_int(p, "like_count", et_cell_i64(ET_CELL(rows, i, P_LIKES)));
-    et_json_set_int(p, "comment_count", et_cell_i64(ET_CELL(rows, i, P_COMMENTS)));
-    et_json_set_int(p, "scrap_count", et_cell_i64(ET_CELL(rows, i, P_SCRAPS)));
-    et_json_set_bool(p, "is_liked", ET_CELL(rows, i, P_LIKED) != NULL);
-    et_json_set_bool(p, "is_scrapped", ET_CELL(rows, i, P_SCRAPPED) != NULL);
-    et_json_set_bool(p, "is_mine", caller && !strcmp(caller, ET_CELL(rows, i, P_AUTHOR)));
-    if (et_cell_i64(ET_CELL(rows, i, P_BLINDED)))
+    et_json_set_int(p, "like_count", et_cell_i64(ET_CELL(rows, i, ET_PC_LIKES)));
+    et_json_set_int(p, "comment_count", et_cell_i64(ET_CELL(rows, i, ET_PC_COMMENTS)));
+    et_json_set_int(p, "scrap_count", et_cell_i64(ET_CELL(rows, i, ET_PC_SCRAPS)));
+    et_json_set_bool(p, "is_liked", ET_CELL(rows, i, ET_PC_LIKED) != NULL);
+    et_json_set_bool(p, "is_scrapped", ET_CELL(rows, i, ET_PC_SCRAPPED) != NULL);
+    et_json_set_bool(p, "is_mine", caller && !strcmp(caller, ET_CELL(rows, i, ET_PC_AUTHOR)));
+    if (et_cell_i64(ET_CELL(rows, i, ET_PC_BLINDED)))
         et_json_set_bool(p, "is_blinded", 1);
-    et_json_set_str(pool, p, "created_at", et_cell_time(pool, ET_CELL(rows, i, P_CREATED)));
-    et_json_set_str(pool, p, "updated_at", et_cell_time(pool, ET_CELL(rows, i, P_UPDATED)));
+    et_json_set_str(pool, p, "created_at", et_cell_time(pool, ET_CELL(rows, i, ET_PC_CREATED)));
+    et_json_set_str(pool, p, "updated_at", et_cell_time(pool, ET_CELL(rows, i, ET_PC_UPDATED)));
     return p;
 }
 
 static json_t *old_media(const et_rows *rows, int i)
 {
     json_t *m = et_json_obj(pool);
-    et_json_set_int(m, "id", et_cell_i64(ET_CELL(rows, i, P_MEDIA_ID)));
+    et_json_set_int(m, "id", et_cell_i64(ET_CELL(rows, i, ET_PC_MEDIA_ID)));
     et_json_set_str(pool, m, "url",
-                    apr_pstrcat(pool, "/media/", ET_CELL(rows, i, P_MEDIA_FILE), NULL));
-    et_json_set_str(pool, m, "content_type", ET_CELL(rows, i, P_MEDIA_TYPE));
-    et_json_set_int(m, "size", et_cell_i64(ET_CELL(rows, i, P_MEDIA_SIZE)));
+                    apr_pstrcat(pool, "/media/", ET_CELL(rows, i, ET_PC_MEDIA_FILE), NULL));
+    et_json_set_str(pool, m, "content_type", ET_CELL(rows, i, ET_PC_MEDIA_TYPE));
+    et_json_set_int(m, "size", et_cell_i64(ET_CELL(rows, i, ET_PC_MEDIA_SIZE)));
     return m;
 }
 
@@ -344,14 +320,14 @@ static json_t *old_page(et_req *q, const et_rows *rows)
     apr_int64_t last = 0;
     int i;
     for (i = 0; i < rows->nrows; i++) {
-        apr_int64_t id = et_cell_i64(ET_CELL(rows, i, P_ID));
+        apr_int64_t id = et_cell_i64(ET_CELL(rows, i, ET_PC_ID));
         if (!media || id != last) {
             json_t *post = old_post(q, rows, i);
             et_json_push(list, post);
             media = json_object_get(post, "media");
             last = id;
         }
-        if (ET_CELL(rows, i, P_MEDIA_ID))
+        if (ET_CELL(rows, i, ET_PC_MEDIA_ID))
             et_json_push(media, old_media(rows, i));
     }
     et_json_set(page, "results", list);
