@@ -57,6 +57,8 @@ export function comingSoon() {
 }
 
 export function flash(text) {
+  // one notice at a time: a new one replaces the one still showing
+  for (const old of document.querySelectorAll('.flash')) old.remove();
   const el = h('div', {class: 'flash', role: 'status'}, text);
   document.body.append(el);
   setTimeout(() => el.remove(), 2500);
