@@ -3,6 +3,7 @@
  * configuration when httpd reads it (so "apachectl configtest" shows it).
  */
 #include "core/config.h"
+#include "core/config_community.h"
 #include "core/config_mail.h"
 #include "core/config_outbox.h"
 #include "core/cors.h"
@@ -13,7 +14,6 @@
 #include <apr_file_io.h>
 #include <apr_lib.h>
 #include <http_core.h>
-#include <errno.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
@@ -252,27 +252,6 @@ static const char *set_audience(cmd_parms *cmd, void *dc, const char *v)
     return NULL;
 }
 
-/* A positive whole number no larger than max, or an error naming the directive. */
-static const char *parse_count(cmd_parms *cmd, const char *v, apr_int64_t min, apr_int64_t max,
-                               apr_int64_t *out)
-{
-    char *end;
-    apr_int64_t n;
-    if (!*v || !apr_isdigit(*v))
-        return apr_psprintf(cmd->pool, "%s: '%s' is not a whole number", cmd->cmd->name, v);
-    errno = 0;
-    n = apr_strtoi64(v, &end, 10);
-    if (errno == ERANGE)
-        n = -1;
-    if (*end || n < 0 || n < min || n > max)
-        return apr_psprintf(cmd->pool,
-                            "%s: '%s' must be a whole number from %" APR_INT64_T_FMT
-                            " to %" APR_INT64_T_FMT,
-                            cmd->cmd->name, v, min, max);
-    *out = n;
-    return NULL;
-}
-
 static const char *set_seconds(cmd_parms *cmd, void *dc, const char *v)
 {
     et_srv_conf *c = cmd_conf(cmd);
@@ -282,14 +261,14 @@ static const char *set_seconds(cmd_parms *cmd, void *dc, const char *v)
                          : !strcmp(name, ET_DIR_SIGN_TTL)    ? &c->sign_ttl
                                                              : &c->cache_ttl;
     (void)dc;
-    return parse_count(cmd, v, field == &c->cache_ttl ? 0 : 1, 10LL * 365 * 86400, field);
+    return et_conf_parse_count(cmd, v, field == &c->cache_ttl ? 0 : 1, 10LL * 365 * 86400, field);
 }
 
 /* Milliseconds one exchange with a shared token cache may take. */
 static const char *set_cache_timeout(cmd_parms *cmd, void *dc, const char *v)
 {
     (void)dc;
-    return parse_count(cmd, v, 1, ET_MAX_CACHE_TIMEOUT, &cmd_conf(cmd)->cache_timeout);
+    return et_conf_parse_count(cmd, v, 1, ET_MAX_CACHE_TIMEOUT, &cmd_conf(cmd)->cache_timeout);
 }
 
 /* Milliseconds a database statement, or its wait for a row lock, may take
@@ -297,7 +276,7 @@ static const char *set_cache_timeout(cmd_parms *cmd, void *dc, const char *v)
 static const char *set_db_timeout(cmd_parms *cmd, void *dc, const char *v)
 {
     (void)dc;
-    return parse_count(cmd, v, 1, ET_MAX_DB_TIMEOUT, &cmd_conf(cmd)->db_timeout);
+    return et_conf_parse_count(cmd, v, 1, ET_MAX_DB_TIMEOUT, &cmd_conf(cmd)->db_timeout);
 }
 
 /* Seconds after its first use during which a refresh token presented again
@@ -306,13 +285,13 @@ static const char *set_db_timeout(cmd_parms *cmd, void *dc, const char *v)
 static const char *set_refresh_reuse(cmd_parms *cmd, void *dc, const char *v)
 {
     (void)dc;
-    return parse_count(cmd, v, 0, ET_MAX_REFRESH_REUSE, &cmd_conf(cmd)->refresh_reuse);
+    return et_conf_parse_count(cmd, v, 0, ET_MAX_REFRESH_REUSE, &cmd_conf(cmd)->refresh_reuse);
 }
 
 static const char *set_cost(cmd_parms *cmd, void *dc, const char *v)
 {
     apr_int64_t n;
-    const char *err = parse_count(cmd, v, 4, 31, &n);
+    const char *err = et_conf_parse_count(cmd, v, 4, 31, &n);
     (void)dc;
     if (!err)
         cmd_conf(cmd)->password_cost = (int)n;
@@ -322,7 +301,7 @@ static const char *set_cost(cmd_parms *cmd, void *dc, const char *v)
 static const char *set_max_body(cmd_parms *cmd, void *dc, const char *v)
 {
     apr_int64_t n;
-    const char *err = parse_count(cmd, v, 1, APR_INT64_C(1) << 30, &n);
+    const char *err = et_conf_parse_count(cmd, v, 1, APR_INT64_C(1) << 30, &n);
     (void)dc;
     if (!err)
         cmd_conf(cmd)->max_body = (apr_off_t)n;
@@ -340,10 +319,10 @@ static const char *set_throttle(cmd_parms *cmd, void *dc, const char *max, const
 {
     et_srv_conf *c = cmd_conf(cmd);
     apr_int64_t n, w = ET_DEFAULT_THROTTLE_WIN;
-    const char *err = parse_count(cmd, max, 0, 1000000, &n);
+    const char *err = et_conf_parse_count(cmd, max, 0, 1000000, &n);
     (void)dc;
     if (!err && win)
-        err = parse_count(cmd, win, 1, 86400, &w);
+        err = et_conf_parse_count(cmd, win, 1, 86400, &w);
     if (err)
         return err;
     c->throttle_max = (int)n;
@@ -352,38 +331,10 @@ static const char *set_throttle(cmd_parms *cmd, void *dc, const char *max, const
     return NULL;
 }
 
-static const char *set_hot(cmd_parms *cmd, void *dc, const char *v)
-{
-    apr_int64_t n;
-    const char *err = parse_count(cmd, v, 1, 1000000, &n);
-    (void)dc;
-    if (!err)
-        cmd_conf(cmd)->hot_threshold = (int)n;
-    return err;
-}
-
-static const char *set_report_threshold(cmd_parms *cmd, void *dc, const char *v)
-{
-    apr_int64_t n;
-    const char *err = parse_count(cmd, v, 1, 1000000, &n);
-    (void)dc;
-    if (!err)
-        cmd_conf(cmd)->report_threshold = (int)n;
-    return err;
-}
-
-/* Seconds one process reuses its ranking of /posts/popular/ (0: none); an
- * hour at most, or "of the last 48 hours" would drift too far. */
-static const char *set_popular_cache(cmd_parms *cmd, void *dc, const char *v)
-{
-    (void)dc;
-    return parse_count(cmd, v, 0, ET_MAX_POPULAR_CACHE, &cmd_conf(cmd)->popular_cache);
-}
-
 static const char *set_max_upload(cmd_parms *cmd, void *dc, const char *v)
 {
     apr_int64_t n;
-    const char *err = parse_count(cmd, v, 1, APR_INT64_C(1) << 32, &n);
+    const char *err = et_conf_parse_count(cmd, v, 1, APR_INT64_C(1) << 32, &n);
     (void)dc;
     if (!err)
         cmd_conf(cmd)->max_upload = (apr_off_t)n;
@@ -420,13 +371,13 @@ static const char *set_media_url(cmd_parms *cmd, void *dc, const char *v)
 static const char *set_oauth_seconds(cmd_parms *cmd, void *dc, const char *v)
 {
     (void)dc;
-    return parse_count(cmd, v, 1, 300, OAUTH_SLOT(cmd, apr_int64_t));
+    return et_conf_parse_count(cmd, v, 1, 300, OAUTH_SLOT(cmd, apr_int64_t));
 }
 
 static const char *set_oauth_max_response(cmd_parms *cmd, void *dc, const char *v)
 {
     apr_int64_t n;
-    const char *err = parse_count(cmd, v, 1024, 16 * 1024 * 1024, &n);
+    const char *err = et_conf_parse_count(cmd, v, 1024, 16 * 1024 * 1024, &n);
     (void)dc;
     if (!err)
         cmd_conf(cmd)->oauth.max_response = (apr_off_t)n;
@@ -559,13 +510,7 @@ const command_rec et_directives[] = {
     AP_INIT_TAKE12(ET_DIR_LOGIN_THROTTLE, set_throttle, NULL, RSRC_CONF,
                    "failed logins allowed per client and login_id, and the window "
                    "in seconds (10 300); 0 turns throttling off"),
-    AP_INIT_TAKE1(ET_DIR_HOT_THRESHOLD, set_hot, NULL, RSRC_CONF,
-                  "likes that make a post HOT (10)"),
-    AP_INIT_TAKE1(ET_DIR_REPORT_THRESHOLD, set_report_threshold, NULL, RSRC_CONF,
-                  "users whose reports blind a post or comment (5)"),
-    AP_INIT_TAKE1(ET_DIR_POPULAR_CACHE, set_popular_cache, NULL, RSRC_CONF,
-                  "seconds each process reuses its ranking of /posts/popular/ (30); 0 turns "
-                  "it off"),
+    ET_COMMUNITY_DIRECTIVES,
     AP_INIT_TAKE1(ET_DIR_MEDIA_DIR, set_media_dir, NULL, RSRC_CONF,
                   "directory uploaded media are written to (uploads are off without it)"),
     AP_INIT_TAKE1(ET_DIR_MEDIA_URL, set_media_url, NULL, RSRC_CONF,

@@ -242,6 +242,11 @@ static inline et_srv_conf *et_conf(server_rec *s)
     return ap_get_module_config(s->module_config, &everytime_module);
 }
 
+/* v as a whole number from min to max into *out, or the error that names
+ * the directive (every numeric Everytime* directive reads through it). */
+const char *et_conf_parse_count(cmd_parms *cmd, const char *v, apr_int64_t min, apr_int64_t max,
+                                apr_int64_t *out);
+
 /* config_outbox.c: the outbox's and FCM's create, merge and defaults (their
  * directives: core/config_outbox.h). */
 void et_outbox_conf_create(et_outbox_conf *o, et_fcm_conf *f);

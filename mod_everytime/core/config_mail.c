@@ -100,14 +100,8 @@ const char *et_mail_set_ca_file(cmd_parms *cmd, void *dc, const char *v)
 
 const char *et_mail_set_timeout(cmd_parms *cmd, void *dc, const char *v)
 {
-    char *end;
-    apr_int64_t n = apr_strtoi64(v, &end, 10);
     (void)dc;
-    if (!apr_isdigit(*v) || *end || n < 1 || n > ET_MAX_SMTP_TIMEOUT)
-        return apr_psprintf(cmd->pool, "%s: '%s' must be a whole number from 1 to %d",
-                            cmd->cmd->name, v, ET_MAX_SMTP_TIMEOUT);
-    mail_conf(cmd)->timeout = n;
-    return NULL;
+    return et_conf_parse_count(cmd, v, 1, ET_MAX_SMTP_TIMEOUT, &mail_conf(cmd)->timeout);
 }
 
 #define MERGE_PTR(f) m->f = add->f ? add->f : base->f

@@ -7,7 +7,6 @@
 #include "core/config_outbox.h"
 #include "infra/http_client.h"
 
-#include <errno.h>
 #include <jansson.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -66,22 +65,6 @@ static et_srv_conf *conf_of(cmd_parms *cmd)
     return et_conf(cmd->server);
 }
 
-static const char *number(cmd_parms *cmd, const char *v, apr_int64_t lo, apr_int64_t hi,
-                          apr_int64_t *out)
-{
-    char *end = NULL;
-    apr_int64_t n;
-    errno = 0;
-    n = apr_strtoi64(v, &end, 10);
-    if (!*v || (end && *end) || errno == ERANGE || n < lo || n > hi)
-        return apr_psprintf(cmd->pool,
-                            "%s: '%s' is not a whole number from %" APR_INT64_T_FMT
-                            " to %" APR_INT64_T_FMT,
-                            cmd->cmd->name, v, lo, hi);
-    *out = n;
-    return NULL;
-}
-
 const char *et_set_outbox(cmd_parms *cmd, void *dc, int on)
 {
     (void)dc;
@@ -92,13 +75,13 @@ const char *et_set_outbox(cmd_parms *cmd, void *dc, int on)
 const char *et_set_outbox_interval(cmd_parms *cmd, void *dc, const char *v)
 {
     (void)dc;
-    return number(cmd, v, 1, 3600, &conf_of(cmd)->outbox.interval);
+    return et_conf_parse_count(cmd, v, 1, 3600, &conf_of(cmd)->outbox.interval);
 }
 
 const char *et_set_outbox_lease(cmd_parms *cmd, void *dc, const char *v)
 {
     (void)dc;
-    return number(cmd, v, 10, 86400, &conf_of(cmd)->outbox.lease);
+    return et_conf_parse_count(cmd, v, 10, 86400, &conf_of(cmd)->outbox.lease);
 }
 
 const char *et_set_outbox_retry(cmd_parms *cmd, void *dc, const char *attempts, const char *base,
@@ -106,12 +89,12 @@ const char *et_set_outbox_retry(cmd_parms *cmd, void *dc, const char *attempts, 
 {
     et_outbox_conf *o = &conf_of(cmd)->outbox;
     apr_int64_t n, b, m;
-    const char *err = number(cmd, attempts, 1, 100, &n);
+    const char *err = et_conf_parse_count(cmd, attempts, 1, 100, &n);
     (void)dc;
     if (!err)
-        err = number(cmd, base, 1, 86400, &b);
+        err = et_conf_parse_count(cmd, base, 1, 86400, &b);
     if (!err)
-        err = number(cmd, max, 1, 7 * 86400, &m);
+        err = et_conf_parse_count(cmd, max, 1, 7 * 86400, &m);
     if (!err && m < b)
         err = apr_psprintf(cmd->pool, "%s: the longest wait (%s) is shorter than the first (%s)",
                            cmd->cmd->name, max, base);
