@@ -75,10 +75,14 @@ enum {
 
 static const et_stmt statements[] = {
     /* a page of top-level comments: hidden ones (deleted, blinded, blocked)
-     * only while a reply the viewer is shown lives, as placeholders */
-    {"et_cmt_top", COMMENT_ARGS "ll" SHOWN_ARGS SHOWN_ARGS "l", C_NCOLS,
+     * only while a reply the viewer is shown lives, as placeholders. Only
+     * while the post is live and not blinded to the viewer (et_post_find's
+     * rule, checked here to spare the page a round trip): no rows sends the
+     * handler to et_post_find, to tell a 404 from an empty page. */
+    {"et_cmt_top", COMMENT_ARGS "ll" ET_SEEN_ARGS SHOWN_ARGS SHOWN_ARGS "l", C_NCOLS,
      COMMENT_SELECT
      "WHERE c.post_id = %lld AND c.parent_id IS NULL AND c.id > %lld "
+     "AND " ET_LIVE_COMMENT_POST "AND " ET_SEEN("p") " "
      "AND ((c.is_deleted = 0 AND " SHOWN_C ") OR EXISTS (SELECT 1 FROM comments r "
      "WHERE r.post_id = c.post_id AND r.parent_id = c.id AND r.is_deleted = 0 AND " SHOWN_R ")) "
      "ORDER BY c.id LIMIT %lld",
@@ -322,12 +326,18 @@ static int et_comments_list(et_req *q)
     et_rows *top, *replies = NULL;
     et_jbuf *b;
     int status, shown;
-    if ((status = find_post(q, &post)) != OK || (status = et_page_read(q, &page, "comments")) != OK)
-        return status;
+    if ((status = et_page_read(q, &page, "comments")) != OK) {
+        /* a post that is not there is a 404 before any question of the page */
+        int found = find_post(q, &post);
+        return found != OK ? found : status;
+    }
     if (et_db_select(q->r, "et_cmt_top", &top, COMMENT_VIEW(q), post_id,
-                     page.has_cursor ? page.key1 : 0, SHOWN_VIEW(q), SHOWN_VIEW(q),
-                     (apr_int64_t)page.limit + 1) != APR_SUCCESS)
+                     page.has_cursor ? page.key1 : 0, et_viewer(q), et_viewer_admin(q),
+                     SHOWN_VIEW(q), SHOWN_VIEW(q), (apr_int64_t)page.limit + 1) != APR_SUCCESS)
         return et_fail_unavailable(q);
+    /* no rows: an empty page of a live post, or no post to show */
+    if (!top->nrows && (status = find_post(q, &post)) != OK)
+        return status;
     shown = et_page_shown(&page, top);
     if (shown && load_replies(q, post_id, cell_i64(top, 0, C_ID), cell_i64(top, shown - 1, C_ID),
                               &replies) != APR_SUCCESS)

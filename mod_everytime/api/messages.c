@@ -72,7 +72,7 @@ static const et_stmt statements[] = {
      "(SELECT MAX(l.id) FROM messages l WHERE l.conversation_id = c.id) "
      "WHERE (c.starter_id = %s OR c.recipient_id = %s) "
      "AND " UNBLOCKED_COUNTERPART
-     "AND (c.updated_at < %lld OR (c.updated_at = %lld AND c.id < %lld)) "
+     "AND c.updated_at <= %lld AND (c.updated_at < %lld OR c.id < %lld) "
      "ORDER BY c.updated_at DESC, c.id DESC LIMIT %lld",
      NULL, NULL},
     {"et_msg_list", "lll", 5,

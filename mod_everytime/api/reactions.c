@@ -76,7 +76,7 @@ static const et_stmt statements[] = {
                          "FROM post_scraps s JOIN posts p ON p.id = s.post_id "
                          "JOIN boards b ON b.id = p.board_id AND b.is_deleted = 0 "
                          "WHERE s.user_id = %s AND p.is_deleted = 0 " ET_POST_VISIBLE
-                         "AND (s.created_at < %lld OR (s.created_at = %lld AND s.post_id < %lld)) "
+                         "AND s.created_at <= %lld AND (s.created_at < %lld OR s.post_id < %lld) "
                          "ORDER BY s.created_at DESC, p.id DESC LIMIT %lld" ET_POST_SELECT_TAIL,
      NULL, NULL},
     {NULL, NULL, 0, NULL, NULL, NULL}};

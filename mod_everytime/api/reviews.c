@@ -55,7 +55,7 @@ static const et_stmt statements[] = {
      NULL, NULL},
     {"et_rev_list", "lllll", V_NCOLS,
      REVIEW_COLUMNS "WHERE r.course_info_id = %lld AND r.is_deleted = 0 "
-                    "AND (r.created_at < %lld OR (r.created_at = %lld AND r.id < %lld)) "
+                    "AND r.created_at <= %lld AND (r.created_at < %lld OR r.id < %lld) "
                     "ORDER BY r.created_at DESC, r.id DESC LIMIT %lld",
      NULL, NULL},
     {"et_rev_get", "l", V_NCOLS, REVIEW_COLUMNS "WHERE r.id = %lld AND r.is_deleted = 0", NULL,

@@ -12,11 +12,13 @@
 /* The statements of the lookup below (comments.c). */
 extern const et_group et_domain_comments;
 
+/* The post p of a comment is live while it and its board are. */
+#define ET_LIVE_COMMENT_POST \
+    "p.is_deleted = 0 AND EXISTS (SELECT 1 FROM boards b WHERE b.id = p.board_id AND b.is_deleted = 0) "
+
 /* A comment c on its post p is live while it, its post and the post's
  * board are. */
-#define ET_LIVE_COMMENT                      \
-    "c.is_deleted = 0 AND p.is_deleted = 0 " \
-    "AND EXISTS (SELECT 1 FROM boards b WHERE b.id = p.board_id AND b.is_deleted = 0) "
+#define ET_LIVE_COMMENT "c.is_deleted = 0 AND " ET_LIVE_COMMENT_POST
 
 typedef struct et_comment_ref {
     apr_int64_t id;

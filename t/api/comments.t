@@ -16,7 +16,7 @@ use JSON::PP ();
 binmode STDOUT, ':encoding(UTF-8)';
 binmode STDERR, ':encoding(UTF-8)';
 
-plan tests => 113;
+plan tests => 116;
 
 my $TIME_RE = qr/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 my $TOP_KEYS = 'author,content,created_at,id,is_anonymous,is_deleted,is_liked,is_mine,like_count,parent,post,replies,updated_at';
@@ -204,6 +204,14 @@ my ($foreign) = do { my ($r, $d) = comment($alice, $other_post, content => 'ë‹¤ë
         ($res, $d) = thread($walk, undef, $bad);
         ok t_cmp(verdict($res, $d), qr/^400 invalid (limit|cursor)$/, "GET the thread with $bad: 400");
     }
+    ($res, $d) = thread($UNKNOWN, $alice, '?cursor=garbage');
+    ok t_cmp(verdict($res, $d), '404 not_found ', 'a bad cursor on an unknown post: 404 first');
+    ($res, $d) = thread($UNKNOWN, $alice);
+    ok t_cmp(verdict($res, $d), '404 not_found ', 'the thread of an unknown post: 404');
+    my $quiet = new_post($writer)->{id};
+    ($res, $d) = thread($quiet, $alice);
+    ok t_cmp($res->code . ' ' . scalar(results($d)) . ' ' . ($d->{next} // 'null'), '200 0 null',
+             'the thread of a post without comments: 200, empty');
 }
 
 # --- editing ----------------------------------------------------------------------------

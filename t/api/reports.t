@@ -18,7 +18,7 @@ use JSON::PP ();
 binmode STDOUT, ':encoding(UTF-8)';
 binmode STDERR, ':encoding(UTF-8)';
 
-plan tests => 103;
+plan tests => 106;
 
 my $UNKNOWN = 999999999;
 my $JSON = JSON::PP->new->canonical;
@@ -155,10 +155,16 @@ my $other = new_post($writer)->{id};
     ok t_cmp(listed($admin, '/posts/', $post), 'listed', 'an admin has it in /posts/');
     ok t_cmp(listed($u4, '/posts/', $other), 'listed', "the author's other post is still listed");
 
-    my ($res, $d) = as($u4, GET => "/posts/$post/comments/");
-    ok t_cmp(verdict($res, $d), '404 not_found ', "its comments: 404 to another user");
+    my ($res, $d) = as($writer, POST => "/posts/$post/comments/", body => { content => '제 글에 답글' });
+    ok t_cmp($res->code, 201, 'its author comments on it: 201');
+    ($res, $d) = as($u4, GET => "/posts/$post/comments/");
+    ok t_cmp(verdict($res, $d), '404 not_found ', "its comments (one there): 404 to another user");
+    ($res, $d) = as(undef, GET => "/posts/$post/comments/");
+    ok t_cmp(verdict($res, $d), '404 not_found ', '... and to an anonymous reader');
     ($res, $d) = as($writer, GET => "/posts/$post/comments/");
-    ok t_cmp($res->code, 200, '... 200 to its author');
+    ok t_cmp($res->code . ' ' . scalar(results($d)), '200 1', '... 200 with the comment to its author');
+    ($res, $d) = as($admin, GET => "/posts/$post/comments/");
+    ok t_cmp($res->code . ' ' . scalar(results($d)), '200 1', '... and to an admin');
     ($res, $d) = as($u4, POST => "/posts/$post/comments/", body => { content => '보이나요' });
     ok t_cmp(verdict($res, $d), '404 not_found ', 'commenting on it: 404');
     ($res, $d) = as($u4, POST => "/posts/$post/like/");
