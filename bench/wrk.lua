@@ -36,7 +36,12 @@
 --
 -- done() prints one line that bench/run parses:
 --   BENCH requests=N duration_us=N ok=N non2xx=N sockerr=N p50_us=N p99_us=N p999_us=N
---         codes=200:N,401:N exhausted=N sockdetail=connect:N,read:N,write:N,timeout:N
+--         codes=200:N,401:N exhausted=N lost=N sockdetail=connect:N,read:N,write:N,timeout:N
+-- lost: in like and mix mode, the likes answered 404 (an unlike) or 409 (a
+--   like): the request before it on that id never reached the server (httpd
+--   closed the keep-alive connection it was sent on: a read error), so the
+--   like was not there to remove, or still there. bench/run forgives as many
+--   of them as there were read and write errors.
 -- ok and codes are exact in login, refresh, like and mix mode (response() sees
 -- every status); in get and post mode non2xx is wrk's own count of statuses
 -- >= 400.
@@ -57,6 +62,12 @@ end
 local function count_status(status)
     codes[status] = (codes[status] or 0) + 1
     if status >= 200 and status <= 299 then ok = ok + 1 end
+end
+
+-- count_status, and a like's 404 or 409 as lost (see the top)
+local function count_like_status(status)
+    count_status(status)
+    if status == 404 or status == 409 then lost = lost + 1 end
 end
 
 -- like_requests(): a function that returns the next like or unlike request
@@ -83,6 +94,7 @@ function init(args)
     codes = {}
     ok = 0
     exhausted = 0
+    lost = 0
 
     if mode == "post" then
         -- set before wrk formats the one request every connection repeats
@@ -145,7 +157,7 @@ function init(args)
         end
     elseif mode == "like" then
         request = like_requests()
-        response = count_status
+        response = count_like_status
     elseif mode == "mix" then
         local like = like_requests()
         local json = { ["Content-Type"] = "application/json" }
@@ -173,7 +185,7 @@ function init(args)
             return list[at]()
         end
         response = function(status)
-            count_status(status)
+            count_like_status(status)
             answered = answered + 1
             if answered == quota then
                 -- tell bench/run (wrk itself sleeps its -d out)
@@ -187,11 +199,12 @@ end
 
 function done(summary, latency, requests)
     local e = summary.errors
-    local total_ok, total_exhausted, all = 0, 0, {}
+    local total_ok, total_exhausted, total_lost, all = 0, 0, 0, {}
     local out = (mode == "login") and assert(io.open(os.getenv("BENCH_OUT"), "w"))
     for _, t in ipairs(threads) do
         total_ok = total_ok + (t:get("ok") or 0)
         total_exhausted = total_exhausted + (t:get("exhausted") or 0)
+        total_lost = total_lost + (t:get("lost") or 0)
         for status, count in pairs(t:get("codes") or {}) do
             all[status] = (all[status] or 0) + count
         end
@@ -215,10 +228,10 @@ function done(summary, latency, requests)
     end
     io.write(string.format(
         "BENCH requests=%d duration_us=%d ok=%d non2xx=%d sockerr=%d p50_us=%d p99_us=%d p999_us=%d"
-            .. " codes=%s exhausted=%d sockdetail=connect:%d,read:%d,write:%d,timeout:%d\n",
+            .. " codes=%s exhausted=%d lost=%d sockdetail=connect:%d,read:%d,write:%d,timeout:%d\n",
         summary.requests, summary.duration, total_ok, non2xx,
         e.connect + e.read + e.write + e.timeout,
         latency:percentile(50), latency:percentile(99), latency:percentile(99.9),
-        #codes > 0 and table.concat(codes, ",") or "-", total_exhausted,
+        #codes > 0 and table.concat(codes, ",") or "-", total_exhausted, total_lost,
         e.connect, e.read, e.write, e.timeout))
 end

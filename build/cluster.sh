@@ -113,6 +113,7 @@ et_cluster_httpd() {
         printf '%s\n' "$out" >&2
         et_die "httpd refused $1"
     fi
+    et_httpd_malloc_env
     /usr/sbin/apache2 -f "$1" -DFOREGROUND &
     ET_CLUSTER_PIDS+=($!)
 }

@@ -400,13 +400,26 @@ et_db_stop_all() {
     et_mysql_stop
 }
 
+# The httpd children's malloc: at most 2 arenas per process. glibc gives a
+# threaded process up to 8 per core, and spreading 25 threads' requests over
+# them grew each child by megabytes over its first few hundred thousand
+# requests (bench/run's soak), memory no leak accounts for; docs/operations.md
+# recommends the same for production (/etc/apache2/envvars).
+et_httpd_malloc_env() {
+    export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
+}
+
 # et_dbd_init_sql DRIVER: the DBDInitSQL line of DRIVER's httpd configuration.
-# (Only MariaDB needs one. On SQLite, a statement that expires prepared
-# statements, such as PRAGMA foreign_keys, breaks every later query of that
-# connection: apr_dbd_sqlite3 never prepares again.)
+# MariaDB: the connection's character set. SQLite: a page cache of 1 MB per
+# connection instead of 2 (the operating system caches the file too, and a
+# child has up to DBDMax connections: see docs/operations.md). On SQLite, a
+# statement that expires prepared statements, such as PRAGMA foreign_keys,
+# would break every later query of that connection (apr_dbd_sqlite3 never
+# prepares again); cache_size does not.
 et_dbd_init_sql() {
     case $1 in
     mysql) echo 'DBDInitSQL "SET NAMES utf8mb4"' ;;
+    sqlite3) echo 'DBDInitSQL "PRAGMA cache_size = -1024"' ;;
     *) echo "# no DBDInitSQL for $1" ;;
     esac
 }

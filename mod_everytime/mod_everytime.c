@@ -8,6 +8,7 @@
 #include "core/config.h"
 #include "core/cursor.h"
 #include "infra/db.h"
+#include "infra/db_checkpoint.h"
 #include "auth/et_jwt.h"
 #include "api/groups.h"
 #include "core/http_errors.h"
@@ -93,6 +94,7 @@ static void et_child_init(apr_pool_t *pchild, server_rec *s)
     et_cache_child_init(pchild, s);
     et_oauth_child_init(pchild, s);
     et_popular_cache_child_init(pchild, s);
+    et_db_checkpoint_child_init(pchild, s);
     /* last: its thread may use what the calls above set up */
     et_outbox_child_init(pchild, s);
 }

@@ -82,10 +82,12 @@ static const et_stmt statements[] = {
     {"et_cmt_top", COMMENT_ARGS "ll" ET_SEEN_ARGS SHOWN_ARGS SHOWN_ARGS "l", C_NCOLS,
      COMMENT_SELECT
      "WHERE c.post_id = %lld AND c.parent_id IS NULL AND c.id > %lld "
-     "AND " ET_LIVE_COMMENT_POST "AND " ET_SEEN("p") " "
-     "AND ((c.is_deleted = 0 AND " SHOWN_C ") OR EXISTS (SELECT 1 FROM comments r "
-     "WHERE r.post_id = c.post_id AND r.parent_id = c.id AND r.is_deleted = 0 AND " SHOWN_R ")) "
-     "ORDER BY c.id LIMIT %lld",
+     "AND " ET_LIVE_COMMENT_POST "AND " ET_SEEN(
+         "p") " "
+              "AND ((c.is_deleted = 0 AND " SHOWN_C ") OR EXISTS (SELECT 1 FROM comments r "
+              "WHERE r.post_id = c.post_id AND r.parent_id = c.id AND r.is_deleted = 0 AND " SHOWN_R
+              ")) "
+              "ORDER BY c.id LIMIT %lld",
      NULL, NULL},
     /* the replies shown of the top-level comments with ids in a range */
     {"et_cmt_replies", COMMENT_ARGS "lll" SHOWN_ARGS, C_NCOLS,
@@ -265,29 +267,31 @@ static apr_status_t load_replies(et_req *q, apr_int64_t post_id, apr_int64_t fir
 }
 
 /* Answers one live comment as the thread shows it: a top-level one with its
- * replies. */
-static int reply_comment(et_req *q, int status, apr_int64_t id)
+ * replies (none yet when it was just created: created is set). */
+static int reply_comment(et_req *q, int status, apr_int64_t id, int created)
 {
     et_rows *rows, *replies = NULL;
     et_jbuf *b;
+    reply_rows all = {NULL, NULL};
+    int i;
     if (et_db_select(q->r, "et_cmt_get", &rows, COMMENT_VIEW(q), id) != APR_SUCCESS)
         return et_fail_unavailable(q);
     if (!rows->nrows)
         return et_fail(q, ET_E_NOT_FOUND);
-    if (!ET_CELL(rows, 0, C_PARENT) &&
+    if (!ET_CELL(rows, 0, C_PARENT) && !created &&
         load_replies(q, cell_i64(rows, 0, C_POST), id, id, &replies) != APR_SUCCESS)
         return et_fail_unavailable(q);
     b = et_jbuf_make(q->r->pool, COMMENT_BYTES * (replies ? replies->nrows + 1 : 1));
     /* a reply alone, or a top-level comment with its replies */
     if (ET_CELL(rows, 0, C_PARENT)) {
         write_comment(q, b, rows, 0, NULL);
-    } else {
-        reply_rows all = {replies, apr_array_make(q->r->pool, replies->nrows, sizeof(int))};
-        int i;
-        for (i = 0; i < replies->nrows; i++)
-            APR_ARRAY_PUSH(all.at, int) = i;
-        write_comment(q, b, rows, 0, &all);
+        return et_reply_jbuf(q, status, b);
     }
+    all.rows = replies;
+    all.at = apr_array_make(q->r->pool, replies ? replies->nrows : 0, sizeof(int));
+    for (i = 0; replies && i < replies->nrows; i++)
+        APR_ARRAY_PUSH(all.at, int) = i;
+    write_comment(q, b, rows, 0, &all);
     return et_reply_jbuf(q, status, b);
 }
 
@@ -473,7 +477,7 @@ static int et_comments_create(et_req *q)
         c.anonymous && et_anon_needs_number(q->user->user_id, post.author_id, post.is_anonymous);
     if ((status = et_transaction(q, insert_comment, &c)) != OK)
         return status;
-    return reply_comment(q, HTTP_CREATED, c.id);
+    return reply_comment(q, HTTP_CREATED, c.id, 1);
 }
 
 static int et_comments_patch(et_req *q)
@@ -494,7 +498,7 @@ static int et_comments_patch(et_req *q)
         if (n == 0)
             return et_fail(q, ET_E_NOT_FOUND);
     }
-    return reply_comment(q, HTTP_OK, q->ids[0]);
+    return reply_comment(q, HTTP_OK, q->ids[0], 0);
 }
 
 typedef struct {

@@ -54,10 +54,10 @@ static const et_stmt statements[] = {
                            "AND (%lld = 0 OR p.board_id = %lld) " TEXT_FILTERS ID_PAGE),
      NULL, NULL},
     {"et_post_hot", ET_POST_VISIBLE_ARGS "llllss", ET_PC_NCOLS,
-     ET_POST_SELECT_HEAD
-     "SELECT " ET_POST_INNER_COLUMNS ", p.hot_at AS sort_key " LIVE_POSTS ET_POST_VISIBLE
-     "AND p.hot_at <= %lld AND (p.hot_at < %lld OR p.id < %lld) "
-     "ORDER BY p.hot_at DESC, p.id DESC LIMIT %lld" ET_POST_SELECT_TAIL,
+     ET_POST_SELECT_HEAD "SELECT " ET_POST_INNER_COLUMNS
+                         ", p.hot_at AS sort_key " LIVE_POSTS ET_POST_VISIBLE
+                         "AND p.hot_at <= %lld AND (p.hot_at < %lld OR p.id < %lld) "
+                         "ORDER BY p.hot_at DESC, p.id DESC LIMIT %lld" ET_POST_SELECT_TAIL,
      NULL, NULL},
     /* one post: a blinded one reads as 404, but a blocked author's does not
      * (blocks take writers out of lists, not out of links) */

@@ -29,6 +29,7 @@ void *et_create_server_config(apr_pool_t *p, server_rec *s)
     c->cache_ttl = UNSET;
     c->cache_timeout = UNSET;
     c->db_timeout = UNSET;
+    c->wal_restart = UNSET;
     c->refresh_reuse = UNSET;
     c->popular_cache = UNSET;
     c->password_cost = UNSET;
@@ -137,6 +138,7 @@ void *et_merge_server_config(apr_pool_t *p, void *basev, void *addv)
     MERGE_NUM(cache_ttl);
     MERGE_NUM(cache_timeout);
     MERGE_NUM(db_timeout);
+    MERGE_NUM(wal_restart);
     MERGE_NUM(refresh_reuse);
     MERGE_NUM(popular_cache);
     MERGE_NUM(password_cost);
@@ -277,6 +279,14 @@ static const char *set_db_timeout(cmd_parms *cmd, void *dc, const char *v)
 {
     (void)dc;
     return et_conf_parse_count(cmd, v, 1, ET_MAX_DB_TIMEOUT, &cmd_conf(cmd)->db_timeout);
+}
+
+/* WAL pages past which the checkpoint thread makes an SQLite WAL start over
+ * (infra/db_checkpoint.h); 0 leaves the checkpoints to SQLite's requests. */
+static const char *set_sqlite_checkpoint(cmd_parms *cmd, void *dc, const char *v)
+{
+    (void)dc;
+    return et_conf_parse_count(cmd, v, 0, ET_MAX_SQLITE_CHECKPOINT, &cmd_conf(cmd)->wal_restart);
 }
 
 /* Seconds after its first use during which a refresh token presented again
@@ -500,6 +510,9 @@ const command_rec et_directives[] = {
                   "milliseconds a redis or memcache exchange may take (250)"),
     AP_INIT_TAKE1(ET_DIR_DB_TIMEOUT, set_db_timeout, NULL, RSRC_CONF,
                   "milliseconds a database statement or lock wait may take (5000)"),
+    AP_INIT_TAKE1(ET_DIR_SQLITE_CHECKPOINT, set_sqlite_checkpoint, NULL, RSRC_CONF,
+                  "WAL pages past which SQLite's WAL starts over (4096); 0: SQLite checkpoints "
+                  "in the requests"),
     AP_INIT_TAKE1(ET_DIR_TOKEN_CACHE, set_cache, NULL, RSRC_CONF,
                   "socache provider for token state, provider[:args] (shmcb)"),
     AP_INIT_TAKE1(ET_DIR_PASSWORD_COST, set_cost, NULL, RSRC_CONF, "bcrypt cost, 4..31 (12)"),
@@ -630,6 +643,8 @@ const char *et_config_finish(apr_pool_t *p, server_rec *s, et_srv_conf *c)
         c->cache_timeout = ET_DEFAULT_CACHE_TIMEOUT;
     if (c->db_timeout == UNSET)
         c->db_timeout = ET_DEFAULT_DB_TIMEOUT;
+    if (c->wal_restart == UNSET)
+        c->wal_restart = ET_DEFAULT_SQLITE_CHECKPOINT;
     if (c->refresh_reuse == UNSET)
         c->refresh_reuse = ET_DEFAULT_REFRESH_REUSE;
     if (c->password_cost == UNSET)

@@ -23,6 +23,7 @@
 #define ET_DIR_CACHE_TTL             "EverytimeCacheTTL"
 #define ET_DIR_CACHE_TIMEOUT         "EverytimeCacheTimeout"
 #define ET_DIR_DB_TIMEOUT            "EverytimeDBTimeout"
+#define ET_DIR_SQLITE_CHECKPOINT     "EverytimeSQLiteCheckpoint"
 #define ET_DIR_PASSWORD_COST         "EverytimePasswordCost"
 #define ET_DIR_MAX_BODY              "EverytimeMaxBodySize"
 #define ET_DIR_TOKEN_COOKIES         "EverytimeTokenCookies"
@@ -73,6 +74,8 @@
 #define ET_MAX_CACHE_TIMEOUT             10000  /* ms */
 #define ET_DEFAULT_DB_TIMEOUT            5000   /* ms */
 #define ET_MAX_DB_TIMEOUT                600000 /* ms */
+#define ET_DEFAULT_SQLITE_CHECKPOINT     4096   /* WAL pages */
+#define ET_MAX_SQLITE_CHECKPOINT         1000000
 #define ET_DEFAULT_COST                  12
 #define ET_DEFAULT_MAX_BODY              (1024 * 1024)
 #define ET_DEFAULT_THROTTLE_MAX          10
@@ -193,6 +196,7 @@ typedef struct et_srv_conf {
     apr_int64_t cache_ttl;
     apr_int64_t cache_timeout; /* ms one exchange with a shared cache may take */
     apr_int64_t db_timeout;    /* ms a statement, or its wait for a lock, may take */
+    apr_int64_t wal_restart; /* WAL pages past which it starts over; 0: SQLite's own checkpoints */
     apr_int64_t refresh_reuse; /* seconds a spent refresh token may be retried */
     apr_int64_t popular_cache; /* seconds a ranking of /posts/popular/ is reused; 0 off */
     int password_cost;

@@ -13,8 +13,9 @@
 extern const et_group et_domain_comments;
 
 /* The post p of a comment is live while it and its board are. */
-#define ET_LIVE_COMMENT_POST \
-    "p.is_deleted = 0 AND EXISTS (SELECT 1 FROM boards b WHERE b.id = p.board_id AND b.is_deleted = 0) "
+#define ET_LIVE_COMMENT_POST                                                           \
+    "p.is_deleted = 0 AND EXISTS (SELECT 1 FROM boards b WHERE b.id = p.board_id AND " \
+    "b.is_deleted = 0) "
 
 /* A comment c on its post p is live while it, its post and the post's
  * board are. */

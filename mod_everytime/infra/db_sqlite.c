@@ -68,18 +68,28 @@ static int wait_for_lock(void *data, int count)
     return 1;
 }
 
+void *et_db_sqlite_symbol(const char *name)
+{
+    void *self = dlopen(NULL, RTLD_LAZY);
+    return self ? dlsym(self, name) : NULL;
+}
+
 static set_busy_handler_fn find_set_busy_handler(void)
 {
     static void *volatile found;
     void *fn = found;
     if (!fn) {
-        void *self = dlopen(NULL, RTLD_LAZY);
-        fn = self ? dlsym(self, "sqlite3_busy_handler") : NULL;
-        if (!fn)
+        if (!(fn = et_db_sqlite_symbol("sqlite3_busy_handler")))
             return NULL;
         apr_atomic_casptr((volatile void **)&found, fn, NULL);
     }
     return (set_busy_handler_fn)fn;
+}
+
+int et_db_sqlite_set_busy_handler(void *db, int (*fn)(void *data, int count), void *data)
+{
+    set_busy_handler_fn set = find_set_busy_handler();
+    return set ? set(db, fn, data) : -1;
 }
 
 apr_status_t et_db_busy_install(ap_dbd_t *dbd, apr_int64_t ms)
@@ -96,24 +106,34 @@ apr_status_t et_db_busy_install(ap_dbd_t *dbd, apr_int64_t ms)
                : APR_EGENERAL;
 }
 
-int et_db_sqlite_sync(ap_dbd_t *dbd, apr_pool_t *p)
+/* Runs a pragma, in *value its first answer (NULL for none). A pragma that
+ * answers a row is a select to apr's driver, whose query calls it failed. */
+static int pragma(ap_dbd_t *dbd, apr_pool_t *p, const char *sql, const char **value)
 {
     apr_dbd_results_t *res = NULL;
     apr_dbd_row_t *row = NULL;
-    const char *mode = NULL;
-    int rv, nrows;
-    rv = apr_dbd_select(dbd->driver, p, dbd->handle, &res, "PRAGMA journal_mode", 0);
+    int rv = apr_dbd_select(dbd->driver, p, dbd->handle, &res, sql, 0);
+    *value = NULL;
     if (rv)
         return rv;
     /* read to the end: a row left unread is never cleaned up */
     while (apr_dbd_get_row(dbd->driver, p, res, &row, -1) == 0)
-        if (!mode)
-            mode = apr_pstrdup(p, apr_dbd_get_entry(dbd->driver, row, 0));
-    if (!mode || strcasecmp(mode, "wal"))
-        return 0;
+        if (!*value)
+            *value = apr_pstrdup(p, apr_dbd_get_entry(dbd->driver, row, 0));
+    return 0;
+}
+
+int et_db_sqlite_sync(ap_dbd_t *dbd, apr_pool_t *p, int no_autocheckpoint)
+{
+    const char *mode, *ignored;
+    int rv = pragma(dbd, p, "PRAGMA journal_mode", &mode);
+    if (rv || !mode || strcasecmp(mode, "wal"))
+        return rv;
     /* not a pragma that expires the prepared statements (those are flags
      * such as foreign_keys: apr's driver never prepares them again) */
-    return apr_dbd_query(dbd->driver, dbd->handle, &nrows, "PRAGMA synchronous = NORMAL");
+    if ((rv = pragma(dbd, p, "PRAGMA synchronous = NORMAL", &ignored)))
+        return rv;
+    return no_autocheckpoint ? pragma(dbd, p, "PRAGMA wal_autocheckpoint = 0", &ignored) : 0;
 }
 
 void et_db_busy_new_request(ap_dbd_t *dbd)

@@ -37,9 +37,20 @@ void et_db_busy_new_request(ap_dbd_t *dbd);
  * it the right setting for WAL). With the default (FULL) every write held
  * the one write lock through an fsync, which on a disk is milliseconds: the
  * writes' rate and their tails were the disk's. A database in another
- * journal mode keeps FULL. APR_SUCCESS, or the driver's error code.
+ * journal mode keeps FULL. With no_autocheckpoint (the process's
+ * checkpoint thread runs, db_checkpoint.h), PRAGMA wal_autocheckpoint = 0
+ * too: no request copies the WAL back. APR_SUCCESS, or the driver's error
+ * code.
  */
-int et_db_sqlite_sync(ap_dbd_t *dbd, apr_pool_t *p);
+int et_db_sqlite_sync(ap_dbd_t *dbd, apr_pool_t *p, int no_autocheckpoint);
+
+/* libsqlite3's function name, found in the process (apr's sqlite3 driver
+ * loads the library; the module does not link it), or NULL. */
+void *et_db_sqlite_symbol(const char *name);
+
+/* sqlite3_busy_handler on db, a native sqlite3 handle: 0, or -1 when the
+ * process has no such call. */
+int et_db_sqlite_set_busy_handler(void *db, int (*fn)(void *data, int count), void *data);
 
 /* The pause before retry number count (0 for the first): short first, as a
  * write transaction of the module takes well under a millisecond, then

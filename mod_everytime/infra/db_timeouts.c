@@ -10,6 +10,7 @@
  */
 #include "infra/db_timeouts.h"
 #include "core/config.h"
+#include "infra/db_checkpoint.h"
 #include "infra/db_sqlite.h"
 
 #include <apr_strings.h>
@@ -43,7 +44,7 @@ static void sqlite_settings(request_rec *r, ap_dbd_t *dbd)
     int err;
     if (rv != APR_SUCCESS)
         ET_LOG(r, APLOG_WARNING, rv, "installing the SQLite busy handler failed");
-    if ((err = et_db_sqlite_sync(dbd, r->pool)) != 0)
+    if ((err = et_db_sqlite_sync(dbd, r->pool, et_db_checkpoint_running())) != 0)
         ET_LOG(r, APLOG_WARNING, 0, "setting SQLite's synchronous failed: %s",
                apr_dbd_error(dbd->driver, dbd->handle, err));
 }

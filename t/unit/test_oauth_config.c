@@ -5,7 +5,7 @@
  * check, and the Apple key file validated when it is read. The same harness
  * drives EverytimeRefreshReuseInterval (issue 8): its range, its default,
  * and a vhost's explicit 0 winning over the main server's value; and
- * EverytimePopularCacheSeconds likewise.
+ * EverytimePopularCacheSeconds and EverytimeSQLiteCheckpoint likewise.
  */
 #include "suites.h"
 #include "stubs.h"
@@ -246,6 +246,26 @@ START_TEST(popular_cache)
 }
 END_TEST
 
+START_TEST(sqlite_checkpoint)
+{
+    et_srv_conf *vhost = et_create_server_config(pool, &server), *m;
+    ck_assert_ptr_null(finish());
+    ck_assert_int_eq(conf->wal_restart, 4096);
+    set_refused("EverytimeSQLiteCheckpoint", "1000001");
+    set_refused("EverytimeSQLiteCheckpoint", "-1");
+    set_refused("EverytimeSQLiteCheckpoint", "4k");
+    set_refused("EverytimeSQLiteCheckpoint", "");
+    ck_assert_int_eq(conf->wal_restart, 4096);
+    set_ok("EverytimeSQLiteCheckpoint", "1000000");
+    ck_assert_int_eq(conf->wal_restart, 1000000);
+    set_ok("EverytimeSQLiteCheckpoint", "0");
+    ck_assert_int_eq(conf->wal_restart, 0);
+    /* unset in a vhost: inherited (0 stays off) */
+    m = et_merge_server_config(pool, conf, vhost);
+    ck_assert_int_eq(m->wal_restart, 0);
+}
+END_TEST
+
 Suite *oauth_config_suite(void)
 {
     Suite *s = suite_create("oauth_config");
@@ -258,6 +278,7 @@ Suite *oauth_config_suite(void)
     tcase_add_test(t, loopback_on);
     tcase_add_test(t, google_pair);
     tcase_add_test(t, apple_key);
+    tcase_add_test(t, sqlite_checkpoint);
     tcase_add_test(t, merge_inherits);
     tcase_add_test(t, refresh_reuse);
     tcase_add_test(t, popular_cache);
