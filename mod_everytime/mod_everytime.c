@@ -9,6 +9,7 @@
 #include "core/cursor.h"
 #include "infra/db.h"
 #include "infra/db_checkpoint.h"
+#include "infra/db_writer.h"
 #include "auth/et_jwt.h"
 #include "api/groups.h"
 #include "core/http_errors.h"
@@ -30,6 +31,8 @@ static int et_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
     (void)plog;
     (void)ptemp;
+    if (et_db_writer_pre_config(pconf) != OK)
+        return !OK;
     return et_cache_pre_config(pconf);
 }
 
@@ -86,12 +89,15 @@ static int et_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
         if (c->configured && !(c->dummy_hash = dummy_hash_for(pconf, c->password_cost, hashes)))
             c->configured = 0;
     }
+    if (et_db_writer_post_config(pconf, s) != OK)
+        return !OK;
     return et_cache_post_config(pconf, ptemp, s);
 }
 
 static void et_child_init(apr_pool_t *pchild, server_rec *s)
 {
     et_cache_child_init(pchild, s);
+    et_db_writer_child_init(pchild, s);
     et_oauth_child_init(pchild, s);
     et_popular_cache_child_init(pchild, s);
     et_db_checkpoint_child_init(pchild, s);

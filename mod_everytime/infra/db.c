@@ -91,7 +91,7 @@ typedef struct {
     apr_dbd_transaction_t *trans;
     after_commit *after, **after_tail; /* in the order they were asked for */
     int bug;                           /* a statement failed as ET_DB_BUG */
-    int writing;                       /* holds the process's SQLite writer turn */
+    int writing;                       /* the SQLite writer turn it holds (db_writer.h), or 0 */
 } req_db;
 
 /* libpq's PQsetErrorVerbosity, found in the process: apr's pgsql driver
@@ -314,17 +314,17 @@ static int writer_enter(req_db *d)
 {
     if (d->writing || !is_sqlite(d))
         return 0;
-    et_db_writer_enter();
-    d->writing = 1;
+    d->writing = et_db_writer_enter();
     return 1;
 }
 
 static void writer_leave(req_db *d)
 {
-    if (!d->writing)
+    int held = d->writing;
+    if (!held)
         return;
     d->writing = 0;
-    et_db_writer_leave();
+    et_db_writer_leave(held);
 }
 
 static et_db_outcome select_bound(request_rec *r, req_db *d, const char *label,

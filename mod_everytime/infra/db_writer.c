@@ -1,24 +1,83 @@
 /*
- * db_writer.c: the process's SQLite writer turn (db_writer.h). A plain
- * pthread mutex: statically initialised, so no hook has to create it, and
- * its waiters sleep in the kernel until it is released.
+ * db_writer.c: the SQLite writer turn (db_writer.h). httpd's global mutex
+ * of type ET_DB_WRITER_MUTEX_TYPE (made in post_config, opened again in
+ * each child, as mod_socache_shmcb's), when some server uses SQLite; until
+ * then, and in a process without one (the unit tests), a pthread mutex of
+ * the process. Either way the waiters sleep in the kernel until it is free.
  */
 #include "infra/db_writer.h"
+#include "core/config.h"
 
+#include <apr_global_mutex.h>
 #include <pthread.h>
 #include <string.h>
 #include <strings.h>
+#include <util_mutex.h>
 
 static pthread_mutex_t turn = PTHREAD_MUTEX_INITIALIZER;
+static apr_global_mutex_t *global_turn;
 
-void et_db_writer_enter(void)
+int et_db_writer_pre_config(apr_pool_t *pconf)
 {
-    pthread_mutex_lock(&turn);
+    return ap_mutex_register(pconf, ET_DB_WRITER_MUTEX_TYPE, NULL, APR_LOCK_DEFAULT, 0) ==
+                   APR_SUCCESS
+               ? OK
+               : !OK;
 }
 
-void et_db_writer_leave(void)
+static apr_status_t forget(void *unused)
 {
-    pthread_mutex_unlock(&turn);
+    (void)unused;
+    global_turn = NULL;
+    return APR_SUCCESS;
+}
+
+int et_db_writer_post_config(apr_pool_t *pconf, server_rec *s)
+{
+    server_rec *v;
+    apr_status_t rv;
+    for (v = s; v; v = v->next)
+        if (et_conf(v)->configured && !strcmp(et_conf(v)->database, "sqlite3"))
+            break;
+    if (!v)
+        return OK;
+    rv = ap_global_mutex_create(&global_turn, NULL, ET_DB_WRITER_MUTEX_TYPE, NULL, s, pconf, 0);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, "cannot create the SQLite writer mutex");
+        return !OK;
+    }
+    apr_pool_cleanup_register(pconf, NULL, forget, apr_pool_cleanup_null);
+    return OK;
+}
+
+void et_db_writer_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    apr_status_t rv;
+    if (!global_turn)
+        return;
+    rv = apr_global_mutex_child_init(&global_turn, apr_global_mutex_lockfile(global_turn), pchild);
+    if (rv != APR_SUCCESS) {
+        /* the process's own turn still keeps its threads in line */
+        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
+                     "cannot reopen the SQLite writer mutex in a child");
+        global_turn = NULL;
+    }
+}
+
+int et_db_writer_enter(void)
+{
+    if (global_turn && apr_global_mutex_lock(global_turn) == APR_SUCCESS)
+        return ET_WRITER_GLOBAL;
+    pthread_mutex_lock(&turn);
+    return ET_WRITER_PROCESS;
+}
+
+void et_db_writer_leave(int held)
+{
+    if (held == ET_WRITER_GLOBAL)
+        apr_global_mutex_unlock(global_turn);
+    else if (held == ET_WRITER_PROCESS)
+        pthread_mutex_unlock(&turn);
 }
 
 int et_db_writes(const char *sql)
