@@ -31,8 +31,6 @@ static int et_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
     (void)plog;
     (void)ptemp;
-    if (et_db_writer_pre_config(pconf) != OK)
-        return !OK;
     return et_cache_pre_config(pconf);
 }
 

@@ -1,9 +1,13 @@
 /*
- * db_writer.c: the SQLite writer turn (db_writer.h). httpd's global mutex
- * of type ET_DB_WRITER_MUTEX_TYPE (made in post_config, opened again in
- * each child, as mod_socache_shmcb's), when some server uses SQLite; until
- * then, and in a process without one (the unit tests), a pthread mutex of
- * the process. Either way the waiters sleep in the kernel until it is free.
+ * db_writer.c: the SQLite writer turn (db_writer.h). A global mutex made in
+ * post_config when some server uses SQLite, of APR's process-shared pthread
+ * kind whatever the Mutex directive says: a file lock (fcntl, Debian's
+ * "Mutex file:... default") has the kernel detect deadlocks between
+ * processes, not threads, and while one thread of a process waited for this
+ * turn it refused another thread's lock of the token cache with EDEADLK
+ * (bench/run logged hundreds). Without it (no SQLite, an APR without that
+ * kind, the unit tests) a pthread mutex of the process. Either way the
+ * waiters sleep in the kernel until it is free.
  */
 #include "infra/db_writer.h"
 #include "core/config.h"
@@ -12,18 +16,9 @@
 #include <pthread.h>
 #include <string.h>
 #include <strings.h>
-#include <util_mutex.h>
 
 static pthread_mutex_t turn = PTHREAD_MUTEX_INITIALIZER;
 static apr_global_mutex_t *global_turn;
-
-int et_db_writer_pre_config(apr_pool_t *pconf)
-{
-    return ap_mutex_register(pconf, ET_DB_WRITER_MUTEX_TYPE, NULL, APR_LOCK_DEFAULT, 0) ==
-                   APR_SUCCESS
-               ? OK
-               : !OK;
-}
 
 static apr_status_t forget(void *unused)
 {
@@ -41,10 +36,13 @@ int et_db_writer_post_config(apr_pool_t *pconf, server_rec *s)
             break;
     if (!v)
         return OK;
-    rv = ap_global_mutex_create(&global_turn, NULL, ET_DB_WRITER_MUTEX_TYPE, NULL, s, pconf, 0);
+    rv = apr_global_mutex_create(&global_turn, NULL, APR_LOCK_PROC_PTHREAD, pconf);
     if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, "cannot create the SQLite writer mutex");
-        return !OK;
+        /* each process's threads still take turns among themselves */
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s,
+                     "no process-shared SQLite writer mutex: the processes poll for the lock");
+        global_turn = NULL;
+        return OK;
     }
     apr_pool_cleanup_register(pconf, NULL, forget, apr_pool_cleanup_null);
     return OK;

@@ -5,8 +5,7 @@
  * busy handler), and polling is not fair: under a burst a writer that came
  * early can keep missing the lock to later ones, and the write tails were
  * hundreds of milliseconds. So the module's writers queue on one mutex of
- * the whole server (httpd's global mutex, like mod_socache_shmcb's: the
- * Mutex directive can choose its mechanism), asleep until it is their turn:
+ * the whole server (a process-shared pthread mutex), asleep until it is their turn:
  * between processes too, where polling left a writer that had waited 20 ms
  * (and so polled every 1 ms) losing to fresh ones for up to seconds. Only
  * writers from outside the module's requests (the checkpoint and outbox
@@ -20,11 +19,8 @@
 
 #include "everytime.h"
 
-#define ET_DB_WRITER_MUTEX_TYPE "everytime-db-writer"
-
-/* The hooks: the mutex type registered (pre_config), made when a server
- * uses SQLite (post_config), opened in each child (child_init). */
-int et_db_writer_pre_config(apr_pool_t *pconf);
+/* The hooks: the mutex made when a server uses SQLite (post_config), opened
+ * in each child (child_init). */
 int et_db_writer_post_config(apr_pool_t *pconf, server_rec *s);
 void et_db_writer_child_init(apr_pool_t *pchild, server_rec *s);
 
