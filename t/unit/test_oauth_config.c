@@ -73,6 +73,16 @@ static void set_refused(const char *name, const char *value)
     ck_assert_msg(strstr(err, name) != NULL, "error does not name %s: %s", name, err);
 }
 
+/* A whole number directive refuses one above its range, a negative one,
+ * one with a unit and an empty one. */
+static void refuses_beyond(const char *name, const char *over, const char *with_unit)
+{
+    set_refused(name, over);
+    set_refused(name, "-1");
+    set_refused(name, with_unit);
+    set_refused(name, "");
+}
+
 /* the rest et_config_finish needs, so only the oauth checks can fail */
 static const char *finish(void)
 {
@@ -209,10 +219,7 @@ START_TEST(refresh_reuse)
     et_srv_conf *vhost = et_create_server_config(pool, &server), *m;
     ck_assert_ptr_null(finish());
     ck_assert_int_eq(conf->refresh_reuse, 0);
-    set_refused("EverytimeRefreshReuseInterval", "3601");
-    set_refused("EverytimeRefreshReuseInterval", "-1");
-    set_refused("EverytimeRefreshReuseInterval", "10s");
-    set_refused("EverytimeRefreshReuseInterval", "");
+    refuses_beyond("EverytimeRefreshReuseInterval", "3601", "10s");
     set_ok("EverytimeRefreshReuseInterval", "3600");
     ck_assert_int_eq(conf->refresh_reuse, 3600);
     set_ok("EverytimeRefreshReuseInterval", "10");
@@ -230,10 +237,7 @@ START_TEST(popular_cache)
     et_srv_conf *vhost = et_create_server_config(pool, &server), *m;
     ck_assert_ptr_null(finish());
     ck_assert_int_eq(conf->popular_cache, 30);
-    set_refused("EverytimePopularCacheSeconds", "3601");
-    set_refused("EverytimePopularCacheSeconds", "-1");
-    set_refused("EverytimePopularCacheSeconds", "30s");
-    set_refused("EverytimePopularCacheSeconds", "");
+    refuses_beyond("EverytimePopularCacheSeconds", "3601", "30s");
     set_ok("EverytimePopularCacheSeconds", "3600");
     ck_assert_int_eq(conf->popular_cache, 3600);
     set_ok("EverytimePopularCacheSeconds", "5");
@@ -251,10 +255,7 @@ START_TEST(sqlite_checkpoint)
     et_srv_conf *vhost = et_create_server_config(pool, &server), *m;
     ck_assert_ptr_null(finish());
     ck_assert_int_eq(conf->wal_restart, 4096);
-    set_refused("EverytimeSQLiteCheckpoint", "1000001");
-    set_refused("EverytimeSQLiteCheckpoint", "-1");
-    set_refused("EverytimeSQLiteCheckpoint", "4k");
-    set_refused("EverytimeSQLiteCheckpoint", "");
+    refuses_beyond("EverytimeSQLiteCheckpoint", "1000001", "4k");
     ck_assert_int_eq(conf->wal_restart, 4096);
     set_ok("EverytimeSQLiteCheckpoint", "1000000");
     ck_assert_int_eq(conf->wal_restart, 1000000);
