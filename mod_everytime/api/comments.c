@@ -73,22 +73,30 @@ enum {
     C_NCOLS /* declared by the statements: checked against each result */
 };
 
+/* A page of comments: the two SQL texts (sql, sql_pgsql) of COMMENT_SELECT
+ * with where, in order (ET_SQL_PAGE, cursor.h; outer: order over the
+ * page's columns). */
+#define COMMENT_PAGE(where, order, outer)    \
+    COMMENT_SELECT where ET_SQL_PAGE(order), \
+        ET_SQL_PAGE_PG_HEAD COMMENT_SELECT where ET_SQL_PAGE_PG(order, outer)
+
+/* A page of top-level comments: hidden ones (deleted, blinded, blocked)
+ * only while a reply the viewer is shown lives, as placeholders. Only
+ * while the post is live and not blinded to the viewer (et_post_find's
+ * rule, checked here to spare the page a round trip): no rows sends the
+ * handler to et_post_find, to tell a 404 from an empty page. */
+#define TOP_COMMENTS                                                                               \
+    "WHERE c.post_id = %lld AND c.parent_id IS NULL AND c.id > %lld "                              \
+    "AND " ET_LIVE_COMMENT_POST "AND " ET_SEEN("p") " "                                            \
+                                                    "AND ((c.is_deleted = 0 AND " SHOWN_C          \
+                                                    ") OR EXISTS (SELECT 1 FROM comments r "       \
+                                                    "WHERE r.post_id = c.post_id AND r.parent_id " \
+                                                    "= c.id AND r.is_deleted = 0 AND " SHOWN_R     \
+                                                    ")) "
+
 static const et_stmt statements[] = {
-    /* a page of top-level comments: hidden ones (deleted, blinded, blocked)
-     * only while a reply the viewer is shown lives, as placeholders. Only
-     * while the post is live and not blinded to the viewer (et_post_find's
-     * rule, checked here to spare the page a round trip): no rows sends the
-     * handler to et_post_find, to tell a 404 from an empty page. */
     {"et_cmt_top", COMMENT_ARGS "ll" ET_SEEN_ARGS SHOWN_ARGS SHOWN_ARGS "l", C_NCOLS,
-     COMMENT_SELECT
-     "WHERE c.post_id = %lld AND c.parent_id IS NULL AND c.id > %lld "
-     "AND " ET_LIVE_COMMENT_POST "AND " ET_SEEN(
-         "p") " "
-              "AND ((c.is_deleted = 0 AND " SHOWN_C ") OR EXISTS (SELECT 1 FROM comments r "
-              "WHERE r.post_id = c.post_id AND r.parent_id = c.id AND r.is_deleted = 0 AND " SHOWN_R
-              ")) "
-              "ORDER BY c.id LIMIT %lld",
-     NULL, NULL},
+     COMMENT_PAGE(TOP_COMMENTS, "c.id", "p.id"), NULL},
     /* the replies shown of the top-level comments with ids in a range */
     {"et_cmt_replies", COMMENT_ARGS "lll" SHOWN_ARGS, C_NCOLS,
      COMMENT_SELECT "WHERE c.post_id = %lld AND c.parent_id BETWEEN %lld AND %lld "
@@ -98,9 +106,10 @@ static const et_stmt statements[] = {
      NULL, NULL},
     /* the caller's own comments, but those on a post blinded to them */
     {"et_cmt_mine", COMMENT_ARGS "s" ET_SEEN_ARGS "ll", C_NCOLS,
-     COMMENT_SELECT "WHERE c.author_id = %s AND " LIVE_COMMENT
-                    "AND " ET_SEEN("p") " AND c.id < %lld ORDER BY c.id DESC LIMIT %lld",
-     NULL, NULL},
+     COMMENT_PAGE("WHERE c.author_id = %s AND " LIVE_COMMENT
+                  "AND " ET_SEEN("p") " AND c.id < %lld ",
+                  "c.id DESC", "p.id DESC"),
+     NULL},
     {"et_cmt_parent", "ll", 2,
      "SELECT parent_id, author_id FROM comments WHERE id = %lld AND post_id = %lld "
      "AND is_deleted = 0",

@@ -101,15 +101,13 @@
  * plan went from the boards to every post of the period (posts_popular) and
  * sorted them all, 50,000 for a week of bench/seed-large, where each plan now
  * walks posts_best in order and stops at the page. */
-#define BEST(fence)                                                                    \
-    ET_POST_SELECT_HEAD                                                                \
-    "SELECT " ET_POST_INNER_COLUMNS ", p.like_count AS sort_key FROM posts p "         \
-    "WHERE p.is_deleted = 0 " ET_POST_VISIBLE                                          \
+#define BEST_WHERE(fence)                                                              \
+    "FROM posts p WHERE p.is_deleted = 0 " ET_POST_VISIBLE                             \
     "AND p.like_count >= 1 AND p.created_at >= %lld AND p.created_at <= %lld "         \
     "AND EXISTS (SELECT 1 FROM boards b WHERE b.id = p.board_id AND b.is_deleted = 0 " \
     "AND (%lld = 0 OR b.school_id = %lld) " fence ") "                                 \
-    "AND p.like_count <= %lld AND (p.like_count < %lld OR p.id < %lld) "               \
-    "ORDER BY p.like_count DESC, p.id DESC LIMIT %lld" ET_POST_SELECT_TAIL
+    "AND p.like_count <= %lld AND (p.like_count < %lld OR p.id < %lld) "
+#define BEST_ORDER "p.like_count DESC, p.id DESC"
 
 static const et_stmt statements[] = {
     {"et_post_popular", "llllll" ET_POST_VISIBLE_ARGS "ss", ET_PC_NCOLS, POPULAR("3.6e9"),
@@ -118,8 +116,9 @@ static const et_stmt statements[] = {
      POPULAR_IDS("CAST(3.6e9 AS DOUBLE PRECISION)"), NULL},
     {"et_post_popular_of", TWENTY_IDS "l" ET_POST_VISIBLE_ARGS "ss", ET_PC_NCOLS,
      POPULAR_OF("%lld"), POPULAR_OF("CAST(%lld AS BIGINT)"), NULL},
-    {"et_post_best", ET_POST_VISIBLE_ARGS "llllllllss", ET_PC_NCOLS, BEST(""), BEST("OFFSET 0"),
-     NULL},
+    {"et_post_best", ET_POST_VISIBLE_ARGS "llllllllss", ET_PC_NCOLS,
+     ET_POST_PAGE_SQL("p.like_count", BEST_WHERE(""), BEST_ORDER),
+     ET_POST_PAGE_PG("p.like_count", BEST_WHERE("OFFSET 0"), BEST_ORDER, BEST_ORDER), NULL},
     {NULL, NULL, 0, NULL, NULL, NULL}};
 
 /* The caller's id for the is_liked/is_scrapped joins: '' matches nobody. */

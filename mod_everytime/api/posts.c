@@ -27,10 +27,9 @@
 /* "before" of a first page: every key is smaller */
 #define KEY_MAX APR_INT64_C(9223372036854775807)
 
-/* The inner page query of a list ordered by id (ET_POST_SELECT_HEAD, posts.h). */
-#define BY_ID(where)                                    \
-    ET_POST_SELECT_HEAD "SELECT " ET_POST_INNER_COLUMNS \
-                        ", p.id AS sort_key " LIVE_POSTS where ET_POST_SELECT_TAIL
+/* A list ordered by id: its statement's two texts (ET_POST_PAGE, posts.h). */
+#define BY_ID(where) \
+    ET_POST_PAGE("p.id", LIVE_POSTS where "AND p.id < %lld ", "p.id DESC", "p.id DESC")
 #define LIVE_POSTS ET_LIVE_POSTS
 /* ?title= and ?q=: each off when its text is '' (the first argument), so the
  * common unfiltered page does no LIKE work at all */
@@ -38,36 +37,37 @@
     "AND (%s = '' OR LOWER(p.title) LIKE LOWER(%s) ESCAPE '!') " \
     "AND (%s = '' OR LOWER(p.title) LIKE LOWER(%s) ESCAPE '!' "  \
     "OR LOWER(p.content) LIKE LOWER(%s) ESCAPE '!') "
-#define ID_PAGE "AND p.id < %lld ORDER BY p.id DESC LIMIT %lld"
+#define HOT_ORDER "p.hot_at DESC, p.id DESC"
 
 /* One statement per index a list can walk (posts_live, posts_board,
  * posts_author, posts_hot), the remaining filters written so that '' or 0
  * turns them off. */
 static const et_stmt statements[] = {
     {"et_post_list", ET_POST_VISIBLE_ARGS "sssssllss", ET_PC_NCOLS,
-     BY_ID(ET_POST_VISIBLE TEXT_FILTERS ID_PAGE), NULL, NULL},
+     BY_ID(ET_POST_VISIBLE TEXT_FILTERS), NULL},
     {"et_post_list_board", ET_POST_VISIBLE_ARGS "lsssssllss", ET_PC_NCOLS,
-     BY_ID(ET_POST_VISIBLE "AND p.board_id = %lld " TEXT_FILTERS ID_PAGE), NULL, NULL},
+     BY_ID(ET_POST_VISIBLE "AND p.board_id = %lld " TEXT_FILTERS), NULL},
     /* a board's page without ?title= or ?q=, the page students read most:
      * without the filters' ORs PostgreSQL's generic plan walks posts_board
-     * as the custom ones do, so it keeps that plan instead of planning
-     * every request anew */
+     * as the custom ones do */
     {"et_post_list_board_plain", ET_POST_VISIBLE_ARGS "lllss", ET_PC_NCOLS,
-     BY_ID(ET_POST_VISIBLE "AND p.board_id = %lld " ID_PAGE), NULL, NULL},
+     BY_ID(ET_POST_VISIBLE "AND p.board_id = %lld "), NULL},
     /* the writer's anonymous posts only for the writer (the second argument) */
     {"et_post_list_user", ET_POST_VISIBLE_ARGS "ssllsssssllss", ET_PC_NCOLS,
      BY_ID(ET_POST_VISIBLE "AND p.author_id = %s AND (p.is_anonymous = 0 OR p.author_id = %s) "
-                           "AND (%lld = 0 OR p.board_id = %lld) " TEXT_FILTERS ID_PAGE),
-     NULL, NULL},
+                           "AND (%lld = 0 OR p.board_id = %lld) " TEXT_FILTERS),
+     NULL},
     {"et_post_hot", ET_POST_VISIBLE_ARGS "llllss", ET_PC_NCOLS,
-     ET_POST_SELECT_HEAD "SELECT " ET_POST_INNER_COLUMNS
-                         ", p.hot_at AS sort_key " LIVE_POSTS ET_POST_VISIBLE
-                         "AND p.hot_at <= %lld AND (p.hot_at < %lld OR p.id < %lld) "
-                         "ORDER BY p.hot_at DESC, p.id DESC LIMIT %lld" ET_POST_SELECT_TAIL,
-     NULL, NULL},
+     ET_POST_PAGE("p.hot_at",
+                  LIVE_POSTS ET_POST_VISIBLE
+                  "AND p.hot_at <= %lld AND (p.hot_at < %lld OR p.id < %lld) ",
+                  HOT_ORDER, HOT_ORDER),
+     NULL},
     /* one post: a blinded one reads as 404, but a blocked author's does not
      * (blocks take writers out of lists, not out of links) */
-    {"et_post_get", ET_SEEN_ARGS "lss", ET_PC_NCOLS, BY_ID("AND " ET_SEEN("p") " AND p.id = %lld"),
+    {"et_post_get", ET_SEEN_ARGS "lss", ET_PC_NCOLS,
+     ET_POST_SELECT_HEAD "SELECT " ET_POST_INNER_COLUMNS ", p.id AS sort_key " LIVE_POSTS
+                         "AND " ET_SEEN("p") " AND p.id = %lld" ET_POST_SELECT_TAIL,
      NULL, NULL},
     {"et_post_fields", "l", 8,
      "SELECT p.id, p.board_id, p.author_id, p.is_anonymous, p.title, p.content, "
@@ -170,30 +170,32 @@ static int list_reply(et_req *q, apr_status_t rv, et_rows *rows, const et_page *
     return et_post_page_reply(q, rows, page);
 }
 
-/* Runs the list statement that suits the filters. */
-static int list_posts(et_req *q, const post_filters *f)
+/* Runs the list statement that suits the filters, the page's rows into *rows. */
+static apr_status_t select_posts(et_req *q, const post_filters *f, et_rows **rows)
 {
     const char *caller = caller_or_blank(q);
     apr_int64_t admin = et_viewer_admin(q);
     apr_int64_t before = f->page.has_cursor ? f->page.key1 : KEY_MAX;
     apr_int64_t fetch = f->page.limit + 1;
-    et_rows *rows = NULL;
-    apr_status_t rv;
     if (f->user)
-        rv = et_db_select(q->r, "et_post_list_user", &rows, caller, admin, caller, f->user, caller,
-                          f->board, f->board, f->title, f->title_like, f->text, f->text_like,
-                          f->text_like, before, fetch, caller, caller);
-    else if (f->board && !*f->title && !*f->text)
-        rv = et_db_select(q->r, "et_post_list_board_plain", &rows, caller, admin, caller, f->board,
-                          before, fetch, caller, caller);
-    else if (f->board)
-        rv = et_db_select(q->r, "et_post_list_board", &rows, caller, admin, caller, f->board,
-                          f->title, f->title_like, f->text, f->text_like, f->text_like, before,
-                          fetch, caller, caller);
-    else
-        rv = et_db_select(q->r, "et_post_list", &rows, caller, admin, caller, f->title,
-                          f->title_like, f->text, f->text_like, f->text_like, before, fetch, caller,
-                          caller);
+        return et_db_select(q->r, "et_post_list_user", rows, caller, admin, caller, f->user, caller,
+                            f->board, f->board, f->title, f->title_like, f->text, f->text_like,
+                            f->text_like, before, fetch, caller, caller);
+    if (f->board && !*f->title && !*f->text)
+        return et_db_select(q->r, "et_post_list_board_plain", rows, caller, admin, caller, f->board,
+                            before, fetch, caller, caller);
+    if (f->board)
+        return et_db_select(q->r, "et_post_list_board", rows, caller, admin, caller, f->board,
+                            f->title, f->title_like, f->text, f->text_like, f->text_like, before,
+                            fetch, caller, caller);
+    return et_db_select(q->r, "et_post_list", rows, caller, admin, caller, f->title, f->title_like,
+                        f->text, f->text_like, f->text_like, before, fetch, caller, caller);
+}
+
+static int list_posts(et_req *q, const post_filters *f)
+{
+    et_rows *rows = NULL;
+    apr_status_t rv = select_posts(q, f, &rows);
     return list_reply(q, rv, rows, &f->page);
 }
 
@@ -207,16 +209,25 @@ static int et_posts_list(et_req *q)
 static int et_posts_board_list(et_req *q)
 {
     post_filters f;
-    et_rows *rows;
+    et_rows *rows = NULL;
+    apr_status_t rv;
     int status = read_filters(q, &f, "posts");
     if (status != OK)
         return status;
-    if (et_db_select(q->r, "et_post_board", &rows, q->ids[0]) != APR_SUCCESS)
-        return et_fail_unavailable(q);
-    if (!rows->nrows)
-        return et_fail(q, ET_E_NOT_FOUND);
     f.board = q->ids[0]; /* the path's board, whatever ?board= said */
-    return list_posts(q, &f);
+    /* A post is listed only while its board is live (ET_LIVE_POSTS), so a
+     * page with rows says the board is there: the board is looked up only
+     * for an empty page, to tell an unknown board (404) from an empty one,
+     * and the page students read most costs one statement. */
+    rv = select_posts(q, &f, &rows);
+    if (rv == APR_SUCCESS && !rows->nrows) {
+        et_rows *board;
+        if (et_db_select(q->r, "et_post_board", &board, q->ids[0]) != APR_SUCCESS)
+            return et_fail_unavailable(q);
+        if (!board->nrows)
+            return et_fail(q, ET_E_NOT_FOUND);
+    }
+    return list_reply(q, rv, rows, &f.page);
 }
 
 static int et_posts_mine(et_req *q)

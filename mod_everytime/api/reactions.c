@@ -72,13 +72,13 @@ static const et_stmt statements[] = {
 
     /* the caller's scraps, newest first, keyed (scrapped at, post id) */
     {"et_react_scraps_mine", "s" ET_POST_VISIBLE_ARGS "llllss", ET_PC_NCOLS,
-     ET_POST_SELECT_HEAD "SELECT " ET_POST_INNER_COLUMNS ", s.created_at AS sort_key "
-                         "FROM post_scraps s JOIN posts p ON p.id = s.post_id "
-                         "JOIN boards b ON b.id = p.board_id AND b.is_deleted = 0 "
-                         "WHERE s.user_id = %s AND p.is_deleted = 0 " ET_POST_VISIBLE
-                         "AND s.created_at <= %lld AND (s.created_at < %lld OR s.post_id < %lld) "
-                         "ORDER BY s.created_at DESC, p.id DESC LIMIT %lld" ET_POST_SELECT_TAIL,
-     NULL, NULL},
+     ET_POST_PAGE("s.created_at",
+                  "FROM post_scraps s JOIN posts p ON p.id = s.post_id "
+                  "JOIN boards b ON b.id = p.board_id AND b.is_deleted = 0 "
+                  "WHERE s.user_id = %s AND p.is_deleted = 0 " ET_POST_VISIBLE
+                  "AND s.created_at <= %lld AND (s.created_at < %lld OR s.post_id < %lld) ",
+                  "s.created_at DESC, p.id DESC", "p.sort_key DESC, p.id DESC"),
+     NULL},
     {NULL, NULL, 0, NULL, NULL, NULL}};
 
 /* One kind of reaction: its statements (et_react_<name>_<verb>), the fields

@@ -14,6 +14,32 @@
 
 #define ET_PAGE_DEFAULT 20
 #define ET_PAGE_MAX     100
+/* The most rows a page query fetches (ET_PAGE_MAX and one more, to know
+ * whether another page follows), as SQL text (test_cursor.c checks it). */
+#define ET_PAGE_FETCH_MAX_SQL "101"
+
+/*
+ * The end of a page query: its order, and the page's rows as its last
+ * argument (%lld: the limit and one more).
+ *
+ * PostgreSQL needs another form. A prepared statement gets a generic plan,
+ * planned once without its arguments' values, only if that plan looks no
+ * dearer than the plans made for the values; and without a value, LIMIT $n
+ * looks like 10 % of the rows the query could return, thousands of posts,
+ * whose joins it would hash instead of looking up. So every execution was
+ * planned anew, and planning cost four times the execution (bench/README.md).
+ * ET_SQL_PAGE_PG caps the query at a constant it can see, then cuts the
+ * page out of those rows, in the same order, by the argument: the plan
+ * looks like what it is, one index walk of a few rows, and is kept. The
+ * query goes between ET_SQL_PAGE_PG_HEAD and ET_SQL_PAGE_PG(order, outer),
+ * where outer is order over the query's own columns, read as the table p:
+ * p.id DESC for p.id DESC, but p.sort_key DESC for s.created_at DESC.
+ * Rows are read on demand, so the cap is never read beyond the page.
+ */
+#define ET_SQL_PAGE(order)  "ORDER BY " order " LIMIT %lld"
+#define ET_SQL_PAGE_PG_HEAD "SELECT * FROM ("
+#define ET_SQL_PAGE_PG(order, outer) \
+    "ORDER BY " order " LIMIT " ET_PAGE_FETCH_MAX_SQL ") p ORDER BY " outer " LIMIT %lld"
 
 typedef struct et_page {
     const char *list; /* the list's name, which its cursors carry */

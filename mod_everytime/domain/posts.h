@@ -79,6 +79,22 @@ int et_post_find(const et_req *q, apr_int64_t id, et_post_ref *out);
     "LEFT JOIN media m ON m.post_id = p.id "                             \
     "ORDER BY p.sort_key DESC, p.id DESC, m.id"
 
+/* The two SQL texts (sql, sql_pgsql of an et_stmt) of a page of Post
+ * objects: the inner query's sort key, its FROM and WHERE (ending in a
+ * space), its order, and that order over the page's columns (ET_SQL_PAGE_PG
+ * in cursor.h). Arguments as the shape above says, the page's rows last
+ * among the inner ones. */
+#define ET_POST_PAGE_SQL(sort_key, from_where, order)                                            \
+    ET_POST_SELECT_HEAD "SELECT " ET_POST_INNER_COLUMNS ", " sort_key " AS sort_key " from_where \
+    ET_SQL_PAGE(order) ET_POST_SELECT_TAIL
+#define ET_POST_PAGE_PG(sort_key, from_where, order, outer)                               \
+    ET_POST_SELECT_HEAD ET_SQL_PAGE_PG_HEAD "SELECT " ET_POST_INNER_COLUMNS ", " sort_key \
+                                            " AS sort_key " from_where                    \
+                                            ET_SQL_PAGE_PG(order, outer) ET_POST_SELECT_TAIL
+#define ET_POST_PAGE(sort_key, from_where, order, outer) \
+    ET_POST_PAGE_SQL(sort_key, from_where, order),       \
+        ET_POST_PAGE_PG(sort_key, from_where, order, outer)
+
 /* The columns of ET_POST_SELECT_HEAD, in its order: one row per media
  * file of each post (the media columns NULL for a post without any). */
 enum {

@@ -15,7 +15,7 @@ use ETest qw(:DEFAULT hangul query_escape b64url b64url_decode verdict results k
 binmode STDOUT, ':encoding(UTF-8)';
 binmode STDERR, ':encoding(UTF-8)';
 
-plan tests => 166;
+plan tests => 172;
 
 my $TIME_RE = qr/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 my @POST_KEYS = qw(author board comment_count content created_at hot_at id is_anonymous is_liked is_mine
@@ -496,11 +496,32 @@ sub walk {
 # --- deleted boards and deactivated authors ---------------------------------------------------
 
 {
+    # the board page looks the board up only when the page is empty: a live
+    # board's empty page stays 200, a deleted board's page is 404
+    my $quiet = create_board();
+    my ($res, $d) = api(GET => "/boards/$quiet/posts/");
+    ok t_cmp($res->code . ' [' . ids($d) . '] ' . ($d->{next} // 'null'), '200 [] null',
+             "a new board's page: 200, empty");
+    my @two = map { write_post($alice, board => $quiet) } 1 .. 2;
+    ($res, $d) = api(GET => "/boards/$quiet/posts/?limit=1");
+    my $next = $d->{next} // '';
+    api(DELETE => "/posts/$two[0]{id}/", token => $alice->{access});
+    ($res, $d) = api(GET => "/boards/$quiet/posts/?limit=1&cursor=" . query_escape($next));
+    ok t_cmp($res->code . ' [' . ids($d) . ']', '200 []', "a page past a live board's last post: 200, empty");
+
     my $doomed = create_board();
-    my ($res, $d) = create({ board => $doomed, title => '사라질 게시판의 글', content => 'x' }, $alice->{access});
+    ($res, $d) = create({ board => $doomed, title => '사라질 게시판의 글', content => 'x' }, $alice->{access});
     my $id = $d->{id};
+    ($res, $d) = api(GET => "/boards/$doomed/posts/");
+    ok t_cmp($res->code . ' [' . ids($d) . ']', "200 [$id]", "the board's page holds its post");
     ($res) = api(DELETE => "/boards/$doomed/", token => $alice->{access});
     ok t_cmp($res->code, 204, 'the board is deleted');
+    ($res, $d) = api(GET => "/boards/$doomed/posts/");
+    ok t_cmp(verdict($res, $d), '404 not_found ', "a deleted board's page: 404, though its post is still stored");
+    ($res, $d) = api(GET => "/boards/$doomed/posts/?cursor=" . query_escape($next));
+    ok t_cmp(verdict($res, $d), '404 not_found ', "a deleted board's page after a cursor: 404");
+    ($res, $d) = api(GET => "/boards/$doomed/posts/?cursor=garbage");
+    ok t_cmp(verdict($res, $d), '400 invalid cursor', "a deleted board's page with a bad cursor: 400 first");
     ($res, $d) = post_get($id);
     ok t_cmp(verdict($res, $d), '404 not_found ', 'a post of a deleted board reads as 404');
     ($res, $d) = api(GET => "/posts/?user=$alice->{id}&limit=100");

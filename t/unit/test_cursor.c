@@ -17,6 +17,7 @@
 #include <openssl/obj_mac.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
+#include <stdlib.h>
 #include <string.h>
 
 static apr_pool_t *pool;
@@ -51,6 +52,9 @@ START_TEST(limit_above_max_is_max)
     ck_assert_int_eq(et_page_limit_parse("0101"), ET_PAGE_MAX);
     /* past what an int64 holds: still a whole number above 100 */
     ck_assert_int_eq(et_page_limit_parse("99999999999999999999999999"), ET_PAGE_MAX);
+    /* PostgreSQL's page statements cap their rows at this text: a page
+     * of ET_PAGE_MAX and the row that tells whether another follows */
+    ck_assert_int_eq(atoi(ET_PAGE_FETCH_MAX_SQL), ET_PAGE_MAX + 1);
 }
 END_TEST
 
