@@ -38,6 +38,21 @@
     "AND (%s = '' OR LOWER(p.title) LIKE LOWER(%s) ESCAPE '!' "  \
     "OR LOWER(p.content) LIKE LOWER(%s) ESCAPE '!') "
 #define HOT_ORDER "p.hot_at DESC, p.id DESC"
+/* A board's page, filters after the board. PostgreSQL's variant names the
+ * board as ANY(ARRAY[board]) and orders by it: its generic plan cannot know
+ * how many posts the board holds, and with a few boards it walked posts_pkey
+ * backwards, filtering the board out of all posts (a new board's empty page
+ * read the whole table). A board = $n would let the planner drop the board
+ * from the order as a constant; as an array it stays, and only posts_board
+ * gives that order without a sort. */
+#define BY_BOARD(filters)                                                                       \
+    ET_POST_PAGE_SQL(                                                                           \
+        "p.id", LIVE_POSTS ET_POST_VISIBLE "AND p.board_id = %lld " filters "AND p.id < %lld ", \
+        "p.id DESC"),                                                                           \
+        ET_POST_PAGE_PG("p.id",                                                                 \
+                        LIVE_POSTS ET_POST_VISIBLE "AND p.board_id = ANY(ARRAY[%lld]) " filters \
+                                                   "AND p.id < %lld ",                          \
+                        "p.board_id DESC, p.id DESC", "p.board_id DESC, p.id DESC")
 
 /* One statement per index a list can walk (posts_live, posts_board,
  * posts_author, posts_hot), the remaining filters written so that '' or 0
@@ -45,13 +60,12 @@
 static const et_stmt statements[] = {
     {"et_post_list", ET_POST_VISIBLE_ARGS "sssssllss", ET_PC_NCOLS,
      BY_ID(ET_POST_VISIBLE TEXT_FILTERS), NULL},
-    {"et_post_list_board", ET_POST_VISIBLE_ARGS "lsssssllss", ET_PC_NCOLS,
-     BY_ID(ET_POST_VISIBLE "AND p.board_id = %lld " TEXT_FILTERS), NULL},
+    {"et_post_list_board", ET_POST_VISIBLE_ARGS "lsssssllss", ET_PC_NCOLS, BY_BOARD(TEXT_FILTERS),
+     NULL},
     /* a board's page without ?title= or ?q=, the page students read most:
      * without the filters' ORs PostgreSQL's generic plan walks posts_board
      * as the custom ones do */
-    {"et_post_list_board_plain", ET_POST_VISIBLE_ARGS "lllss", ET_PC_NCOLS,
-     BY_ID(ET_POST_VISIBLE "AND p.board_id = %lld "), NULL},
+    {"et_post_list_board_plain", ET_POST_VISIBLE_ARGS "lllss", ET_PC_NCOLS, BY_BOARD(""), NULL},
     /* the writer's anonymous posts only for the writer (the second argument) */
     {"et_post_list_user", ET_POST_VISIBLE_ARGS "ssllsssssllss", ET_PC_NCOLS,
      BY_ID(ET_POST_VISIBLE "AND p.author_id = %s AND (p.is_anonymous = 0 OR p.author_id = %s) "
