@@ -85,14 +85,14 @@ enum {
  * while the post is live and not blinded to the viewer (et_post_find's
  * rule, checked here to spare the page a round trip): no rows sends the
  * handler to et_post_find, to tell a 404 from an empty page. */
-#define TOP_COMMENTS                                                                               \
-    "WHERE c.post_id = %lld AND c.parent_id IS NULL AND c.id > %lld "                              \
-    "AND " ET_LIVE_COMMENT_POST "AND " ET_SEEN("p") " "                                            \
-                                                    "AND ((c.is_deleted = 0 AND " SHOWN_C          \
-                                                    ") OR EXISTS (SELECT 1 FROM comments r "       \
-                                                    "WHERE r.post_id = c.post_id AND r.parent_id " \
-                                                    "= c.id AND r.is_deleted = 0 AND " SHOWN_R     \
-                                                    ")) "
+/* clang-format off */
+#define TOP_COMMENTS                                                    \
+    "WHERE c.post_id = %lld AND c.parent_id IS NULL AND c.id > %lld "   \
+    "AND " ET_LIVE_COMMENT_POST "AND " ET_SEEN("p") " "                 \
+    "AND ((c.is_deleted = 0 AND " SHOWN_C ") "                          \
+    "OR EXISTS (SELECT 1 FROM comments r WHERE r.post_id = c.post_id "  \
+    "AND r.parent_id = c.id AND r.is_deleted = 0 AND " SHOWN_R ")) "
+/* clang-format on */
 
 static const et_stmt statements[] = {
     {"et_cmt_top", COMMENT_ARGS "ll" ET_SEEN_ARGS SHOWN_ARGS SHOWN_ARGS "l", C_NCOLS,

@@ -246,6 +246,13 @@ static inline et_srv_conf *et_conf(server_rec *s)
     return ap_get_module_config(s->module_config, &everytime_module);
 }
 
+/* 1 when server s serves the API (its configuration complete) from SQLite. */
+static inline int et_conf_uses_sqlite(server_rec *s)
+{
+    const et_srv_conf *c = et_conf(s);
+    return c->configured && !strcmp(c->database, "sqlite3");
+}
+
 /* v as a whole number from min to max into *out, or the error that names
  * the directive (every numeric Everytime* directive reads through it). */
 const char *et_conf_parse_count(cmd_parms *cmd, const char *v, apr_int64_t min, apr_int64_t max,

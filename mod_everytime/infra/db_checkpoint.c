@@ -188,11 +188,9 @@ void et_db_checkpoint_child_init(apr_pool_t *pchild, server_rec *s)
     ck->restart_frames = (int)et_conf(s)->wal_restart;
     ck->unknown = apr_array_make(pchild, 2, sizeof(server_rec *));
     ck->files = apr_array_make(pchild, 1, sizeof(wal_file));
-    for (v = s; v; v = v->next) {
-        et_srv_conf *c = et_conf(v);
-        if (c->configured && c->database && !strcmp(c->database, "sqlite3"))
+    for (v = s; v; v = v->next)
+        if (et_conf_uses_sqlite(v))
             APR_ARRAY_PUSH(ck->unknown, server_rec *) = v;
-    }
     if (!ck->unknown->nelts || ck->restart_frames <= 0)
         return;
     if (!find_calls(&ck->calls)) {

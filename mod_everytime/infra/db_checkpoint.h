@@ -15,7 +15,7 @@
  * So each child runs one thread that, every ET_CHECKPOINT_INTERVAL, on a
  * connection of its own (not apr's: it takes no mutex of the requests),
  * copies what the WAL holds into the database (PASSIVE: waits for no one),
- * and once the WAL holds ET_CHECKPOINT_RESTART_FRAMES frames, makes it start
+ * and once the WAL holds EverytimeSQLiteCheckpoint frames, makes it start
  * over (RESTART: holds off new writers for as long as the readers of the
  * old snapshot take to finish, a few milliseconds). The requests'
  * connections then checkpoint nothing themselves (et_db_sqlite_sync).
@@ -25,10 +25,8 @@
 
 #include "everytime.h"
 
-/* How often the thread checkpoints, and the WAL's size (in pages) past
- * which it makes the WAL start over. */
-#define ET_CHECKPOINT_INTERVAL       apr_time_from_msec(100)
-#define ET_CHECKPOINT_RESTART_FRAMES 4096
+/* How often the thread checkpoints. */
+#define ET_CHECKPOINT_INTERVAL apr_time_from_msec(100)
 
 /* Starts the thread when a server of s's list uses SQLite; a pre-cleanup of
  * pchild stops it. */

@@ -31,9 +31,8 @@ int et_db_writer_post_config(apr_pool_t *pconf, server_rec *s)
 {
     server_rec *v;
     apr_status_t rv;
-    for (v = s; v; v = v->next)
-        if (et_conf(v)->configured && !strcmp(et_conf(v)->database, "sqlite3"))
-            break;
+    for (v = s; v && !et_conf_uses_sqlite(v); v = v->next)
+        ;
     if (!v)
         return OK;
     rv = apr_global_mutex_create(&global_turn, NULL, APR_LOCK_PROC_PTHREAD, pconf);
