@@ -9,6 +9,7 @@
  * waits only for what SQLite itself makes it wait for.
  */
 #include "infra/db_checkpoint.h"
+#include "infra/child_thread.h"
 #include "core/config.h"
 #include "infra/db_sqlite.h"
 
@@ -55,7 +56,6 @@ typedef struct {
     int restart_frames;
     int warned; /* a file that would not open was logged */
     server_rec *s;
-    apr_thread_t *thread;
 } checkpointer;
 
 static volatile apr_uint32_t running, stopping;
@@ -168,15 +168,13 @@ static void *APR_THREAD_FUNC checkpoint_thread(apr_thread_t *t, void *data)
     return NULL;
 }
 
-/* A pre-cleanup of pchild: stops the thread and waits for its round. */
-static apr_status_t stop_thread(void *data)
+/* When the child ends: the thread ends after its round, and new
+ * connections checkpoint for themselves again. */
+static void stop_thread(void *data)
 {
-    checkpointer *ck = data;
-    apr_status_t rv;
+    (void)data;
     apr_atomic_set32(&stopping, 1);
-    apr_thread_join(&rv, ck->thread);
     apr_atomic_set32(&running, 0);
-    return APR_SUCCESS;
 }
 
 void et_db_checkpoint_child_init(apr_pool_t *pchild, server_rec *s)
@@ -201,11 +199,10 @@ void et_db_checkpoint_child_init(apr_pool_t *pchild, server_rec *s)
         return;
     }
     apr_atomic_set32(&stopping, 0);
-    if ((rv = apr_thread_create(&ck->thread, NULL, checkpoint_thread, ck, pchild)) != APR_SUCCESS) {
+    if ((rv = et_child_thread_start(pchild, checkpoint_thread, ck, stop_thread)) != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
                      "SQLite checkpoints: no thread; the requests checkpoint [%s]", __func__);
         return;
     }
     apr_atomic_set32(&running, 1);
-    apr_pool_pre_cleanup_register(pchild, ck, stop_thread);
 }

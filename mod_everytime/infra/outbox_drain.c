@@ -7,6 +7,7 @@
  * database never send one row twice.
  */
 #include "infra/outbox_drain.h"
+#include "infra/child_thread.h"
 #include "infra/outbox.h"
 #include "infra/outbox_bell.h"
 
@@ -171,7 +172,6 @@ int et_outbox_drain(server_rec *s, apr_pool_t *p)
 typedef struct {
     apr_array_header_t *servers; /* server_rec *: the ones drained here */
     apr_interval_time_t interval;
-    apr_thread_t *thread;
 } drain_state;
 
 static void *APR_THREAD_FUNC drain_thread(apr_thread_t *t, void *data)
@@ -191,15 +191,12 @@ static void *APR_THREAD_FUNC drain_thread(apr_thread_t *t, void *data)
     return NULL;
 }
 
-/* A pre-cleanup of pchild: stops the thread and waits for it (at most the
- * delivery in progress, which the provider timeouts bound). */
-static apr_status_t stop_thread(void *data)
+/* When the child ends: the thread ends after the delivery in progress,
+ * which the provider timeouts bound. */
+static void stop_thread(void *data)
 {
-    drain_state *st = data;
-    apr_status_t rv;
+    (void)data;
     et_outbox_bell_stop();
-    apr_thread_join(&rv, st->thread);
-    return APR_SUCCESS;
 }
 
 /* The main server, and each vhost that says EverytimeOutbox itself: the
@@ -227,11 +224,8 @@ void et_outbox_child_init(apr_pool_t *pchild, server_rec *s)
     if (!st->servers->nelts)
         return;
     if ((rv = et_outbox_bell_init(pchild)) == APR_SUCCESS)
-        rv = apr_thread_create(&st->thread, NULL, drain_thread, st, pchild);
-    if (rv != APR_SUCCESS) {
+        rv = et_child_thread_start(pchild, drain_thread, st, stop_thread);
+    if (rv != APR_SUCCESS)
         ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
                      "outbox: no drain thread; deliveries wait for another process [%s]", __func__);
-        return;
-    }
-    apr_pool_pre_cleanup_register(pchild, st, stop_thread);
 }
