@@ -9,6 +9,7 @@
 #include "core/cursor.h"
 #include "infra/db.h"
 #include "infra/db_checkpoint.h"
+#include "infra/db_sqlite.h"
 #include "infra/db_writer.h"
 #include "auth/et_jwt.h"
 #include "api/groups.h"
@@ -64,7 +65,7 @@ static int et_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
             err = et_jwt_self_test(pconf, c);
         /* after the self-test, which names a key that cannot sign */
         if (!err)
-            err = et_cursor_derive_key(pconf, c, c->cursor_key);
+            err = et_cursor_setup(pconf, c);
         if (err && wanted) {
             ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, v, "%s", err);
             return !OK;
@@ -78,6 +79,7 @@ static int et_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
 {
     apr_hash_t *hashes = apr_hash_make(ptemp);
     server_rec *v;
+    int rv;
     (void)plog;
     /* the first pass only checks the configuration; share nothing yet */
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG)
@@ -87,6 +89,10 @@ static int et_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
         if (c->configured && !(c->dummy_hash = dummy_hash_for(pconf, c->password_cost, hashes)))
             c->configured = 0;
     }
+    /* before any child opens a connection */
+    if (et_conf_any_uses_sqlite(s) && (rv = et_db_sqlite_threading()) != 0)
+        ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
+                     "SQLite keeps its default threading mode (sqlite3_config answered %d)", rv);
     if (et_db_writer_post_config(pconf, s) != OK)
         return !OK;
     return et_cache_post_config(pconf, ptemp, s);

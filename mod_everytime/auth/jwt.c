@@ -12,7 +12,6 @@
 #include <jwt.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/pem.h>
 
 const char *et_jwt_alg_name(et_alg_e alg)
@@ -134,15 +133,13 @@ static et_jwt_status check_header(const et_srv_conf *c, json_t *h)
 static et_jwt_status check_hmac(const et_srv_conf *c, apr_pool_t *p, const char *token,
                                 const char *dot2)
 {
-    unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned int maclen = 0;
+    unsigned char mac[ET_HMAC_LEN];
     apr_size_t siglen;
     const char *sigtext = dot2 + 1;
     unsigned char *sig = et_b64url_decode(p, sigtext, strlen(sigtext), &siglen);
-    if (!sig || !HMAC(EVP_sha256(), c->verify_key, (int)c->verify_key_len,
-                      (const unsigned char *)token, (size_t)(dot2 - token), mac, &maclen))
+    if (!sig || et_hmac_sha256(c->verify_mac, token, (apr_size_t)(dot2 - token), mac) != 0)
         return ET_JWT_BAD_SIGNATURE;
-    if (siglen != maclen || CRYPTO_memcmp(sig, mac, maclen) != 0)
+    if (siglen != ET_HMAC_LEN || CRYPTO_memcmp(sig, mac, ET_HMAC_LEN) != 0)
         return ET_JWT_BAD_SIGNATURE;
     return ET_JWT_OK;
 }

@@ -683,5 +683,8 @@ const char *et_config_finish(apr_pool_t *p, server_rec *s, et_srv_conf *c)
     if (c->alg != ET_ALG_HS256 && c->sign_key == c->verify_key)
         return apr_psprintf(p, "%s: RS256/ES256 need %s and %s, not a secret", ET_DIR_JWT_ALG,
                             ET_DIR_JWT_PRIVATE_KEY, ET_DIR_JWT_PUBLIC_KEY);
+    if (c->alg == ET_ALG_HS256 &&
+        !(c->verify_mac = et_hmac_make(p, c->verify_key, c->verify_key_len)))
+        return apr_psprintf(p, "%s: cannot set up HMAC-SHA256 with it", ET_DIR_JWT_SECRET);
     return NULL;
 }

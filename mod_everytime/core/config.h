@@ -5,6 +5,7 @@
 #define ET_CONFIG_H
 
 #include "everytime.h"
+#include "infra/hmac.h"
 #include <ap_socache.h>
 #include <apr_global_mutex.h>
 
@@ -188,6 +189,7 @@ typedef struct et_srv_conf {
     apr_size_t sign_key_len;
     const unsigned char *verify_key; /* HMAC secret or PEM public key */
     apr_size_t verify_key_len;
+    const et_hmac *verify_mac; /* HS256: verify_key's, made by et_config_finish */
     const char *issuer;
     const char *audience;
     apr_int64_t access_ttl; /* seconds; -1 unset */
@@ -219,6 +221,7 @@ typedef struct et_srv_conf {
     et_fcm_conf fcm;
     const char *dummy_hash;                      /* bcrypt of nothing, for timing parity */
     unsigned char cursor_key[ET_CURSOR_KEY_LEN]; /* derived from sign_key at start-up */
+    const et_hmac *cursor_mac;                   /* cursor_key's (et_cursor_setup) */
     int configured;                              /* post_config found it usable */
     volatile apr_uint32_t schema_state;          /* per process: 0 unknown, or below */
 } et_srv_conf;
@@ -251,6 +254,15 @@ static inline int et_conf_uses_sqlite(server_rec *s)
 {
     const et_srv_conf *c = et_conf(s);
     return c->configured && !strcmp(c->database, "sqlite3");
+}
+
+/* Whether s or one of its virtual hosts serves the API from SQLite. */
+static inline int et_conf_any_uses_sqlite(server_rec *s)
+{
+    for (; s; s = s->next)
+        if (et_conf_uses_sqlite(s))
+            return 1;
+    return 0;
 }
 
 /* v as a whole number from min to max into *out, or the error that names

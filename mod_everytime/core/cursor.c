@@ -22,37 +22,37 @@
 /* what the derived key is for; a new version would make new keys */
 #define CURSOR_KEY_LABEL "everytime cursor v1"
 
-static void mac(const unsigned char key[ET_CURSOR_KEY_LEN], const char *list, const char *b64,
-                apr_size_t n, apr_pool_t *p, unsigned char out[EVP_MAX_MD_SIZE])
+static int mac(const et_hmac *key, const char *list, const char *b64, apr_size_t n, apr_pool_t *p,
+               unsigned char out[ET_HMAC_LEN])
 {
     /* base64url has no '.', so the list and the payload cannot run together */
     const char *text = apr_pstrcat(p, list, ".", apr_pstrmemdup(p, b64, n), NULL);
-    unsigned int len = 0;
-    HMAC(EVP_sha256(), key, ET_CURSOR_KEY_LEN, (const unsigned char *)text, strlen(text), out,
-         &len);
+    return et_hmac_sha256(key, text, strlen(text), out);
 }
 
-const char *et_cursor_seal(apr_pool_t *p, const unsigned char key[ET_CURSOR_KEY_LEN],
-                           const char *list, apr_int64_t key1, apr_int64_t key2)
+const char *et_cursor_seal(apr_pool_t *p, const et_hmac *key, const char *list, apr_int64_t key1,
+                           apr_int64_t key2)
 {
     const char *body = apr_psprintf(p, "%" APR_INT64_T_FMT ":%" APR_INT64_T_FMT, key1, key2);
     const char *b = et_b64url_encode(p, (const unsigned char *)body, strlen(body));
-    unsigned char m[EVP_MAX_MD_SIZE];
-    mac(key, list, b, strlen(b), p, m);
+    unsigned char m[ET_HMAC_LEN];
+    if (mac(key, list, b, strlen(b), p, m) != 0)
+        return NULL;
     return apr_pstrcat(p, b, ".", et_b64url_encode(p, m, MAC_BYTES), NULL);
 }
 
-int et_cursor_open(apr_pool_t *p, const unsigned char key[ET_CURSOR_KEY_LEN], const char *list,
-                   const char *text, apr_int64_t *key1, apr_int64_t *key2)
+int et_cursor_open(apr_pool_t *p, const et_hmac *key, const char *list, const char *text,
+                   apr_int64_t *key1, apr_int64_t *key2)
 {
     const char *dot = text ? strchr(text, '.') : NULL;
-    unsigned char m[EVP_MAX_MD_SIZE], *given, *body;
+    unsigned char m[ET_HMAC_LEN], *given, *body;
     apr_size_t glen, blen;
     char *colon;
     if (!dot || strlen(text) > 200)
         return -1;
     given = et_b64url_decode(p, dot + 1, strlen(dot + 1), &glen);
-    mac(key, list, text, (apr_size_t)(dot - text), p, m);
+    if (mac(key, list, text, (apr_size_t)(dot - text), p, m) != 0)
+        return -1;
     if (!given || glen != MAC_BYTES || CRYPTO_memcmp(given, m, MAC_BYTES) != 0)
         return -1;
     body = et_b64url_decode(p, text, (apr_size_t)(dot - text), &blen);
@@ -124,9 +124,19 @@ const char *et_cursor_derive_key(apr_pool_t *p, const et_srv_conf *c,
     return ok ? NULL : "cannot derive the cursor key (HMAC-SHA256 failed)";
 }
 
+const char *et_cursor_setup(apr_pool_t *p, et_srv_conf *c)
+{
+    const char *err = et_cursor_derive_key(p, c, c->cursor_key);
+    if (err)
+        return err;
+    if (!(c->cursor_mac = et_hmac_make(p, c->cursor_key, ET_CURSOR_KEY_LEN)))
+        return "cannot set up the cursor key's HMAC-SHA256";
+    return NULL;
+}
+
 const char *et_cursor_make(et_req *q, const char *list, apr_int64_t key1, apr_int64_t key2)
 {
-    return et_cursor_seal(q->r->pool, q->conf->cursor_key, list, key1, key2);
+    return et_cursor_seal(q->r->pool, q->conf->cursor_mac, list, key1, key2);
 }
 
 int et_page_limit_parse(const char *text)
@@ -156,7 +166,7 @@ int et_page_read(et_req *q, et_page *page, const char *list)
         et_field_error_text(q, "limit", "Ensure limit is a whole number of at least 1.",
                             "limit은 1 이상의 정수여야 합니다.");
     if (cursor &&
-        et_cursor_open(q->r->pool, q->conf->cursor_key, list, cursor, &page->key1, &page->key2))
+        et_cursor_open(q->r->pool, q->conf->cursor_mac, list, cursor, &page->key1, &page->key2))
         et_field_error_text(q, "cursor", "Invalid cursor.", "유효하지 않은 커서입니다.");
     if (et_has_errors(q))
         return et_fail_invalid(q);

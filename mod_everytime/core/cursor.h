@@ -54,6 +54,10 @@ typedef struct et_page {
  * 400 already set up on q. */
 int et_page_read(et_req *q, et_page *page, const char *list);
 
+/* At start-up, for a configuration whose alg and sign_key are set: derives
+ * c->cursor_key and makes its MAC (c->cursor_mac). NULL, or an error text. */
+const char *et_cursor_setup(apr_pool_t *p, et_srv_conf *c);
+
 /* The cursor of the named list that continues after a row with these keys. */
 const char *et_cursor_make(et_req *q, const char *list, apr_int64_t key1, apr_int64_t key2);
 
@@ -73,12 +77,13 @@ json_t *et_page_json(et_req *q, json_t *list, const char *next);
 /* ?limit= as DRF's paginators read it: a whole number of at least 1, where
  * more than ET_PAGE_MAX means ET_PAGE_MAX; -1 for anything else. */
 int et_page_limit_parse(const char *text);
-/* Seal and open with an explicit cursor key; open answers 0, or -1 for a
- * cursor that is malformed, tampered with or made by another list. */
-const char *et_cursor_seal(apr_pool_t *p, const unsigned char key[ET_CURSOR_KEY_LEN],
-                           const char *list, apr_int64_t key1, apr_int64_t key2);
-int et_cursor_open(apr_pool_t *p, const unsigned char key[ET_CURSOR_KEY_LEN], const char *list,
-                   const char *text, apr_int64_t *key1, apr_int64_t *key2);
+/* Seal and open with a cursor key's MAC (et_hmac_make of the key); seal
+ * answers NULL only when OpenSSL fails, open 0, or -1 for a cursor that is
+ * malformed, tampered with or made by another list. */
+const char *et_cursor_seal(apr_pool_t *p, const et_hmac *key, const char *list, apr_int64_t key1,
+                           apr_int64_t key2);
+int et_cursor_open(apr_pool_t *p, const et_hmac *key, const char *list, const char *text,
+                   apr_int64_t *key1, apr_int64_t *key2);
 /* The cursor key of a configuration whose alg and sign_key are set: NULL, or
  * an error text naming the directive. */
 const char *et_cursor_derive_key(apr_pool_t *p, const et_srv_conf *c,

@@ -74,6 +74,22 @@ void *et_db_sqlite_symbol(const char *name)
     return self ? dlsym(self, name) : NULL;
 }
 
+/* sqlite3.h's values: the module does not build against the header */
+#define SQLITE_CONFIG_MULTITHREAD 2
+#define SQLITE_CONFIG_MEMSTATUS   9
+typedef int (*config_fn)(int option, ...);
+
+int et_db_sqlite_threading(void)
+{
+    config_fn config = (config_fn)et_db_sqlite_symbol("sqlite3_config");
+    int rv;
+    if (!config)
+        return -1;
+    if ((rv = config(SQLITE_CONFIG_MULTITHREAD)) != 0)
+        return rv;
+    return config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static set_busy_handler_fn find_set_busy_handler(void)
 {
     static void *volatile found;

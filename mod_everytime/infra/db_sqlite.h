@@ -48,6 +48,23 @@ int et_db_sqlite_sync(ap_dbd_t *dbd, apr_pool_t *p, int no_autocheckpoint);
  * loads the library; the module does not link it), or NULL. */
 void *et_db_sqlite_symbol(const char *name);
 
+/*
+ * SQLite's own locking, for the whole process: multi-thread mode and no
+ * memory statistics. Must run before the process opens its first SQLite
+ * connection (the parent, at post_config: the children inherit it).
+ *
+ * Debian's SQLite is built serialized: every call on a connection takes the
+ * connection's mutex (three lock pairs per column a row is read by), and
+ * with its memory statistics on, every allocation takes one mutex of the
+ * process. Neither protects anything here: mod_dbd lends a connection to
+ * one thread at a time, the checkpoint thread opens its own, and apr's
+ * driver holds one mutex of the process around every statement anyway;
+ * nothing of the module reads the statistics. 0, or SQLite's error code
+ * (SQLITE_MISUSE, 21, once SQLite has started), or -1 when the process has
+ * no sqlite3_config; SQLite then stays as it was, which is as safe.
+ */
+int et_db_sqlite_threading(void);
+
 /* sqlite3_busy_handler on db, a native sqlite3 handle: 0, or -1 when the
  * process has no such call. */
 int et_db_sqlite_set_busy_handler(void *db, int (*fn)(void *data, int count), void *data);

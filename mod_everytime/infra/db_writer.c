@@ -29,11 +29,8 @@ static apr_status_t forget(void *unused)
 
 int et_db_writer_post_config(apr_pool_t *pconf, server_rec *s)
 {
-    server_rec *v;
     apr_status_t rv;
-    for (v = s; v && !et_conf_uses_sqlite(v); v = v->next)
-        ;
-    if (!v)
+    if (!et_conf_any_uses_sqlite(s))
         return OK;
     rv = apr_global_mutex_create(&global_turn, NULL, APR_LOCK_PROC_PTHREAD, pconf);
     if (rv != APR_SUCCESS) {

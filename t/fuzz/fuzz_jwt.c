@@ -70,11 +70,16 @@ static void self_test(apr_pool_t *p, const et_srv_conf *c)
 static void setup(apr_pool_t *p)
 {
     static int done;
+    static apr_pool_t *keep; /* what the configurations hold, for good */
     if (done)
         return;
+    ET_FUZZ_CHECK(apr_pool_create(&keep, NULL) == APR_SUCCESS);
     hs.alg = ET_ALG_HS256;
     hs.sign_key = hs.verify_key = (const unsigned char *)SECRET;
     hs.sign_key_len = hs.verify_key_len = strlen(SECRET);
+    /* as et_config_finish makes it */
+    hs.verify_mac = et_hmac_make(keep, hs.verify_key, hs.verify_key_len);
+    ET_FUZZ_CHECK(hs.verify_mac != NULL);
     hs_iss = hs;
     hs_iss.issuer = "https://everytime.example";
     hs_iss.audience = "everytime-app";

@@ -26,6 +26,7 @@
     X(oauth_config)       \
     X(csrf)               \
     X(cursor)             \
+    X(hmac)               \
     X(cache_proto)        \
     X(cache_health)       \
     X(cors)               \

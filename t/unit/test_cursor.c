@@ -76,15 +76,23 @@ END_TEST
 static const unsigned char key_a[ET_CURSOR_KEY_LEN] = "0123456789abcdef0123456789abcde";
 static const unsigned char key_b[ET_CURSOR_KEY_LEN] = "0123456789abcdef0123456789abcdX";
 
+/* what et_cursor_setup makes of a cursor key */
+static const et_hmac *mac_of(const unsigned char key[ET_CURSOR_KEY_LEN])
+{
+    const et_hmac *mac = et_hmac_make(pool, key, ET_CURSOR_KEY_LEN);
+    ck_assert_ptr_nonnull(mac);
+    return mac;
+}
+
 START_TEST(seal_open_round_trip)
 {
     static const apr_int64_t keys[][2] = {
         {0, 0}, {1, 2}, {-5, 7}, {APR_INT64_C(4102444800000005), 42}, {1, -1}};
     size_t i;
     for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-        const char *c = et_cursor_seal(pool, key_a, "posts", keys[i][0], keys[i][1]);
+        const char *c = et_cursor_seal(pool, mac_of(key_a), "posts", keys[i][0], keys[i][1]);
         apr_int64_t k1 = 99, k2 = 99;
-        ck_assert_int_eq(et_cursor_open(pool, key_a, "posts", c, &k1, &k2), 0);
+        ck_assert_int_eq(et_cursor_open(pool, mac_of(key_a), "posts", c, &k1, &k2), 0);
         ck_assert_int_eq(k1, keys[i][0]);
         ck_assert_int_eq(k2, keys[i][1]);
     }
@@ -95,7 +103,7 @@ END_TEST
  * of HMAC-SHA256(key, "<list>." base64url("k1:k2"))). */
 START_TEST(seal_format)
 {
-    const char *c = et_cursor_seal(pool, key_a, "comments", 123, 0);
+    const char *c = et_cursor_seal(pool, mac_of(key_a), "comments", 123, 0);
     const char *payload = et_b64url_encode(pool, (const unsigned char *)"123:0", 5);
     const char *text = apr_pstrcat(pool, "comments.", payload, NULL);
     unsigned char m[EVP_MAX_MD_SIZE];
@@ -108,37 +116,37 @@ END_TEST
 
 START_TEST(another_list_refused)
 {
-    const char *c = et_cursor_seal(pool, key_a, "posts", 10, 3);
+    const char *c = et_cursor_seal(pool, mac_of(key_a), "posts", 10, 3);
     static const char *const others[] = {
         "comments",  "messages", "conversations", "reviews", "courses", "me_scraps",
         "hot_posts", "Posts",    "post",          "posts.",  ""};
     apr_int64_t k1, k2;
     size_t i;
     for (i = 0; i < sizeof(others) / sizeof(others[0]); i++)
-        ck_assert_msg(et_cursor_open(pool, key_a, others[i], c, &k1, &k2) == -1,
+        ck_assert_msg(et_cursor_open(pool, mac_of(key_a), others[i], c, &k1, &k2) == -1,
                       "a posts cursor opened as '%s'", others[i]);
-    ck_assert_int_eq(et_cursor_open(pool, key_a, "posts", c, &k1, &k2), 0);
+    ck_assert_int_eq(et_cursor_open(pool, mac_of(key_a), "posts", c, &k1, &k2), 0);
 }
 END_TEST
 
 START_TEST(another_key_refused)
 {
-    const char *c = et_cursor_seal(pool, key_a, "posts", 10, 3);
+    const char *c = et_cursor_seal(pool, mac_of(key_a), "posts", 10, 3);
     apr_int64_t k1, k2;
-    ck_assert_int_eq(et_cursor_open(pool, key_b, "posts", c, &k1, &k2), -1);
+    ck_assert_int_eq(et_cursor_open(pool, mac_of(key_b), "posts", c, &k1, &k2), -1);
 }
 END_TEST
 
 /* Any one character changed, anywhere, is refused. */
 START_TEST(tampered_refused)
 {
-    const char *c = et_cursor_seal(pool, key_a, "reviews", 1700000000123456, 77);
+    const char *c = et_cursor_seal(pool, mac_of(key_a), "reviews", 1700000000123456, 77);
     apr_size_t i, n = strlen(c);
     apr_int64_t k1, k2;
     for (i = 0; i < n; i++) {
         char *t = apr_pstrdup(pool, c);
         t[i] = t[i] == 'A' ? 'B' : 'A';
-        ck_assert_msg(et_cursor_open(pool, key_a, "reviews", t, &k1, &k2) == -1,
+        ck_assert_msg(et_cursor_open(pool, mac_of(key_a), "reviews", t, &k1, &k2) == -1,
                       "changed at %zu: %s", i, t);
     }
 }
@@ -146,7 +154,7 @@ END_TEST
 
 START_TEST(malformed_refused)
 {
-    const char *c = et_cursor_seal(pool, key_a, "posts", 5, 6);
+    const char *c = et_cursor_seal(pool, mac_of(key_a), "posts", 5, 6);
     const char *dot = strchr(c, '.');
     const char *payload = apr_pstrmemdup(pool, c, (apr_size_t)(dot - c));
     const char *const bad[] = {
@@ -164,9 +172,9 @@ START_TEST(malformed_refused)
     };
     apr_int64_t k1, k2;
     size_t i;
-    ck_assert_int_eq(et_cursor_open(pool, key_a, "posts", NULL, &k1, &k2), -1);
+    ck_assert_int_eq(et_cursor_open(pool, mac_of(key_a), "posts", NULL, &k1, &k2), -1);
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-        ck_assert_msg(et_cursor_open(pool, key_a, "posts", bad[i], &k1, &k2) == -1,
+        ck_assert_msg(et_cursor_open(pool, mac_of(key_a), "posts", bad[i], &k1, &k2) == -1,
                       "accepted: '%s'", bad[i]);
 }
 END_TEST
@@ -185,7 +193,7 @@ START_TEST(bad_body_refused)
         unsigned int len = 0;
         HMAC(EVP_sha256(), key_a, ET_CURSOR_KEY_LEN, (const unsigned char *)text, strlen(text), m,
              &len);
-        ck_assert_msg(et_cursor_open(pool, key_a, "posts",
+        ck_assert_msg(et_cursor_open(pool, mac_of(key_a), "posts",
                                      apr_pstrcat(pool, b, ".", et_b64url_encode(pool, m, 12), NULL),
                                      &k1, &k2) == -1,
                       "body '%s' accepted", bodies[i]);

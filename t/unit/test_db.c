@@ -1,13 +1,18 @@
 /*
  * test_db.c: the database layer's pure parts: each driver's error codes as
  * outcomes (db_outcome.c); the placeholders of a statement's SQL against its
- * declared arguments (db_stmt.c), which decides whether httpd starts.
+ * declared arguments (db_stmt.c), which decides whether httpd starts; SQLite's
+ * threading mode (db_sqlite.c), as a new process sets it.
  */
 #include "suites.h"
 #include "infra/db.h"
+#include "infra/db_sqlite.h"
 #include "api/groups.h"
 
+#include <apr_dbd.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* --- outcomes ---------------------------------------------------------------- */
 
@@ -243,6 +248,59 @@ START_TEST(registration_stops_the_start)
 }
 END_TEST
 
+/* --- SQLite's threading mode ------------------------------------------------------ */
+
+#define SQLITE_MISUSE_CODE 21
+
+/* In a new process, as httpd's parent is: loads apr's sqlite3 driver (and so
+ * libsqlite3), sets the threading mode first when set_mode, opens a
+ * connection, and checks that the mode can no longer be set. Its exit
+ * status: 1 when the connection has a mutex of its own (serialized), 0 when
+ * it has none, 2 and more when a step failed. */
+static int connection_mutex_in_new_process(int set_mode)
+{
+    pid_t pid = fork();
+    int status = 0;
+    if (pid == 0) {
+        apr_pool_t *p;
+        const apr_dbd_driver_t *driver;
+        apr_dbd_t *handle;
+        void *(*db_mutex)(void *);
+        apr_pool_create(&p, NULL);
+        apr_dbd_init(p);
+        if (apr_dbd_get_driver(p, "sqlite3", &driver) != APR_SUCCESS)
+            _exit(2);
+        if (set_mode && et_db_sqlite_threading() != 0)
+            _exit(3);
+        if (apr_dbd_open(driver, p, ":memory:", &handle) != APR_SUCCESS)
+            _exit(4);
+        /* once a connection has started SQLite, the mode stays as it is */
+        if (et_db_sqlite_threading() != SQLITE_MISUSE_CODE)
+            _exit(5);
+        db_mutex = (void *(*)(void *))et_db_sqlite_symbol("sqlite3_db_mutex");
+        if (!db_mutex)
+            _exit(6);
+        _exit(db_mutex(apr_dbd_native_handle(driver, handle)) ? 1 : 0);
+    }
+    ck_assert_int_gt(pid, 0);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+START_TEST(sqlite_connections_without_their_own_mutex)
+{
+    ck_assert_int_eq(connection_mutex_in_new_process(1), 0);
+}
+END_TEST
+
+/* Debian's SQLite is serialized unless told: what the setting takes away */
+START_TEST(sqlite_default_is_serialized)
+{
+    ck_assert_int_eq(connection_mutex_in_new_process(0), 1);
+}
+END_TEST
+
 Suite *db_suite(void)
 {
     Suite *s = suite_create("db");
@@ -263,6 +321,11 @@ Suite *db_suite(void)
     tcase_add_test(tc, mismatch_names_the_statement);
     tcase_add_test(tc, shipped_statements_are_declared_right);
     tcase_add_test(tc, registration_stops_the_start);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("sqlite threading");
+    tcase_add_test(tc, sqlite_connections_without_their_own_mutex);
+    tcase_add_test(tc, sqlite_default_is_serialized);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -109,6 +109,9 @@ static void conf_hs256(et_srv_conf *c)
     c->sign_key_len = SECRET_LEN;
     c->verify_key = c->sign_key;
     c->verify_key_len = c->sign_key_len;
+    /* as et_config_finish makes it */
+    c->verify_mac = et_hmac_make(pool, secret, SECRET_LEN);
+    ck_assert_ptr_nonnull(c->verify_mac);
 }
 
 static void conf_pem(et_srv_conf *c, et_alg_e alg, const pem_pair *signer, const pem_pair *verifier)
