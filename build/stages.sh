@@ -1,9 +1,12 @@
 # shellcheck shell=bash
-# build/stages.sh: the sanitizer stages of build/test (source it after lib.sh).
+# build/stages.sh: the sanitizer stages of build/test, and the plans stage
+# (source it after lib.sh).
 #
 #   asan   the Check unit tests built with clang, AddressSanitizer and
 #          UndefinedBehaviorSanitizer, pool allocations guarded (t/fuzz/pool_guard.c);
-#   fuzz   every libFuzzer harness of t/fuzz for ET_FUZZ_SECONDS each.
+#   fuzz   every libFuzzer harness of t/fuzz for ET_FUZZ_SECONDS each;
+#   plans  bench/explain --check on SQLite and PostgreSQL: each page of posts
+#          and comments walks its index, and PostgreSQL keeps its generic plan.
 #
 # Each builds out of tree in var/<stage>/build, from a copy of the sources in
 # var/<stage>/src (automake builds out of tree only from a source tree that
@@ -93,6 +96,23 @@ et_stage_fuzz() {
     env "${ET_SAN_ENV[@]}" make -s -C "$build" fuzz-run FUZZ_SECONDS="$seconds" >>"$out" 2>&1
     grep -E '^(fuzz_|    )' "$out" >&2
     read -r passed failed < <(sed -nE 's/^fuzz: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$out" |
+        tail -n 1)
+    [ -n "$passed" ] || {
+        tail -n 30 "$out" >&2
+        passed=0 failed=1
+    }
+    echo "$passed $failed"
+}
+
+# et_stage_plans LOGDIR: bench/explain --check, on a database of its own of
+# each kind (bench/run's large one, made by bench/seed-large). One check per
+# list statement and database.
+et_stage_plans() {
+    local out=$1/plans.out passed failed
+    et_log "plans: the page statements' plans on SQLite and PostgreSQL (bench/explain --check)"
+    "$ET_TOP/bench/explain" --check sqlite3 pgsql >"$out" 2>&1
+    grep -E '^check: ' "$out" | grep -v ': ok ' >&2
+    read -r passed failed < <(sed -nE 's/^plans: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$out" |
         tail -n 1)
     [ -n "$passed" ] || {
         tail -n 30 "$out" >&2
