@@ -84,7 +84,7 @@ et_stage_asan() {
 
 # et_stage_fuzz LOGDIR [SECONDS]: each harness for SECONDS (ET_FUZZ_SECONDS, 12)
 et_stage_fuzz() {
-    local out=$1/fuzz.out seconds=${2:-${ET_FUZZ_SECONDS:-12}} build passed failed
+    local out=$1/fuzz.out seconds=${2:-${ET_FUZZ_SECONDS:-12}} build
     : >"$out"
     et_log "fuzz: the libFuzzer harnesses of t/fuzz, ${seconds}s each"
     if ! build=$(et_stage_tree fuzz CC="$ET_SAN_CC" --enable-fuzz --enable-werror 2>>"$out") ||
@@ -95,10 +95,18 @@ et_stage_fuzz() {
     fi
     env "${ET_SAN_ENV[@]}" make -s -C "$build" fuzz-run FUZZ_SECONDS="$seconds" >>"$out" 2>&1
     grep -E '^(fuzz_|    )' "$out" >&2
-    read -r passed failed < <(sed -nE 's/^fuzz: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$out" |
+    stage_counts fuzz "$out"
+}
+
+# stage_counts NAME OUT: "PASSED FAILED" from the last "NAME: N passed, N
+# failed" line of OUT; without one (the run stopped short), its end on
+# stderr and "0 1".
+stage_counts() {
+    local passed failed
+    read -r passed failed < <(sed -nE "s/^$1: ([0-9]+) passed, ([0-9]+) failed\$/\\1 \\2/p" "$2" |
         tail -n 1)
     [ -n "$passed" ] || {
-        tail -n 30 "$out" >&2
+        tail -n 30 "$2" >&2
         passed=0 failed=1
     }
     echo "$passed $failed"
@@ -108,15 +116,9 @@ et_stage_fuzz() {
 # each kind (bench/run's large one, made by bench/seed-large). One check per
 # list statement and database.
 et_stage_plans() {
-    local out=$1/plans.out passed failed
+    local out=$1/plans.out
     et_log "plans: the page statements' plans on SQLite and PostgreSQL (bench/explain --check)"
     "$ET_TOP/bench/explain" --check sqlite3 pgsql >"$out" 2>&1
     grep -E '^check: ' "$out" | grep -v ': ok ' >&2
-    read -r passed failed < <(sed -nE 's/^plans: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$out" |
-        tail -n 1)
-    [ -n "$passed" ] || {
-        tail -n 30 "$out" >&2
-        passed=0 failed=1
-    }
-    echo "$passed $failed"
+    stage_counts plans "$out"
 }
