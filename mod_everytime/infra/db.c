@@ -1,9 +1,11 @@
 /*
- * db.c: statements registered with mod_dbd at config time, and helpers that
+ * db.c: the statement tables, checked at config time and prepared on a
+ * connection as requests first run them (db_prepare.h), and helpers that
  * bind arguments, read result sets to their end and manage transactions.
  */
 #include "infra/db.h"
 #include "core/config.h"
+#include "infra/db_prepare.h"
 #include "infra/db_timeouts.h"
 #include "infra/db_writer.h"
 
@@ -39,16 +41,6 @@ const et_stmt *et_db_find_statement(const char *label)
     return NULL;
 }
 
-const char *et_db_dialect_sql(const et_stmt *st, const char *dialect)
-{
-    if (!strcmp(dialect, "pgsql") && st->sql_pgsql)
-        return st->sql_pgsql;
-    if (!strcmp(dialect, "mysql") && st->sql_mysql)
-        return st->sql_mysql;
-    return st->sql;
-}
-
-static APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) * dbd_prepare;
 static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) * dbd_acquire;
 
 const char *et_db_register_statements(cmd_parms *cmd, const char *dialect)
@@ -64,18 +56,14 @@ const char *et_db_register_statements(cmd_parms *cmd, const char *dialect)
                 return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
         }
     }
-    if (!dbd_prepare) {
-        dbd_prepare = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
+    (void)dialect;
+    if (!dbd_acquire)
         dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
-    }
-    if (!dbd_prepare || !dbd_acquire)
+    if (!dbd_acquire)
         return apr_psprintf(cmd->pool, "%s needs mod_dbd: load it before this directive",
                             cmd->cmd->name);
-    for (t = statement_tables; t && *t; t++) {
-        const et_stmt *st;
-        for (st = *t; st->label; st++)
-            dbd_prepare(cmd->server, et_db_dialect_sql(st, dialect), st->label);
-    }
+    /* none goes to ap_dbd_prepare: a connection prepares a statement when a
+     * request first runs it there (db_prepare.h) */
     return NULL;
 }
 
@@ -120,6 +108,21 @@ static void pgsql_verbose_errors(ap_dbd_t *dbd)
 
 static const char *const db_note = "everytime-db";
 
+/* Once per process, on the first connection a request gets: every statement
+ * prepared, so that one whose SQL the database refuses is in the error log
+ * at once, as mod_dbd's eager preparation put it there when it opened a
+ * connection (build/test fails a suite whose log has one). Checked again
+ * on a later request when the database could not answer. */
+static volatile apr_uint32_t statements_checked;
+
+static void check_statements_once(request_rec *r, ap_dbd_t *dbd)
+{
+    if (statements_checked || apr_atomic_cas32(&statements_checked, 1, 0) != 0)
+        return;
+    if (et_db_prepare_all(dbd, statement_tables, r->server) < 0)
+        apr_atomic_set32(&statements_checked, 0);
+}
+
 static req_db *req_db_get(request_rec *r)
 {
     req_db *d = NULL;
@@ -135,6 +138,7 @@ static req_db *req_db_get(request_rec *r)
         } else {
             et_db_timeouts_apply(r, d->dbd);
             pgsql_verbose_errors(d->dbd);
+            check_statements_once(r, d->dbd);
         }
     }
     return d;
@@ -165,10 +169,14 @@ static et_db_outcome db_bug(request_rec *r, req_db *d, const char *label, const 
 /* The prepared statement of a label: *st, or ET_DB_DOWN without a
  * connection, ET_DB_BUG for a label no table declares or one run the way
  * its declaration does not allow (select: it has result columns). */
+static et_db_outcome prepare_failed(request_rec *r, req_db *d, const et_stmt *e, int rv,
+                                    apr_dbd_prepared_t **st);
+
 static et_db_outcome statement(request_rec *r, req_db *d, const char *label, int select,
                                apr_dbd_prepared_t **st)
 {
     const et_stmt *e = et_db_find_statement(label);
+    int rv;
     if (!e)
         return db_bug(r, d, label, "no statement table declares it");
     if (select != (e->ncols > 0))
@@ -177,12 +185,8 @@ static et_db_outcome statement(request_rec *r, req_db *d, const char *label, int
                              : "run by et_db_exec, declared with result columns");
     if (!d->dbd)
         return ET_DB_DOWN;
-    *st = apr_hash_get(d->dbd->prepared, label, APR_HASH_KEY_STRING);
-    if (!*st) {
-        ET_LOG(r, APLOG_ERR, 0, "statement %s is not prepared", label);
-        return ET_DB_DOWN;
-    }
-    return ET_DB_OK;
+    rv = et_db_prepared(d->dbd, e, st);
+    return rv ? prepare_failed(r, d, e, rv, st) : ET_DB_OK;
 }
 
 const void **et_db_bind_args(apr_pool_t *p, const char *fmt, va_list ap)
@@ -201,30 +205,16 @@ const void **et_db_bind_args(apr_pool_t *p, const char *fmt, va_list ap)
     return args;
 }
 
-/* Prepares one statement on a connection, replacing mod_dbd's. */
-static int prepare_again(ap_dbd_t *dbd, const char *dialect, const et_stmt *e)
+/* Outside a transaction, on pgsql/mysql: the driver checks the connection,
+ * re-establishing a lost session; 1 when it is usable. */
+static int session_checked(request_rec *r, req_db *d)
 {
-    /* must start NULL: drivers fill in a statement they are handed */
-    apr_dbd_prepared_t *st = NULL;
-    if (apr_dbd_prepare(dbd->driver, dbd->pool, dbd->handle, et_db_dialect_sql(e, dialect),
-                        e->label, &st) != 0)
+    if (d->trans || !strcmp(apr_dbd_name(d->dbd->driver), "sqlite3"))
         return 0;
-    apr_hash_set(dbd->prepared, e->label, APR_HASH_KEY_STRING, st);
-    return 1;
-}
-
-int et_db_prepare_again(ap_dbd_t *dbd, const char *dialect, const char *first_label)
-{
-    const et_stmt *first = et_db_find_statement(first_label);
-    const et_stmt *const *t;
-    if (!first || !prepare_again(dbd, dialect, first))
+    if (apr_dbd_check_conn(d->dbd->driver, r->pool, d->dbd->handle) != APR_SUCCESS)
         return 0;
-    for (t = statement_tables; t && *t; t++) {
-        const et_stmt *e;
-        for (e = *t; e->label; e++)
-            if (e != first)
-                prepare_again(dbd, dialect, e);
-    }
+    /* a new session: its limits are gone with the old one */
+    et_db_timeouts_apply_again(r, d->dbd);
     return 1;
 }
 
@@ -234,26 +224,17 @@ int et_db_prepare_again(ap_dbd_t *dbd, const char *dialect, const char *first_la
  * which mod_dbd never prepares again. So, outside a transaction, a failure on
  * pgsql/mysql (other than one cancelled for EverytimeDBTimeout, which would
  * only wait as long again) checks the connection and tries to prepare the
- * statement anew:
+ * statement anew (et_db_prepare_again):
  * a healthy session that still has it refuses (the original error stands);
- * a reconnected one accepts, and then gets every other statement back too.
- * 1 when the caller may retry once. */
+ * a reconnected one accepts, and every other statement is prepared again
+ * when it next runs. 1 when the caller may retry once. */
 static int recover_connection(request_rec *r, req_db *d, const char *label)
 {
-    const char *driver = apr_dbd_name(d->dbd->driver);
-    const char *dialect = et_conf(r->server)->database;
-
-    if (d->trans || !dialect || !strcmp(driver, "sqlite3"))
-        return 0;
-    if (apr_dbd_check_conn(d->dbd->driver, r->pool, d->dbd->handle) != APR_SUCCESS)
-        return 0;
-    /* a new session: its limits are gone with the old one */
-    et_db_timeouts_apply_again(r, d->dbd);
-    if (!et_db_prepare_again(d->dbd, dialect, label))
+    if (!session_checked(r, d) || !et_db_prepare_again(d->dbd, et_db_find_statement(label)))
         return 0;
     ET_LOG(r, APLOG_WARNING, 0,
            "the database connection was re-established: "
-           "statements prepared again");
+           "its statements are prepared again as they run");
     return 1;
 }
 
@@ -290,6 +271,20 @@ static et_db_outcome db_error(request_rec *r, req_db *d, const char *label, int 
 {
     db_failure f = failure_read(r, d, rv);
     return failure_log(r, d, label, &f);
+}
+
+/* A statement this connection had not run yet did not prepare. When that
+ * looks like a lost connection, the driver checks the session (and
+ * re-establishes it) and the statement is prepared once more. Statements
+ * of a lost session still in the connection's hash fail when next run,
+ * and recover_connection then forgets them. */
+static et_db_outcome prepare_failed(request_rec *r, req_db *d, const et_stmt *e, int rv,
+                                    apr_dbd_prepared_t **st)
+{
+    db_failure f = failure_read(r, d, rv);
+    if (f.o == ET_DB_DOWN && session_checked(r, d) && et_db_prepared(d->dbd, e, st) == 0)
+        return ET_DB_OK;
+    return failure_log(r, d, e->label, &f);
 }
 
 /* 1 when the statement may run once more on a re-established connection.

@@ -89,15 +89,12 @@ const char *et_db_driver(request_rec *r);
 /* For what runs statements outside a request (infra/outbox_db.c), on a
  * connection of its own: the statement a label declares (NULL when no table
  * does), its SQL for a dialect, the argument array of the pb* calls from the
- * varargs its args declare, a result read to its end (0, or the driver's
- * error code), and every statement prepared again on a session the driver
- * re-established (first_label first; 0 when that one fails). */
+ * varargs its args declare, and a result read to its end (0, or the
+ * driver's error code). Its statements are prepared as db_prepare.h says. */
 const et_stmt *et_db_find_statement(const char *label);
-const char *et_db_dialect_sql(const et_stmt *st, const char *dialect);
 const void **et_db_bind_args(apr_pool_t *p, const char *args, va_list ap);
 int et_db_read_rows(apr_pool_t *p, const apr_dbd_driver_t *driver, apr_dbd_results_t *res,
                     et_rows **out);
-int et_db_prepare_again(ap_dbd_t *dbd, const char *dialect, const char *first_label);
 
 /* Integer of a cell; 0 for NULL or garbage (cells come from our own columns). */
 apr_int64_t et_cell_i64(const char *cell);

@@ -77,3 +77,12 @@ const char *et_stmt_check(apr_pool_t *p, const et_stmt *st)
         err = check_sql(p, st, "mysql SQL", st->sql_mysql);
     return err;
 }
+
+const char *et_db_dialect_sql(const et_stmt *st, const char *dialect)
+{
+    if (!strcmp(dialect, "pgsql") && st->sql_pgsql)
+        return st->sql_pgsql;
+    if (!strcmp(dialect, "mysql") && st->sql_mysql)
+        return st->sql_mysql;
+    return st->sql;
+}

@@ -32,4 +32,8 @@ const char *et_sql_args(const char *sql, char *out, apr_size_t outlen);
  * else the error to stop the start with, naming the statement. */
 const char *et_stmt_check(apr_pool_t *p, const et_stmt *st);
 
+/* The SQL of st for a dialect (a driver's name: "sqlite3", "pgsql",
+ * "mysql"): its variant for that driver, or the SQL for every driver. */
+const char *et_db_dialect_sql(const et_stmt *st, const char *dialect);
+
 #endif

@@ -8,6 +8,7 @@
  */
 #include "infra/outbox.h"
 #include "core/config.h"
+#include "infra/db_prepare.h"
 
 #include <apr_optional.h>
 
@@ -73,11 +74,15 @@ const char *et_outbox_db_take_rest(et_outbox_db *db)
     return r;
 }
 
-/* The prepared statement of label, checked against its declaration. */
+static et_db_outcome failed(et_outbox_db *db, const char *label, int rv);
+
+/* The statement of label, checked against its declaration, prepared on the
+ * connection when it first runs there (db_prepare.h). */
 static et_db_outcome statement(et_outbox_db *db, const char *label, int select,
                                apr_dbd_prepared_t **st)
 {
     const et_stmt *e = et_db_find_statement(label);
+    int rv;
     if (!e || select != (e->ncols > 0)) {
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, db->s,
                      "outbox: statement %s is not declared for this use (a bug) [%s]", label,
@@ -86,13 +91,8 @@ static et_db_outcome statement(et_outbox_db *db, const char *label, int select,
     }
     if (!db->dbd)
         return ET_DB_DOWN;
-    *st = apr_hash_get(db->dbd->prepared, label, APR_HASH_KEY_STRING);
-    if (!*st) {
-        ap_log_error(APLOG_MARK, APLOG_ERR, 0, db->s, "outbox: statement %s is not prepared [%s]",
-                     label, __func__);
-        return ET_DB_DOWN;
-    }
-    return ET_DB_OK;
+    rv = et_db_prepared(db->dbd, e, st);
+    return rv ? failed(db, label, rv) : ET_DB_OK;
 }
 
 static et_db_outcome failed(et_outbox_db *db, const char *label, int rv)
@@ -113,13 +113,12 @@ static et_db_outcome failed(et_outbox_db *db, const char *label, int rv)
 static int recovered(et_outbox_db *db, const char *label, int rv)
 {
     const char *driver = apr_dbd_name(db->dbd->driver);
-    const char *dialect = et_conf(db->s)->database;
     const char *m = apr_dbd_error(db->dbd->driver, db->dbd->handle, rv);
-    if (!dialect || !strcmp(driver, "sqlite3") || et_db_classify(driver, rv, m) != ET_DB_DOWN)
+    if (!strcmp(driver, "sqlite3") || et_db_classify(driver, rv, m) != ET_DB_DOWN)
         return 0;
     if (apr_dbd_check_conn(db->dbd->driver, db->p, db->dbd->handle) != APR_SUCCESS)
         return 0;
-    return et_db_prepare_again(db->dbd, dialect, label);
+    return et_db_prepare_again(db->dbd, et_db_find_statement(label));
 }
 
 et_db_outcome et_outbox_db_exec(et_outbox_db *db, const char *label, int *nrows, ...)

@@ -20,15 +20,6 @@ static ap_dbd_t *conn;
 static int opened;
 static char dir[] = "/tmp/et-unit-db-XXXXXX";
 
-static void fake_prepare(server_rec *s, const char *sql, const char *label)
-{
-    apr_dbd_prepared_t *st = NULL;
-    (void)s;
-    ck_assert_msg(apr_dbd_prepare(conn->driver, conn->pool, conn->handle, sql, label, &st) == 0,
-                  "prepare %s: %s", label, apr_dbd_error(conn->driver, conn->handle, 1));
-    apr_hash_set(conn->prepared, label, APR_HASH_KEY_STRING, st);
-}
-
 static ap_dbd_t *fake_acquire(request_rec *r)
 {
     (void)r;
@@ -141,7 +132,6 @@ server_rec *et_fixture_open(apr_pool_t *p, const et_stmt *const *tables)
     conf->database = "sqlite3";
     et_stub_server_config(server, conf);
 
-    apr_dynamic_fn_register("ap_dbd_prepare", (apr_opt_fn_t *)fake_prepare);
     apr_dynamic_fn_register("ap_dbd_acquire", (apr_opt_fn_t *)fake_acquire);
     apr_dynamic_fn_register("ap_dbd_open", (apr_opt_fn_t *)fake_open);
     apr_dynamic_fn_register("ap_dbd_close", (apr_opt_fn_t *)fake_close);
@@ -196,4 +186,9 @@ apr_int64_t et_fixture_number(const char *sql)
 int et_fixture_open_connections(void)
 {
     return opened;
+}
+
+ap_dbd_t *et_fixture_dbd(void)
+{
+    return conn;
 }

@@ -2,12 +2,18 @@
  * test_db.c: the database layer's pure parts: each driver's error codes as
  * outcomes (db_outcome.c); the placeholders of a statement's SQL against its
  * declared arguments (db_stmt.c), which decides whether httpd starts; SQLite's
- * threading mode (db_sqlite.c), as a new process sets it.
+ * threading mode (db_sqlite.c), as a new process sets it; statements prepared
+ * on a connection as they first run (db_prepare.c), every shipped one on a
+ * migrated SQLite database.
  */
 #include "suites.h"
+#include "sqlite_fixture.h"
 #include "infra/db.h"
+#include "infra/db_prepare.h"
 #include "infra/db_sqlite.h"
 #include "api/groups.h"
+
+#include <apr_hash.h>
 
 #include <apr_dbd.h>
 #include <string.h>
@@ -301,6 +307,98 @@ START_TEST(sqlite_default_is_serialized)
 }
 END_TEST
 
+/* --- statements prepared as they first run ---------------------------------------- */
+
+static const et_stmt probe_statements[] = {
+    {"et_t_probe_one", "", 1, "SELECT 1", NULL, NULL},
+    {"et_t_probe_users", "s", 1, "SELECT COUNT(*) FROM users WHERE id = %s", NULL, NULL},
+    {NULL, NULL, 0, NULL, NULL, NULL},
+};
+static const et_stmt refused_statements[] = {
+    {"et_t_fine", "", 1, "SELECT 1", NULL, NULL},
+    {"et_t_no_such_table", "", 1, "SELECT x FROM no_such_table", NULL, NULL},
+    {"et_t_no_such_column", "", 1, "SELECT no_such_column FROM users", NULL, NULL},
+    {NULL, NULL, 0, NULL, NULL, NULL},
+};
+
+START_TEST(prepared_when_first_run_then_kept)
+{
+    static const et_stmt *const tables[] = {probe_statements, NULL};
+    apr_dbd_prepared_t *first = NULL, *again = NULL;
+    ap_dbd_t *dbd;
+    et_fixture_open(pool, tables);
+    dbd = et_fixture_dbd();
+    /* registering prepares nothing */
+    ck_assert_uint_eq(apr_hash_count(dbd->prepared), 0);
+    ck_assert_int_eq(et_db_prepared(dbd, &probe_statements[1], &first), 0);
+    ck_assert_ptr_nonnull(first);
+    ck_assert_uint_eq(apr_hash_count(dbd->prepared), 1);
+    ck_assert_int_eq(et_db_prepared(dbd, &probe_statements[1], &again), 0);
+    ck_assert_ptr_eq(first, again);
+    ck_assert_uint_eq(apr_hash_count(dbd->prepared), 1);
+    et_fixture_close();
+}
+END_TEST
+
+/* A new session's statement: the connection forgets the others (prepared
+ * again when they run), and keeps the one it prepared */
+START_TEST(prepared_again_forgets_the_others)
+{
+    static const et_stmt *const tables[] = {probe_statements, NULL};
+    apr_dbd_prepared_t *st = NULL;
+    ap_dbd_t *dbd;
+    et_fixture_open(pool, tables);
+    dbd = et_fixture_dbd();
+    ck_assert_int_eq(et_db_prepared(dbd, &probe_statements[0], &st), 0);
+    ck_assert_int_eq(et_db_prepared(dbd, &probe_statements[1], &st), 0);
+    ck_assert_int_eq(et_db_prepare_again(dbd, &probe_statements[1]), 1);
+    ck_assert_uint_eq(apr_hash_count(dbd->prepared), 1);
+    ck_assert_ptr_nonnull(apr_hash_get(dbd->prepared, "et_t_probe_users", APR_HASH_KEY_STRING));
+    ck_assert_int_eq(et_db_prepare_again(dbd, NULL), 0);
+    et_fixture_close();
+}
+END_TEST
+
+START_TEST(refused_statements_are_counted_and_not_kept)
+{
+    static const et_stmt *const tables[] = {refused_statements, NULL};
+    apr_dbd_prepared_t *st = NULL;
+    ap_dbd_t *dbd;
+    server_rec *s;
+    et_fixture_open(pool, tables);
+    s = et_fixture_request(pool)->server;
+    dbd = et_fixture_dbd();
+    ck_assert_int_eq(et_db_prepare_all(dbd, tables, s), 2);
+    ck_assert_uint_eq(apr_hash_count(dbd->prepared), 1);
+    ck_assert_ptr_nonnull(apr_hash_get(dbd->prepared, "et_t_fine", APR_HASH_KEY_STRING));
+    ck_assert_int_ne(et_db_prepared(dbd, &refused_statements[1], &st), 0);
+    ck_assert_ptr_null(st);
+    et_fixture_close();
+}
+END_TEST
+
+/* What mod_dbd's eager preparation checked at every start: every statement
+ * the module ships prepares on its database (SQLite here; build/test fails
+ * a PostgreSQL or MariaDB suite whose error log names one) */
+START_TEST(every_shipped_statement_prepares_on_sqlite)
+{
+    const et_stmt **tables = apr_pcalloc(pool, 64 * sizeof(*tables));
+    const et_group *const *g;
+    ap_dbd_t *dbd;
+    int n = 0;
+    for (g = et_groups; *g; g++)
+        if ((*g)->statements) {
+            ck_assert_int_lt(n, 63);
+            tables[n++] = (*g)->statements;
+        }
+    et_fixture_open(pool, tables);
+    dbd = et_fixture_dbd();
+    ck_assert_int_eq(et_db_prepare_all(dbd, tables, et_fixture_request(pool)->server), 0);
+    ck_assert_uint_gt(apr_hash_count(dbd->prepared), 100);
+    et_fixture_close();
+}
+END_TEST
+
 Suite *db_suite(void)
 {
     Suite *s = suite_create("db");
@@ -321,6 +419,14 @@ Suite *db_suite(void)
     tcase_add_test(tc, mismatch_names_the_statement);
     tcase_add_test(tc, shipped_statements_are_declared_right);
     tcase_add_test(tc, registration_stops_the_start);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("prepared as they first run");
+    tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
+    tcase_add_test(tc, prepared_when_first_run_then_kept);
+    tcase_add_test(tc, prepared_again_forgets_the_others);
+    tcase_add_test(tc, refused_statements_are_counted_and_not_kept);
+    tcase_add_test(tc, every_shipped_statement_prepares_on_sqlite);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("sqlite threading");
