@@ -179,8 +179,8 @@ static const char *set_database(cmd_parms *cmd, void *dc, const char *v)
         return apr_psprintf(cmd->pool, "%s: '%s' is not one of sqlite3, pgsql, mysql",
                             cmd->cmd->name, v);
     cmd_conf(cmd)->database = v;
-    /* ap_dbd_prepare only works from a directive handler */
-    return et_db_register_statements(cmd, v);
+    /* here, so that a statement's bad declaration names this directive */
+    return et_db_register_statements(cmd);
 }
 
 static const char *set_alg(cmd_parms *cmd, void *dc, const char *v)

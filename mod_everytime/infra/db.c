@@ -43,7 +43,7 @@ const et_stmt *et_db_find_statement(const char *label)
 
 static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) * dbd_acquire;
 
-const char *et_db_register_statements(cmd_parms *cmd, const char *dialect)
+const char *et_db_register_statements(cmd_parms *cmd)
 {
     const et_stmt *const *t;
     /* first: a statement whose SQL and declaration disagree would bind its
@@ -56,7 +56,6 @@ const char *et_db_register_statements(cmd_parms *cmd, const char *dialect)
                 return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
         }
     }
-    (void)dialect;
     if (!dbd_acquire)
         dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
     if (!dbd_acquire)
@@ -166,12 +165,14 @@ static et_db_outcome db_bug(request_rec *r, req_db *d, const char *label, const 
     return ET_DB_BUG;
 }
 
-/* The prepared statement of a label: *st, or ET_DB_DOWN without a
- * connection, ET_DB_BUG for a label no table declares or one run the way
- * its declaration does not allow (select: it has result columns). */
 static et_db_outcome prepare_failed(request_rec *r, req_db *d, const et_stmt *e, int rv,
                                     apr_dbd_prepared_t **st);
 
+/* The prepared statement of a label: *st, or ET_DB_DOWN without a
+ * connection, ET_DB_BUG for a label no table declares or one run the way
+ * its declaration does not allow (select: it has result columns); prepared
+ * now when the connection has not run it yet (prepare_failed: when it
+ * cannot be). */
 static et_db_outcome statement(request_rec *r, req_db *d, const char *label, int select,
                                apr_dbd_prepared_t **st)
 {

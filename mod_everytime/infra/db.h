@@ -30,9 +30,10 @@ typedef struct et_rows {
 void et_db_use_statements(const et_stmt *const *tables);
 
 /* Directive time: checks every statement's declaration against its SQL
- * (et_stmt_check) and registers the tables for the dialect; the error of
- * the first statement that disagrees stops the start. */
-const char *et_db_register_statements(cmd_parms *cmd, const char *dialect);
+ * (et_stmt_check) and that mod_dbd is loaded; the error of the first
+ * statement that disagrees stops the start. The statements are prepared on
+ * each connection as requests run them (db_prepare.h). */
+const char *et_db_register_statements(cmd_parms *cmd);
 
 /* Request time: the statement's arguments follow, as its args declare them
  * ('s' a const char *, 'l' an apr_int64_t). All return ET_DB_OK (0), or what

@@ -142,7 +142,7 @@ server_rec *et_fixture_open(apr_pool_t *p, const et_stmt *const *tables)
     cmd.server = server;
     directive.name = "EverytimeDatabase";
     cmd.cmd = &directive;
-    err = et_db_register_statements(&cmd, "sqlite3");
+    err = et_db_register_statements(&cmd);
     ck_assert_msg(err == NULL, "%s", err);
     opened = 0;
     return server;

@@ -246,7 +246,7 @@ START_TEST(registration_stops_the_start)
     cmd.pool = pool;
     cmd.cmd = &directive;
     et_db_use_statements(tables);
-    err = et_db_register_statements(&cmd, "sqlite3");
+    err = et_db_register_statements(&cmd);
     et_db_use_statements(NULL);
     ck_assert_msg(err && strstr(err, "EverytimeDatabase: statement et_t_short") &&
                       strstr(err, "\"ll\" (2)") && strstr(err, "\"lls\" (3)"),
